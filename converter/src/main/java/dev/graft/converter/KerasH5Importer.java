@@ -1,0 +1,190 @@
+package dev.graft.converter;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.graft.GraftException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.modelimport.keras.Hdf5Archive;
+import org.deeplearning4j.nn.modelimport.keras.KerasModelImport;
+import org.deeplearning4j.nn.modelimport.keras.config.Keras2LayerConfiguration;
+import org.deeplearning4j.nn.modelimport.keras.exceptions.InvalidKerasConfigurationException;
+import org.deeplearning4j.nn.modelimport.keras.exceptions.UnsupportedKerasConfigurationException;
+
+/**
+ * Imports Keras 1, 2 and tf.keras 2.x HDF5 model files through DL4J's KerasModelImport,
+ * dispatching on the model class in the file. Every failure becomes a {@link GraftException}
+ * that names the file, and the layer where one is to blame.
+ */
+public final class KerasH5Importer {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Layer types that only carry the model's input, never passed to DL4J as layers. */
+  private static final Set<String> SEQUENTIAL_CLASSES = Set.of("Sequential");
+  private static final Set<String> FUNCTIONAL_CLASSES = Set.of("Model", "Functional");
+  /** Keras layer types DL4J 1.0.0-M2.1 lists but cannot import. */
+  private static final Set<String> KNOWN_UNSUPPORTED = Set.of("LocallyConnected2D", "LocallyConnected1D");
+
+  private KerasH5Importer() {}
+
+  /** What the file says about itself, read before any import is attempted. */
+  record KerasConfig(String modelClass, String kerasVersion, String backend, String name,
+      Map<String, String> layerTypes, long[] inputShape) {}
+
+  public static Network importFile(Path file) {
+    ModelFiles.requireReadable(file);
+    if (ModelFormat.detect(file) != ModelFormat.KERAS_H5) {
+      throw GraftException.badInput(file + ": not an HDF5 file, so not a Keras .h5 model");
+    }
+    String sha = ModelFiles.sha256(file);
+    KerasConfig config = readConfig(file);
+    checkLayerTypes(file, config);
+    Model model = importModel(file, config);
+    String producer = "Keras " + config.kerasVersion()
+        + (config.backend().isEmpty() ? "" : " (" + config.backend() + ")");
+    return new Network(model, config.name(), file, ModelFormat.KERAS_H5, sha, config.inputShape(), producer);
+  }
+
+  static KerasConfig readConfig(Path file) {
+    String json;
+    String version;
+    String backend;
+    Hdf5Native.silenceErrorPrinting();
+    try (Hdf5Archive archive = new Hdf5Archive(file.toString())) {
+      if (!archive.hasAttribute("model_config")) {
+        throw GraftException.badInput(file + ": an HDF5 file without a Keras model_config: a "
+            + "weights-only file (save_weights) or not a Keras model");
+      }
+      json = archive.readAttributeAsJson("model_config");
+      version = archive.hasAttribute("keras_version") ? archive.readAttributeAsString("keras_version") : "1.x";
+      backend = archive.hasAttribute("backend") ? archive.readAttributeAsString("backend") : "";
+    } catch (GraftException e) {
+      throw e;
+    } catch (Exception | LinkageError e) {
+      throw GraftException.badInput(file + ": corrupt, truncated or not a Keras HDF5 file ("
+          + Errors.describe(e) + ")", e);
+    }
+    return parseConfig(file, json, version.trim(), backend.trim());
+  }
+
+  static KerasConfig parseConfig(Path file, String json, String version, String backend) {
+    try {
+      JsonNode root = JSON.readTree(json);
+      String modelClass = root.path("class_name").asText("");
+      JsonNode cfg = root.path("config");
+      // Keras 1 and early Keras 2 Sequential configs are a bare list of layers.
+      JsonNode layers = cfg.isArray() ? cfg : cfg.path("layers");
+      String name = cfg.isObject() ? cfg.path("name").asText(modelClass) : modelClass;
+      Map<String, String> types = new LinkedHashMap<>();
+      long[] inputShape = null;
+      for (JsonNode layer : layers) {
+        JsonNode lc = layer.path("config");
+        types.put(lc.path("name").asText("?"), layer.path("class_name").asText("?"));
+        if (inputShape == null) {
+          inputShape = inputShapeOf(lc);
+        }
+      }
+      if (!SEQUENTIAL_CLASSES.contains(modelClass) && !FUNCTIONAL_CLASSES.contains(modelClass)) {
+        throw GraftException.unsupported(file + ": model class '" + modelClass + "' is not supported "
+            + "(supported: Sequential, Model, Functional)");
+      }
+      if (types.isEmpty()) {
+        throw GraftException.badInput(file + ": the Keras model_config has no layers");
+      }
+      if (inputShape == null) {
+        throw GraftException.unsupported(file + ": the model does not declare its input shape "
+            + "(a Sequential model built without input_shape cannot be imported)");
+      }
+      return new KerasConfig(modelClass, version, backend, name, types, inputShape);
+    } catch (GraftException e) {
+      throw e;
+    } catch (Exception e) {
+      throw GraftException.badInput(file + ": the Keras model_config is not valid JSON ("
+          + Errors.describe(e) + ")", e);
+    }
+  }
+
+  private static long[] inputShapeOf(JsonNode layerConfig) {
+    JsonNode shape = layerConfig.has("batch_input_shape") ? layerConfig.get("batch_input_shape")
+        : layerConfig.get("batch_shape");
+    if (shape == null || !shape.isArray() || shape.size() < 2) {
+      return null;
+    }
+    long[] dims = new long[shape.size() - 1];
+    for (int i = 1; i < shape.size(); i++) {
+      if (!shape.get(i).canConvertToLong()) {
+        return null;
+      }
+      dims[i - 1] = shape.get(i).asLong();
+    }
+    return dims;
+  }
+
+  private static void checkLayerTypes(Path file, KerasConfig config) {
+    Set<String> supported = supportedLayerTypes();
+    List<String> bad = new ArrayList<>();
+    config.layerTypes().forEach((name, type) -> {
+      if (!supported.contains(type) || KNOWN_UNSUPPORTED.contains(type)) {
+        bad.add("'" + name + "' of type " + type);
+      }
+    });
+    if (!bad.isEmpty()) {
+      throw GraftException.unsupported(file + ": unsupported Keras layer " + String.join(", ", bad)
+          + "; supported layer types: " + String.join(", ", supported));
+    }
+  }
+
+  /** The Keras layer class names DL4J's importer maps, read from its own configuration. */
+  public static Set<String> supportedLayerTypes() {
+    Set<String> names = new TreeSet<>();
+    Keras2LayerConfiguration conf = new Keras2LayerConfiguration();
+    for (var method : conf.getClass().getMethods()) {
+      if (method.getName().startsWith("getLAYER_CLASS_NAME_") && method.getParameterCount() == 0) {
+        try {
+          names.add(String.valueOf(method.invoke(conf)));
+        } catch (ReflectiveOperationException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+    }
+    names.add("Functional");
+    names.removeAll(KNOWN_UNSUPPORTED);
+    return names;
+  }
+
+  private static Model importModel(Path file, KerasConfig config) {
+    String path = file.toString();
+    try {
+      if (SEQUENTIAL_CLASSES.contains(config.modelClass())) {
+        return KerasModelImport.importKerasSequentialModelAndWeights(path, false);
+      }
+      return KerasModelImport.importKerasModelAndWeights(path, false);
+    } catch (UnsupportedKerasConfigurationException e) {
+      throw GraftException.unsupported(file + ": " + Errors.describe(e) + blame(config, e));
+    } catch (InvalidKerasConfigurationException e) {
+      throw GraftException.badInput(file + ": invalid Keras model: " + Errors.describe(e));
+    } catch (Exception | LinkageError e) {
+      // DL4J's importer throws bare runtime exceptions (IndexOutOfBounds, NullPointer, ...)
+      // on layer configurations it mishandles; name the layer types it was given.
+      throw GraftException.unsupported(file + ": DL4J's Keras importer failed ("
+          + Errors.describe(e) + ") on a model with layer types "
+          + new TreeSet<>(config.layerTypes().values()), e);
+    }
+  }
+
+  private static String blame(KerasConfig config, Exception e) {
+    String message = String.valueOf(e.getMessage());
+    List<String> layers = new ArrayList<>();
+    config.layerTypes().forEach((name, type) -> {
+      if (message.contains(type)) {
+        layers.add("'" + name + "' (" + type + ")");
+      }
+    });
+    return layers.isEmpty() ? "" : "; layers: " + String.join(", ", layers);
+  }
+}

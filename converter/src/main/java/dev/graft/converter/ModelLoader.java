@@ -1,0 +1,19 @@
+package dev.graft.converter;
+
+import dev.graft.GraftException;
+import java.nio.file.Path;
+
+/** Loads any model file graft reads into a DL4J {@link Network}, whatever its format. */
+public final class ModelLoader {
+  private ModelLoader() {}
+
+  public static Network load(Path file) {
+    ModelFormat format = ModelFormat.detect(file);
+    return switch (format) {
+      case KERAS_H5 -> KerasH5Importer.importFile(file);
+      case DL4J_ZIP -> Dl4jZip.read(file);
+      case KERAS_V3, ONNX -> throw GraftException.unsupported(file + ": " + format.description()
+          + " files cannot be loaded as trainable networks yet (supported: Keras .h5, Deeplearning4j .zip)");
+    };
+  }
+}

@@ -1,0 +1,92 @@
+package dev.graft.converter;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.layers.misc.FrozenLayer;
+import org.deeplearning4j.nn.conf.layers.misc.FrozenLayerWithBackprop;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** A Keras-style table of a network's layers: name, type, output shape, parameters, trainable. */
+public record ModelSummary(String name, String producer, String kind, long[] inputShape, List<Row> rows) {
+
+  /** One layer. The output shape starts with -1 for the batch dimension. */
+  public record Row(String name, String type, String activation, long[] outputShape, long params, boolean trainable) {}
+
+  public long totalParams() {
+    return rows.stream().mapToLong(Row::params).sum();
+  }
+
+  public long trainableParams() {
+    return rows.stream().filter(Row::trainable).mapToLong(Row::params).sum();
+  }
+
+  public static ModelSummary of(Network network) {
+    INDArray x = Nd4j.zeros(DataType.FLOAT, network.batchShape(1));
+    List<Row> rows = new ArrayList<>();
+    if (network.model() instanceof MultiLayerNetwork mln) {
+      List<INDArray> acts = mln.feedForward(x, false);
+      Layer[] layers = mln.getLayers();
+      for (int i = 0; i < layers.length; i++) {
+        rows.add(row(layers[i], acts.get(i + 1)));
+      }
+    } else {
+      ComputationGraph cg = (ComputationGraph) network.model();
+      Map<String, INDArray> acts = cg.feedForward(new INDArray[] {x}, false);
+      for (Layer layer : cg.getLayers()) {
+        rows.add(row(layer, acts.get(layer.conf().getLayer().getLayerName())));
+      }
+    }
+    String kind = network.isSequential() ? "Sequential" : "Functional";
+    return new ModelSummary(network.name(), network.producer(), kind, network.inputShape(), rows);
+  }
+
+  private static Row row(Layer layer, INDArray activation) {
+    var conf = layer.conf().getLayer();
+    boolean frozen = conf instanceof FrozenLayer || conf instanceof FrozenLayerWithBackprop;
+    var inner = conf instanceof FrozenLayer f ? f.getLayer()
+        : conf instanceof FrozenLayerWithBackprop fb ? fb.getUnderlying() : conf;
+    String activationName = inner instanceof BaseLayer base && base.getActivationFn() != null
+        ? Activations.name(base.getActivationFn()) : "";
+    long[] shape = activation == null ? new long[0] : activation.shape().clone();
+    if (shape.length > 0) {
+      shape[0] = -1;
+    }
+    return new Row(conf.getLayerName(), inner.getClass().getSimpleName(), activationName, shape,
+        layer.numParams(), !frozen && layer.numParams() > 0);
+  }
+
+  /** Renders the table as Keras's model.summary() does. */
+  public String render() {
+    StringBuilder sb = new StringBuilder();
+    sb.append(String.format("Model: \"%s\" (%s, %s), input shape %s%n", name, kind, producer, shapeText(inputShape, false)));
+    String line = "-".repeat(86) + "\n";
+    sb.append(line).append(String.format("%-34s %-22s %14s %8s%n", "Layer (type)", "Output Shape", "Param #", "Trainable"));
+    sb.append("=".repeat(86)).append('\n');
+    for (Row r : rows) {
+      String type = r.type() + (r.activation().isEmpty() ? "" : ", " + r.activation());
+      sb.append(String.format("%-34s %-22s %,14d %8s%n", r.name() + " (" + type + ")", shapeText(r.outputShape(), true),
+          r.params(), r.trainable() ? "yes" : "no"));
+    }
+    sb.append("=".repeat(86)).append('\n');
+    sb.append(String.format("Total params: %,d%nTrainable params: %,d%nNon-trainable params: %,d%n",
+        totalParams(), trainableParams(), totalParams() - trainableParams()));
+    return sb.toString();
+  }
+
+  static String shapeText(long[] shape, boolean batch) {
+    List<String> dims = new ArrayList<>();
+    if (!batch) {
+      dims.add("None");
+    }
+    Arrays.stream(shape).forEach(d -> dims.add(d < 0 ? "None" : Long.toString(d)));
+    return "(" + String.join(", ", dims) + ")";
+  }
+}

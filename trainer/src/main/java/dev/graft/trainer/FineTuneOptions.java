@@ -1,0 +1,151 @@
+package dev.graft.trainer;
+
+import dev.graft.GraftException;
+import java.util.List;
+
+/**
+ * How to fine-tune: how many top layers to drop, the new head, which reused layers to freeze
+ * in the first phase, both phases' epochs and optimizers, batch size and seed. Defaults are the
+ * chapter's B-on-A recipe: drop the output layer, freeze every reused layer for 4 epochs, then
+ * train everything for 16, SGD with learning rate 1e-3 in both phases, batches of 32.
+ */
+public final class FineTuneOptions {
+  private final int dropTop;
+  private final List<DenseSpec> head;
+  private final String freeze;
+  private final int freezeEpochs;
+  private final int epochs;
+  private final Optimizer freezeOptimizer;
+  private final Optimizer optimizer;
+  private final int batchSize;
+  private final long seed;
+
+  private FineTuneOptions(Builder b) {
+    this.dropTop = b.dropTop;
+    this.head = b.head;
+    this.freeze = b.freeze;
+    this.freezeEpochs = b.freezeEpochs;
+    this.epochs = b.epochs;
+    this.optimizer = b.optimizer;
+    this.freezeOptimizer = b.freezeOptimizer != null ? b.freezeOptimizer : b.optimizer;
+    this.batchSize = b.batchSize;
+    this.seed = b.seed;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public int dropTop() {
+    return dropTop;
+  }
+
+  /** The new head's layers; null: one output layer fitted to the task (1 sigmoid or n softmax). */
+  public List<DenseSpec> head() {
+    return head;
+  }
+
+  /** Layer selection frozen in the first phase; null: every reused layer. */
+  public String freeze() {
+    return freeze;
+  }
+
+  public int freezeEpochs() {
+    return freezeEpochs;
+  }
+
+  public int epochs() {
+    return epochs;
+  }
+
+  public Optimizer freezeOptimizer() {
+    return freezeOptimizer;
+  }
+
+  public Optimizer optimizer() {
+    return optimizer;
+  }
+
+  public int batchSize() {
+    return batchSize;
+  }
+
+  public long seed() {
+    return seed;
+  }
+
+  public static final class Builder {
+    private int dropTop = 1;
+    private List<DenseSpec> head;
+    private String freeze;
+    private int freezeEpochs = 4;
+    private int epochs = 16;
+    private Optimizer freezeOptimizer;
+    private Optimizer optimizer = Optimizer.sgd(1e-3);
+    private int batchSize = 32;
+    private long seed = 42;
+
+    public Builder dropTop(int layers) {
+      this.dropTop = layers;
+      return this;
+    }
+
+    public Builder head(List<DenseSpec> layers) {
+      this.head = layers == null ? null : List.copyOf(layers);
+      return this;
+    }
+
+    public Builder freeze(String selection) {
+      this.freeze = selection;
+      return this;
+    }
+
+    public Builder freezeEpochs(int n) {
+      this.freezeEpochs = n;
+      return this;
+    }
+
+    public Builder epochs(int n) {
+      this.epochs = n;
+      return this;
+    }
+
+    /** Optimizer of the frozen phase; by default the same as {@link #optimizer}. */
+    public Builder freezeOptimizer(Optimizer o) {
+      this.freezeOptimizer = o;
+      return this;
+    }
+
+    public Builder optimizer(Optimizer o) {
+      this.optimizer = o;
+      return this;
+    }
+
+    public Builder batchSize(int n) {
+      this.batchSize = n;
+      return this;
+    }
+
+    public Builder seed(long s) {
+      this.seed = s;
+      return this;
+    }
+
+    public FineTuneOptions build() {
+      if (dropTop < 1) {
+        throw GraftException.usage("--drop must be at least 1 (the old output layer goes), not " + dropTop);
+      }
+      if (freezeEpochs < 0 || epochs < 0 || freezeEpochs + epochs == 0) {
+        throw GraftException.usage("epochs must be >= 0 and train at least one epoch (freeze " + freezeEpochs
+            + ", unfrozen " + epochs + ")");
+      }
+      if (batchSize < 1) {
+        throw GraftException.usage("--batch-size must be at least 1, not " + batchSize);
+      }
+      if (head != null && head.isEmpty()) {
+        throw GraftException.usage("the new head needs at least one layer");
+      }
+      return new FineTuneOptions(this);
+    }
+  }
+}

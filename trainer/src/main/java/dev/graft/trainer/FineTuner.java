@@ -1,0 +1,67 @@
+package dev.graft.trainer;
+
+import dev.graft.GraftException;
+import dev.graft.converter.Network;
+import dev.graft.trainer.data.TaskData;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The chapter's reuse recipe on a layer stack: keep the lower layers of a pretrained network
+ * (on a copy: the base is never changed), put a new head on them, train with the reused layers
+ * frozen, then unfreeze and train everything with a fresh optimizer.
+ */
+public final class FineTuner {
+  private FineTuner() {}
+
+  public static FineTuneResult fineTune(Network base, TaskData data, FineTuneOptions options, TrainingListener listener) {
+    MultiLayerNetwork baseNet = base.sequential();
+    List<String> names = base.layerNames();
+    int keep = names.size() - options.dropTop();
+    if (keep < 1) {
+      throw GraftException.usage("--drop " + options.dropTop() + " would drop every layer of " + base.label()
+          + " (it has " + names.size() + ")");
+    }
+    List<String> reused = names.subList(0, keep);
+    Set<Integer> frozen = options.freeze() == null ? allIndices(keep) : LayerSelector.of(options.freeze()).select(reused);
+    List<DenseSpec> head = options.head() != null ? options.head()
+        : List.of(data.task().binary() ? new DenseSpec(1, "sigmoid") : new DenseSpec(data.task().outputs(), "softmax"));
+    int outputs = head.get(head.size() - 1).units();
+    if (outputs != data.task().outputs()) {
+      throw GraftException.usage("the new head has " + outputs + " outputs but task " + data.task().name()
+          + " needs " + data.task().outputs());
+    }
+
+    Nd4j.getRandom().setSeed(options.seed());
+    Random shuffler = new Random(options.seed());
+    List<EpochStats> history = new ArrayList<>();
+    Set<Integer> phaseOneFrozen = options.freezeEpochs() > 0 ? frozen : Set.of();
+    MultiLayerNetwork net = NetworkSurgery.withNewHead(baseNet, keep, head, phaseOneFrozen,
+        options.freezeOptimizer().updater(), options.seed());
+    if (options.freezeEpochs() > 0) {
+      history.addAll(Fitter.fit(base, net, data.train(), data.valid(), "frozen", options.freezeEpochs(),
+          options.batchSize(), shuffler, listener));
+    }
+    if (options.epochs() > 0) {
+      net = NetworkSurgery.rebuild(net, Set.of(), options.optimizer().updater(), options.seed());
+      history.addAll(Fitter.fit(base, net, data.train(), data.valid(), "unfrozen", options.epochs(),
+          options.batchSize(), shuffler, listener));
+    }
+    Network tuned = base.withModel(net);
+    List<String> frozenNames = frozen.stream().map(reused::get).toList();
+    return new FineTuneResult(tuned, history, frozenNames, List.copyOf(reused), Evaluator.evaluate(tuned, data.test()));
+  }
+
+  private static Set<Integer> allIndices(int n) {
+    Set<Integer> all = new TreeSet<>();
+    for (int i = 0; i < n; i++) {
+      all.add(i);
+    }
+    return all;
+  }
+}

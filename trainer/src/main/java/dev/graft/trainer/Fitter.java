@@ -1,0 +1,85 @@
+package dev.graft.trainer;
+
+import dev.graft.GraftException;
+import dev.graft.converter.Network;
+import dev.graft.trainer.data.Examples;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * Mini-batch training as Keras's fit does it: the training set is shuffled every epoch, the
+ * reported training loss is the mean over the epoch's batches, validation runs after each epoch.
+ */
+final class Fitter {
+  private Fitter() {}
+
+  static List<EpochStats> fit(Network shape, MultiLayerNetwork net, Examples train, Examples valid,
+      String phase, int epochs, int batchSize, Random shuffler, TrainingListener listener) {
+    if (train.size() == 0) {
+      throw GraftException.usage("no training examples for this task");
+    }
+    checkInput(shape, train);
+    INDArray x = train.featureMatrix();
+    INDArray y = train.labelMatrix();
+    int n = train.size();
+    int batches = (n + batchSize - 1) / batchSize;
+    List<EpochStats> history = new ArrayList<>();
+    listener.phaseStarted(phase, epochs, batches);
+    for (int epoch = 1; epoch <= epochs; epoch++) {
+      long start = System.nanoTime();
+      int[] order = permutation(n, shuffler);
+      INDArray xs = Nd4j.pullRows(x, 1, order);
+      INDArray ys = Nd4j.pullRows(y, 1, order);
+      double lossSum = 0;
+      for (int b = 0; b < batches; b++) {
+        int from = b * batchSize;
+        int to = Math.min(n, from + batchSize);
+        INDArray bx = xs.get(NDArrayIndex.interval(from, to), NDArrayIndex.all()).reshape('c', shape.batchShape(to - from));
+        INDArray by = ys.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
+        net.fit(new DataSet(bx, by));
+        lossSum += net.score();
+        listener.batchDone();
+      }
+      double trainLoss = lossSum / batches;
+      if (!Double.isFinite(trainLoss)) {
+        throw new GraftException(GraftException.Kind.FAILURE, "training diverged in " + phase + " epoch " + epoch
+            + " (loss " + trainLoss + "); try a lower learning rate");
+      }
+      Metrics v = valid.size() > 0 ? Evaluator.evaluate(shape.withModel(net), valid) : new Metrics(Double.NaN, Double.NaN, 0);
+      EpochStats stats = new EpochStats(phase, epoch, trainLoss, v.loss(), v.accuracy(),
+          (System.nanoTime() - start) / 1_000_000);
+      history.add(stats);
+      listener.epochDone(stats);
+    }
+    listener.phaseDone(phase);
+    return history;
+  }
+
+  static void checkInput(Network network, Examples examples) {
+    if (network.inputSize() != examples.featureCount()) {
+      throw GraftException.usage(network.label() + ": the model takes inputs of shape "
+          + java.util.Arrays.toString(network.inputShape()) + " (" + network.inputSize() + " values) but the data has "
+          + examples.featureCount() + " values per example");
+    }
+  }
+
+  private static int[] permutation(int n, Random rng) {
+    int[] order = new int[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    for (int i = n - 1; i > 0; i--) {
+      int j = rng.nextInt(i + 1);
+      int t = order[i];
+      order[i] = order[j];
+      order[j] = t;
+    }
+    return order;
+  }
+}

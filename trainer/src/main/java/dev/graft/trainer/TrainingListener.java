@@ -1,0 +1,14 @@
+package dev.graft.trainer;
+
+/** Hears about training as it happens: the CLI draws a progress bar from it. */
+public interface TrainingListener {
+  TrainingListener NONE = new TrainingListener() {};
+
+  default void phaseStarted(String phase, int epochs, int batchesPerEpoch) {}
+
+  default void batchDone() {}
+
+  default void epochDone(EpochStats stats) {}
+
+  default void phaseDone(String phase) {}
+}

@@ -1,0 +1,111 @@
+package dev.graft.trainer.data;
+
+import dev.graft.GraftException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Which Fashion-MNIST classes a task uses and how they are labelled: either every class but
+ * some ({@code --exclude 5,6}, the rest renumbered in order), or a chosen list ({@code --classes
+ * 5,6}); with {@code --positive} a two-class task becomes binary (label 1 for the positive class).
+ * {@code trainLimit} keeps only the first N training images of the task (0: all).
+ */
+public record Task(String name, List<Integer> classes, Integer positive, int trainLimit) {
+
+  /** The chapter's tasks, by name. */
+  public static final Map<String, Task> PRESETS = Map.of(
+      "shirt-vs-sandal", new Task("shirt-vs-sandal", List.of(5, 6), 6, 200),
+      "pullover-vs-tshirt", new Task("pullover-vs-tshirt", List.of(0, 2), 2, 200),
+      "all-but-sandal-shirt", exclude("all-but-sandal-shirt", List.of(5, 6), 0),
+      "all-but-tshirt-pullover", exclude("all-but-tshirt-pullover", List.of(0, 2), 0),
+      "all", exclude("all", List.of(), 0));
+
+  public Task {
+    classes = List.copyOf(classes);
+    if (classes.isEmpty()) {
+      throw GraftException.usage("a task needs at least one class");
+    }
+    if (new TreeSet<>(classes).size() != classes.size()) {
+      throw GraftException.usage("task classes repeat a class: " + classes);
+    }
+    for (int c : classes) {
+      if (c < 0 || c > 9) {
+        throw GraftException.usage("Fashion-MNIST classes are 0..9, not " + c);
+      }
+    }
+    if (positive != null && (classes.size() != 2 || !classes.contains(positive))) {
+      throw GraftException.usage("--positive must be one of exactly two --classes (got classes " + classes
+          + ", positive " + positive + ")");
+    }
+    if (trainLimit < 0) {
+      throw GraftException.usage("--train-limit must be >= 0, not " + trainLimit);
+    }
+  }
+
+  public static Task preset(String name) {
+    Task task = PRESETS.get(name);
+    if (task == null) {
+      throw GraftException.usage("unknown task '" + name + "'; known tasks: " + new TreeSet<>(PRESETS.keySet()));
+    }
+    return task;
+  }
+
+  /** Every class except {@code excluded}, renumbered in order. */
+  public static Task exclude(String name, List<Integer> excluded, int trainLimit) {
+    List<Integer> kept = new ArrayList<>();
+    for (int c = 0; c < 10; c++) {
+      if (!excluded.contains(c)) {
+        kept.add(c);
+      }
+    }
+    for (int c : excluded) {
+      if (c < 0 || c > 9) {
+        throw GraftException.usage("Fashion-MNIST classes are 0..9, not " + c);
+      }
+    }
+    return new Task(name, kept, null, trainLimit);
+  }
+
+  public Task withTrainLimit(int limit) {
+    return new Task(name, classes, positive, limit);
+  }
+
+  public boolean binary() {
+    return positive != null;
+  }
+
+  /** Number of outputs a model for this task has: 1 for binary tasks, else one per class. */
+  public int outputs() {
+    return binary() ? 1 : classes.size();
+  }
+
+  public int numClasses() {
+    return binary() ? 2 : classes.size();
+  }
+
+  /** The task's label for an original class, or -1 when the class is not in the task. */
+  public int label(int originalClass) {
+    int index = classes.indexOf(originalClass);
+    if (index < 0) {
+      return -1;
+    }
+    return binary() ? (originalClass == positive ? 1 : 0) : index;
+  }
+
+  /** Names of the task's labels, in label order. */
+  public List<String> labelNames() {
+    if (binary()) {
+      int negative = classes.get(0).equals(positive) ? classes.get(1) : classes.get(0);
+      return List.of(FashionMnist.CLASS_NAMES.get(negative), FashionMnist.CLASS_NAMES.get(positive));
+    }
+    return classes.stream().map(FashionMnist.CLASS_NAMES::get).toList();
+  }
+
+  /** A short text for reports: "shirt-vs-sandal (classes [5, 6], positive 6, first 200 training images)". */
+  public String describe() {
+    return name + " (classes " + classes + (binary() ? ", positive " + positive : "")
+        + (trainLimit > 0 ? ", first " + trainLimit + " training images" : "") + ")";
+  }
+}
