@@ -125,7 +125,7 @@ public final class KerasH5Importer {
     return dims;
   }
 
-  private static void checkLayerTypes(Path file, KerasConfig config) {
+  static void checkLayerTypes(Path file, KerasConfig config) {
     Set<String> supported = supportedLayerTypes();
     List<String> bad = new ArrayList<>();
     config.layerTypes().forEach((name, type) -> {

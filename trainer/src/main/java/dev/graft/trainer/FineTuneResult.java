@@ -5,4 +5,4 @@ import java.util.List;
 
 /** A fine-tuned network, its per-epoch history, the frozen layers' names and test metrics. */
 public record FineTuneResult(Network network, List<EpochStats> history, List<String> frozenLayers,
-    List<String> reusedLayers, Metrics test) {}
+    List<String> reusedLayers, List<DenseSpec> head, Metrics test) {}

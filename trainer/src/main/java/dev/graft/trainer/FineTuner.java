@@ -54,7 +54,7 @@ public final class FineTuner {
     }
     Network tuned = base.withModel(net);
     List<String> frozenNames = frozen.stream().map(reused::get).toList();
-    return new FineTuneResult(tuned, history, frozenNames, List.copyOf(reused), Evaluator.evaluate(tuned, data.test()));
+    return new FineTuneResult(tuned, history, frozenNames, List.copyOf(reused), head, Evaluator.evaluate(tuned, data.test()));
   }
 
   private static Set<Integer> allIndices(int n) {

@@ -1,0 +1,120 @@
+package dev.graft.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.graft.converter.ModelLoader;
+import dev.graft.converter.Network;
+import dev.graft.trainer.DenseSpec;
+import dev.graft.trainer.EpochStats;
+import dev.graft.trainer.FineTuneOptions;
+import dev.graft.trainer.FineTuneRecord;
+import dev.graft.trainer.FineTuneResult;
+import dev.graft.trainer.FineTuner;
+import dev.graft.trainer.data.Task;
+import dev.graft.trainer.data.TaskData;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "finetune", description = {
+    "Reuse a pretrained model on a new task: drop its top layer(s), add a new head, train with the",
+    "reused layers frozen (--freeze-epochs), then unfreeze and train everything (--epochs).",
+    "The base file is never changed; the result is a DL4J zip plus a JSON record of how it was made."})
+final class FinetuneCommand implements Callable<Integer> {
+  @Parameters(paramLabel = "BASE", description = "Keras .h5 or graft/DL4J .zip")
+  Path base;
+
+  @Mixin
+  TaskOptions taskOptions = new TaskOptions();
+
+  @Mixin
+  TrainingOptions training = new TrainingOptions();
+
+  @Option(names = "--freeze-epochs", defaultValue = "4", description = "Epochs with the reused layers frozen (default: ${DEFAULT-VALUE}).")
+  int freezeEpochs;
+
+  @Option(names = "--epochs", defaultValue = "16", description = "Epochs after unfreezing (default: ${DEFAULT-VALUE}).")
+  int epochs;
+
+  @Option(names = "--freeze-lr", description = "Learning rate of the frozen phase (default: --lr).")
+  Double freezeLr;
+
+  @Option(names = "--freeze", paramLabel = "LAYERS",
+      description = "Layers frozen in the first phase: indices, ranges (0-3), names or name patterns, comma-separated (default: every reused layer).")
+  String freeze;
+
+  @Option(names = "--drop", defaultValue = "1", description = "Top layers of the base to drop (default: ${DEFAULT-VALUE}).")
+  int drop;
+
+  @Option(names = "--head", split = ",", paramLabel = "UNITS:ACT",
+      description = "The new head's Dense layers, e.g. 64:relu,1:sigmoid (default: 1:sigmoid for binary tasks, N:softmax otherwise).")
+  List<String> head;
+
+  @Option(names = "--out", paramLabel = "FILE", description = "Where to save (default: BASE-TASK.zip in the current folder).")
+  Path out;
+
+  @Option(names = "--json", description = "Print JSON: test_accuracy, test_loss, epochs, ...")
+  boolean json;
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    Task task = taskOptions.resolve(null);
+    FineTuneOptions options = FineTuneOptions.builder()
+        .dropTop(drop)
+        .head(head == null ? null : head.stream().map(DenseSpec::parse).toList())
+        .freeze(freeze)
+        .freezeEpochs(freezeEpochs)
+        .epochs(epochs)
+        .optimizer(training.optimizer())
+        .freezeOptimizer(freezeLr == null ? null : training.optimizer().withLearningRate(freezeLr))
+        .batchSize(training.batchSize)
+        .seed(training.seed)
+        .build();
+    Network network = ModelLoader.load(base);
+    TaskData data = taskOptions.load(task);
+    FineTuneResult result = FineTuner.fineTune(network, data, options, Progress.forTraining("finetune"));
+    Path target = out != null ? out : Path.of(stem(base) + "-" + task.name() + ".zip");
+    ObjectNode record = FineTuneRecord.describe(network, data, options, result);
+    FineTuneRecord.save(result.network(), target, record);
+
+    var o = spec.commandLine().getOut();
+    if (json) {
+      ObjectNode j = Json.object();
+      j.put("test_accuracy", result.test().accuracy());
+      j.put("test_loss", result.test().loss());
+      j.put("epochs", freezeEpochs + epochs);
+      j.put("freeze_epochs", freezeEpochs);
+      j.put("unfrozen_epochs", epochs);
+      j.put("n", result.test().n());
+      j.put("out", target.toString());
+      j.set("record", record);
+      Json.print(o, j);
+      return 0;
+    }
+    o.printf("base %s (%s), task %s: %d training images%n", base, network.producer(), task.describe(), data.train().size());
+    o.printf("reused %d layers, frozen for %d epochs: %s; new head %s%n", result.reusedLayers().size(), freezeEpochs,
+        result.frozenLayers(), result.head());
+    for (EpochStats e : result.history()) {
+      o.printf("  %-8s epoch %2d  loss %.4f  val_loss %.4f  val_accuracy %.4f%n", e.phase(), e.epoch(), e.trainLoss(),
+          e.validLoss(), e.validAccuracy());
+    }
+    o.printf("test accuracy %.4f, loss %.4f (%d images)%nsaved %s and %s%n", result.test().accuracy(), result.test().loss(),
+        result.test().n(), target, FineTuneRecord.sidecar(target));
+    o.flush();
+    return 0;
+  }
+
+  static String stem(Path file) {
+    String name = file.getFileName().toString();
+    int dot = name.lastIndexOf('.');
+    return dot > 0 ? name.substring(0, dot) : name;
+  }
+}

@@ -1,0 +1,63 @@
+package dev.graft.cli;
+
+import dev.graft.GraftException;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The graft command. Each subcommand is a thin layer over the library; errors map to exit codes here. */
+@Command(name = "graft", mixinStandardHelpOptions = true, versionProvider = Version.class,
+    description = "Reuse pretrained networks (Keras .h5, DL4J .zip): inspect, evaluate, freeze and fine-tune.",
+    subcommands = {InspectCommand.class, EvalCommand.class, FinetuneCommand.class, DemoCommand.class,
+        CommandLine.HelpCommand.class},
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:success", "1:failure (I/O, internal error)", "2:usage error",
+        "3:bad or unsupported input (model file, data)"})
+public final class Graft implements Runnable {
+  @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+      description = "Show stack traces of errors and library logging.")
+  boolean verbose;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "name a command (see graft --help)");
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the command line and returns its exit code (never exits: tests call this). */
+  public static int run(String... args) {
+    boolean verbose = java.util.Arrays.asList(args).contains("--verbose");
+    Logging.configure(verbose);
+    CommandLine cli = new CommandLine(new Graft());
+    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> report(e, commandLine.getErr(), verbose));
+    return cli.execute(args);
+  }
+
+  static int report(Exception e, PrintWriter err, boolean verbose) {
+    Throwable cause = e;
+    while (!(cause instanceof GraftException) && cause.getCause() != null && cause.getCause() != cause) {
+      cause = cause.getCause();
+    }
+    if (cause instanceof GraftException g) {
+      err.println("graft: " + g.getMessage());
+      if (verbose) {
+        e.printStackTrace(err);
+      }
+      err.flush();
+      return g.kind().exitCode();
+    }
+    err.println("graft: internal error: " + e + (verbose ? "" : " (run with --verbose for details)"));
+    if (verbose) {
+      e.printStackTrace(err);
+    }
+    err.flush();
+    return 1;
+  }
+}

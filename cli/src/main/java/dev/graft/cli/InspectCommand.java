@@ -1,0 +1,68 @@
+package dev.graft.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.graft.converter.ModelFormat;
+import dev.graft.converter.ModelLoader;
+import dev.graft.converter.ModelSummary;
+import dev.graft.converter.Network;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "inspect", description = "Show a model's layers: name, type, output shape, parameters, trainable.")
+final class InspectCommand implements Callable<Integer> {
+  @Parameters(paramLabel = "MODEL", description = "Keras .h5 or graft/DL4J .zip")
+  Path model;
+
+  @Option(names = "--json", description = "Print JSON instead of a table.")
+  boolean json;
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    ModelFormat format = ModelFormat.detect(model);
+    Network network = ModelLoader.load(model);
+    ModelSummary summary = ModelSummary.of(network);
+    var out = spec.commandLine().getOut();
+    if (!json) {
+      out.println(model + ": " + format.description());
+      out.print(summary.render());
+      out.flush();
+      return 0;
+    }
+    ObjectNode o = Json.object();
+    o.put("file", model.toString());
+    o.put("format", format.name());
+    o.put("producer", summary.producer());
+    o.put("name", summary.name());
+    o.put("kind", summary.kind());
+    ArrayNode shape = o.putArray("input_shape");
+    for (long d : summary.inputShape()) {
+      shape.add(d);
+    }
+    ArrayNode layers = o.putArray("layers");
+    for (ModelSummary.Row r : summary.rows()) {
+      ObjectNode l = layers.addObject();
+      l.put("name", r.name());
+      l.put("type", r.type());
+      l.put("activation", r.activation());
+      ArrayNode os = l.putArray("output_shape");
+      for (long d : r.outputShape()) {
+        os.add(d);
+      }
+      l.put("params", r.params());
+      l.put("trainable", r.trainable());
+    }
+    o.put("total_params", summary.totalParams());
+    o.put("trainable_params", summary.trainableParams());
+    Json.print(out, o);
+    return 0;
+  }
+}

@@ -1,0 +1,69 @@
+package dev.graft.cli;
+
+import dev.graft.GraftException;
+import dev.graft.trainer.data.FashionMnist;
+import dev.graft.trainer.data.Task;
+import dev.graft.trainer.data.TaskData;
+import java.nio.file.Path;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** Which Fashion-MNIST task: a preset (--task), or --exclude / --classes with --positive. */
+final class TaskOptions {
+  @Option(names = "--task", paramLabel = "NAME",
+      description = "A preset: shirt-vs-sandal, pullover-vs-tshirt, all-but-sandal-shirt, all-but-tshirt-pullover, all.")
+  String task;
+
+  @Option(names = "--exclude", split = ",", paramLabel = "C",
+      description = "Every class but these, the rest renumbered in order (e.g. 5,6).")
+  List<Integer> exclude;
+
+  @Option(names = "--classes", split = ",", paramLabel = "C", description = "Only these classes, in this order.")
+  List<Integer> classes;
+
+  @Option(names = "--positive", paramLabel = "C", description = "With two --classes: a binary task, this class is 1.")
+  Integer positive;
+
+  @Option(names = "--train-limit", paramLabel = "N", description = "Keep only the first N training images of the task.")
+  Integer trainLimit;
+
+  @Option(names = "--data", paramLabel = "DIR",
+      description = "Fashion-MNIST folder (else $GRAFT_DATA, ~/.keras/datasets/fashion-mnist, /usr/share/datasets/fashion-mnist).")
+  Path data;
+
+  boolean given() {
+    return task != null || exclude != null || classes != null;
+  }
+
+  /** The task, or {@code fallback} (a preset name) when none was given; null fallback: required. */
+  Task resolve(String fallback) {
+    int ways = (task != null ? 1 : 0) + (exclude != null ? 1 : 0) + (classes != null ? 1 : 0);
+    if (ways > 1) {
+      throw GraftException.usage("give only one of --task, --exclude, --classes");
+    }
+    if (positive != null && classes == null) {
+      throw GraftException.usage("--positive goes with --classes");
+    }
+    Task t;
+    if (task != null) {
+      t = Task.preset(task);
+    } else if (exclude != null) {
+      t = Task.exclude("exclude-" + join(exclude), exclude, 0);
+    } else if (classes != null) {
+      t = new Task("classes-" + join(classes), classes, positive, 0);
+    } else if (fallback != null) {
+      t = Task.preset(fallback);
+    } else {
+      throw GraftException.usage("say which task: --task NAME, --exclude C,C or --classes C,C [--positive C]");
+    }
+    return trainLimit != null ? t.withTrainLimit(trainLimit) : t;
+  }
+
+  TaskData load(Task t) {
+    return TaskData.of(FashionMnist.load(data), t);
+  }
+
+  private static String join(List<Integer> values) {
+    return String.join("-", values.stream().map(String::valueOf).toList());
+  }
+}
