@@ -33,9 +33,14 @@ public final class Graft implements Runnable {
 
   /** Runs the command line and returns its exit code (never exits: tests call this). */
   public static int run(String... args) {
+    return run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+  }
+
+  /** As {@link #run(String...)}, printing to the given writers. */
+  public static int run(PrintWriter out, PrintWriter err, String... args) {
     boolean verbose = java.util.Arrays.asList(args).contains("--verbose");
     Logging.configure(verbose);
-    CommandLine cli = new CommandLine(new Graft());
+    CommandLine cli = new CommandLine(new Graft()).setOut(out).setErr(err);
     cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> report(e, commandLine.getErr(), verbose));
     return cli.execute(args);
   }

@@ -1,0 +1,73 @@
+package dev.graft.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.graft.converter.SharedModels;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Exit codes and messages: 2 usage, 3 bad or unsupported input, one line, no stack trace. */
+class CliErrorsTest {
+  @TempDir
+  Path tmp;
+
+  private static void assertOneLineError(Cli r, int code, String fragment) {
+    assertEquals(code, r.exitCode(), "stderr: " + r.err());
+    String err = r.err().strip();
+    assertTrue(err.startsWith("graft: ") || code == 2, err);
+    assertTrue(err.contains(fragment), err);
+    assertFalse(err.contains("\tat "), "no stack trace without --verbose: " + err);
+  }
+
+  @Test
+  void missingModelIsBadInput() {
+    Cli r = Cli.run("inspect", tmp.resolve("nope.h5").toString());
+    assertOneLineError(r, 3, "no such file");
+    assertEquals(1, r.err().strip().lines().count());
+  }
+
+  @Test
+  void garbageModelIsBadInputAndWritesNothing() throws IOException {
+    Path junk = Files.writeString(tmp.resolve("junk.h5"), "definitely not HDF5");
+    Path out = tmp.resolve("out.zip");
+    Cli r = Cli.run("finetune", junk.toString(), "--task", "shirt-vs-sandal", "--out", out.toString());
+    assertOneLineError(r, 3, "junk.h5");
+    assertFalse(Files.exists(out));
+    try (var files = Files.list(tmp)) {
+      assertEquals(1, files.count(), "only the input is left in the folder");
+    }
+  }
+
+  @Test
+  void truncatedKerasFileIsBadInput() throws IOException {
+    Path real = SharedModels.require("keras2/chapter11/my_model_A__keras-2.9.0.h5");
+    byte[] bytes = Files.readAllBytes(real);
+    Path cut = tmp.resolve("cut.h5");
+    Files.write(cut, java.util.Arrays.copyOf(bytes, 4096));
+    assertOneLineError(Cli.run("inspect", cut.toString()), 3, "cut.h5");
+  }
+
+  @Test
+  void usageErrorsExitWithTwo() {
+    assertEquals(2, Cli.run("finetune").exitCode());
+    assertEquals(2, Cli.run("inspect", "--no-such-option", "x.h5").exitCode());
+    Path model = SharedModels.require("keras2/chapter11/my_model_A__keras-2.9.0.h5");
+    assertOneLineError(Cli.run("finetune", model.toString(), "--task", "no-such-task"), 2, "known tasks");
+    assertOneLineError(Cli.run("finetune", model.toString(), "--task", "shirt-vs-sandal", "--lr", "-1"), 2, "learning rate");
+    assertOneLineError(Cli.run("finetune", model.toString(), "--task", "shirt-vs-sandal", "--freeze", "dense_99"), 2,
+        "matches no layer");
+    assertOneLineError(Cli.run("eval", model.toString(), "--classes", "5,6", "--positive", "3"), 2, "--positive");
+  }
+
+  @Test
+  void verboseShowsTheStackTrace() {
+    Cli r = Cli.run("inspect", tmp.resolve("nope.h5").toString(), "--verbose");
+    assertEquals(3, r.exitCode());
+    assertTrue(r.err().contains("\tat "), r.err());
+  }
+}
