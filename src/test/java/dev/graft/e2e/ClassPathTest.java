@@ -19,11 +19,12 @@ import org.junit.jupiter.api.Test;
 class ClassPathTest {
   @Test
   void onnxRuntimeAndNd4jShareAJvmWithTheFullClassPath() throws Exception {
-    Path cpFile = Path.of("target", "runtime-classpath.txt");
+    // Written by the cli module's build (maven-dependency-plugin build-classpath).
+    Path cli = Path.of("..", "cli", "target").toAbsolutePath().normalize();
     String classPath = String.join(File.pathSeparator, List.of(
         Path.of("target", "test-classes").toAbsolutePath().toString(),
-        Path.of("target", "classes").toAbsolutePath().toString(),
-        Files.readString(cpFile).strip()));
+        cli.resolve("classes").toString(),
+        Files.readString(cli.resolve("runtime-classpath.txt")).strip()));
     assertTrue(classPath.length() > 3_500, "class path only " + classPath.length() + " characters");
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     ProcessBuilder pb = new ProcessBuilder(java.toString(), "-cp", classPath, ClassPathProbe.class.getName());
