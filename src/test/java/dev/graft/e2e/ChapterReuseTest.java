@@ -108,7 +108,7 @@ class ChapterReuseTest {
   @Test
   void demoQuickRunsTheWholeComparison() {
     requireData();
-    Cli r = Cli.run("demo", "--quick", "--json", "--out-dir", tmp.toString());
+    Cli r = Cli.run("demo", "--quick", "--seeds", "2", "--json", "--out-dir", tmp.toString());
     assertEquals(0, r.exitCode(), r.err());
     JsonNode j = r.json();
     assertTrue(j.get("model_a_accuracy").asDouble() > 0.75, j.toString());
