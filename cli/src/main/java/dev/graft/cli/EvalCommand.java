@@ -1,8 +1,6 @@
 package dev.graft.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.graft.converter.ModelLoader;
-import dev.graft.converter.Network;
 import dev.graft.trainer.Evaluator;
 import dev.graft.trainer.Metrics;
 import dev.graft.trainer.data.Task;
@@ -17,11 +15,14 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "eval", description = "Accuracy and loss of a model on the Fashion-MNIST test images of a task.")
 final class EvalCommand implements Callable<Integer> {
-  @Parameters(paramLabel = "MODEL", description = "Keras .h5 or graft/DL4J .zip")
+  @Parameters(paramLabel = "MODEL", description = "Keras .h5, graft/DL4J .zip or .onnx")
   Path model;
 
   @Mixin
   TaskOptions taskOptions = new TaskOptions();
+
+  @Option(names = "--device", defaultValue = "cpu", description = "For ONNX models: cpu, cuda[:ID] or auto (default: ${DEFAULT-VALUE}).")
+  String device;
 
   @Option(names = "--json", description = "Print JSON: accuracy, loss, n.")
   boolean json;
@@ -31,21 +32,22 @@ final class EvalCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Network network = ModelLoader.load(model);
-    Task task = taskOptions.resolve(taskOptions.given() || network.outputSize() != 10 ? null : "all");
-    Metrics m = Evaluator.evaluate(network, taskOptions.load(task).test());
-    var out = spec.commandLine().getOut();
-    if (json) {
-      ObjectNode o = Json.object();
-      o.put("model", model.toString());
-      o.put("task", task.describe());
-      o.put("accuracy", m.accuracy());
-      o.put("loss", m.loss());
-      o.put("n", m.n());
-      Json.print(out, o);
-    } else {
-      out.printf("%s on %s: test accuracy %.4f, loss %.4f (%d images)%n", model, task.describe(), m.accuracy(), m.loss(), m.n());
-      out.flush();
+    try (LoadedModel loaded = LoadedModel.open(model, device)) {
+      Task task = taskOptions.resolve(taskOptions.given() || loaded.outputs() != 10 ? null : "all");
+      Metrics m = Evaluator.evaluate(loaded.classifier(), taskOptions.load(task).test());
+      var out = spec.commandLine().getOut();
+      if (json) {
+        ObjectNode o = Json.object();
+        o.put("model", model.toString());
+        o.put("task", task.describe());
+        o.put("accuracy", m.accuracy());
+        o.put("loss", m.loss());
+        o.put("n", m.n());
+        Json.print(out, o);
+      } else {
+        out.printf("%s on %s: test accuracy %.4f, loss %.4f (%d images)%n", model, task.describe(), m.accuracy(), m.loss(), m.n());
+        out.flush();
+      }
     }
     return 0;
   }

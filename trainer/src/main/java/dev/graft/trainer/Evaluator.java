@@ -3,8 +3,6 @@ package dev.graft.trainer;
 import dev.graft.GraftException;
 import dev.graft.converter.Network;
 import dev.graft.trainer.data.Examples;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Test-set accuracy and loss of a classifier, computed from its outputs: a single sigmoid
@@ -17,23 +15,27 @@ public final class Evaluator {
   private Evaluator() {}
 
   public static Metrics evaluate(Network network, Examples examples) {
+    return evaluate(Classifier.of(network), examples);
+  }
+
+  public static Metrics evaluate(Classifier model, Examples examples) {
     int n = examples.size();
     if (n == 0) {
       throw GraftException.usage("no examples to evaluate on");
     }
-    Fitter.checkInput(network, examples);
-    INDArray x = examples.featureMatrix();
+    Fitter.checkInput(model.label(), model.inputSize(), examples);
+    int d = examples.featureCount();
     int outputs = -1;
     int correct = 0;
     double lossSum = 0;
     for (int start = 0; start < n; start += BATCH) {
       int end = Math.min(n, start + BATCH);
-      INDArray out = network.outputFlat(x.get(NDArrayIndex.interval(start, end), NDArrayIndex.all()));
+      float[] rows = java.util.Arrays.copyOfRange(examples.features(), start * d, end * d);
+      float[] p = model.predict(rows, end - start);
       if (outputs < 0) {
-        outputs = (int) out.size(1);
-        checkOutputs(network, examples, outputs);
+        outputs = p.length / (end - start);
+        checkOutputs(model.label(), examples, outputs);
       }
-      float[] p = out.dup('c').data().asFloat();
       for (int i = start; i < end; i++) {
         int label = examples.labels()[i];
         int row = (i - start) * outputs;
@@ -56,15 +58,11 @@ public final class Evaluator {
     return new Metrics((double) correct / n, lossSum / n, n);
   }
 
-  private static void checkOutputs(Network network, Examples examples, int outputs) {
-    if (outputs != examples.outputs() && !(outputs == 2 && examples.outputs() == 1)) {
-      throw GraftException.usage(network.label() + ": the model has " + outputs + " outputs but the task has "
-          + (examples.outputs() == 1 ? "2 classes (binary, 1 output)" : examples.outputs() + " classes")
+  private static void checkOutputs(String label, Examples examples, int outputs) {
+    if (outputs != examples.outputs()) {
+      throw GraftException.usage(label + ": the model has " + outputs + " outputs but the task has "
+          + (examples.outputs() == 1 ? "2 classes (binary, 1 sigmoid output)" : examples.outputs() + " classes")
           + "; choose a task with as many classes as the model has outputs");
-    }
-    if (outputs == 2 && examples.outputs() == 1) {
-      throw GraftException.unsupported(network.label() + ": two softmax outputs for a binary task are not supported; "
-          + "use --classes without --positive");
     }
   }
 

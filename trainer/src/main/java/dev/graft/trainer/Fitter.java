@@ -62,10 +62,13 @@ final class Fitter {
   }
 
   static void checkInput(Network network, Examples examples) {
-    if (network.inputSize() != examples.featureCount()) {
-      throw GraftException.usage(network.label() + ": the model takes inputs of shape "
-          + java.util.Arrays.toString(network.inputShape()) + " (" + network.inputSize() + " values) but the data has "
-          + examples.featureCount() + " values per example");
+    checkInput(network.label(), network.inputSize(), examples);
+  }
+
+  static void checkInput(String label, long inputSize, Examples examples) {
+    if (inputSize != examples.featureCount()) {
+      throw GraftException.usage(label + ": the model takes " + inputSize + " values per example but the data has "
+          + examples.featureCount());
     }
   }
 

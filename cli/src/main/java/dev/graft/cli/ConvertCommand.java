@@ -1,0 +1,72 @@
+package dev.graft.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.graft.GraftException;
+import dev.graft.converter.Dl4jZip;
+import dev.graft.converter.ModelLoader;
+import dev.graft.converter.Network;
+import dev.graft.converter.onnx.ExportOptions;
+import dev.graft.converter.onnx.OnnxExporter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "convert", description = {
+    "Convert a model; the format is chosen by OUT's extension: .onnx writes ONNX (opset 13 by default),",
+    ".zip a Deeplearning4j network. The output is written atomically: on any error no file is left."})
+final class ConvertCommand implements Callable<Integer> {
+  @Parameters(index = "0", paramLabel = "IN", description = "Keras .h5 or graft/DL4J .zip")
+  Path in;
+
+  @Parameters(index = "1", paramLabel = "OUT", description = "OUT.onnx or OUT.zip")
+  Path out;
+
+  @Option(names = "--opset", defaultValue = "13", description = "ONNX opset, 13 to 21 (default: ${DEFAULT-VALUE}).")
+  int opset;
+
+  @Option(names = "--labels", split = ",", paramLabel = "NAME", description = "Class labels to record in the ONNX metadata.")
+  List<String> labels;
+
+  @Option(names = "--json", description = "Print JSON.")
+  boolean json;
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    String name = out.getFileName().toString().toLowerCase(Locale.ROOT);
+    boolean onnx = name.endsWith(".onnx");
+    if (!onnx && !name.endsWith(".zip")) {
+      throw GraftException.usage("OUT must end in .onnx or .zip, not " + out.getFileName());
+    }
+    ExportOptions options = ExportOptions.builder().opset(opset).labels(labels == null ? List.of() : labels).build();
+    Network network = ModelLoader.load(in);
+    if (onnx) {
+      OnnxExporter.write(network, out, options);
+    } else {
+      Dl4jZip.write(network, out, null);
+    }
+    var o = spec.commandLine().getOut();
+    if (json) {
+      ObjectNode j = Json.object();
+      j.put("in", in.toString());
+      j.put("out", out.toString());
+      j.put("format", onnx ? "ONNX" : "DL4J_ZIP");
+      if (onnx) {
+        j.put("opset", opset);
+      }
+      Json.print(o, j);
+    } else {
+      o.printf("wrote %s (%s) from %s (%s)%n", out, onnx ? "ONNX opset " + opset : "Deeplearning4j zip", in, network.producer());
+      o.flush();
+    }
+    return 0;
+  }
+}

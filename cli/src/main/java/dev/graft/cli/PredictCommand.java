@@ -1,0 +1,83 @@
+package dev.graft.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.graft.GraftException;
+import dev.graft.runtime.Npy;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "predict", description = {
+    "Run a model on the examples of a .npy array (first dimension: examples) and write its outputs as .npy.",
+    "ONNX files run in ONNX Runtime, Keras and DL4J files in DL4J: any two formats can be compared on one input."})
+final class PredictCommand implements Callable<Integer> {
+  @Parameters(paramLabel = "MODEL", description = "Keras .h5, graft/DL4J .zip or .onnx")
+  Path model;
+
+  @Option(names = "--input", required = true, paramLabel = "X.npy", description = "float32 or float64, C order.")
+  Path input;
+
+  @Option(names = "--output", required = true, paramLabel = "Y.npy", description = "Written as float32.")
+  Path output;
+
+  @Option(names = "--device", defaultValue = "cpu", description = "For ONNX models: cpu, cuda[:ID] or auto (default: ${DEFAULT-VALUE}).")
+  String device;
+
+  @Option(names = "--batch-size", defaultValue = "256", description = "Examples per call (default: ${DEFAULT-VALUE}).")
+  int batchSize;
+
+  @Option(names = "--json", description = "Print JSON.")
+  boolean json;
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    if (batchSize < 1) {
+      throw GraftException.usage("--batch-size must be at least 1");
+    }
+    Npy.Array x = Npy.read(input);
+    if (x.shape().length < 1 || x.shape()[0] < 1) {
+      throw GraftException.badInput(input + ": needs at least one example (shape " + Arrays.toString(x.shape()) + ")");
+    }
+    int n = (int) x.shape()[0];
+    int d = x.data().length / n;
+    try (LoadedModel loaded = LoadedModel.open(model, device)) {
+      if (d != loaded.classifier().inputSize()) {
+        throw GraftException.usage(input + ": examples of shape " + Arrays.toString(Arrays.copyOfRange(x.shape(), 1, x.shape().length))
+            + " (" + d + " values) do not fit " + model + ", which takes " + loaded.classifier().inputSize() + " values");
+      }
+      float[] y = null;
+      int outputs = 0;
+      for (int start = 0; start < n; start += batchSize) {
+        int m = Math.min(batchSize, n - start);
+        float[] part = loaded.classifier().predict(Arrays.copyOfRange(x.data(), start * d, (start + m) * d), m);
+        if (y == null) {
+          outputs = part.length / m;
+          y = new float[n * outputs];
+        }
+        System.arraycopy(part, 0, y, start * outputs, part.length);
+      }
+      Npy.write(output, y, new long[] {n, outputs});
+      var o = spec.commandLine().getOut();
+      if (json) {
+        ObjectNode j = Json.object();
+        j.put("model", model.toString());
+        j.put("n", n);
+        j.put("outputs", outputs);
+        j.put("output", output.toString());
+        Json.print(o, j);
+      } else {
+        o.printf("%s: %d examples -> %s (%d x %d)%n", model, n, output, n, outputs);
+        o.flush();
+      }
+    }
+    return 0;
+  }
+}

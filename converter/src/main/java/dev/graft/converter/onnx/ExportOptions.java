@@ -1,0 +1,66 @@
+package dev.graft.converter.onnx;
+
+import dev.graft.GraftException;
+import java.util.List;
+
+/** Options of the ONNX exporter: opset (13 to 21, default 13) and optional class labels. */
+public final class ExportOptions {
+  public static final int MIN_OPSET = 13;
+  public static final int MAX_OPSET = 21;
+  private final int opset;
+  private final List<String> labels;
+
+  private ExportOptions(Builder b) {
+    this.opset = b.opset;
+    this.labels = b.labels;
+  }
+
+  public static ExportOptions defaults() {
+    return builder().build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public int opset() {
+    return opset;
+  }
+
+  public List<String> labels() {
+    return labels;
+  }
+
+  /** The IR version that goes with the opset (ONNX's versioning table). */
+  long irVersion() {
+    if (opset <= 14) {
+      return 7;
+    }
+    if (opset <= 18) {
+      return 8;
+    }
+    return opset <= 20 ? 9 : 10;
+  }
+
+  public static final class Builder {
+    private int opset = MIN_OPSET;
+    private List<String> labels = List.of();
+
+    public Builder opset(int opset) {
+      this.opset = opset;
+      return this;
+    }
+
+    public Builder labels(List<String> labels) {
+      this.labels = List.copyOf(labels);
+      return this;
+    }
+
+    public ExportOptions build() {
+      if (opset < MIN_OPSET || opset > MAX_OPSET) {
+        throw GraftException.usage("--opset must be between " + MIN_OPSET + " and " + MAX_OPSET + ", not " + opset);
+      }
+      return new ExportOptions(this);
+    }
+  }
+}

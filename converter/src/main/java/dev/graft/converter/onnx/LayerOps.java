@@ -1,0 +1,212 @@
+package dev.graft.converter.onnx;
+
+import static dev.graft.converter.onnx.GraphBuilder.attr;
+import static dev.graft.converter.onnx.GraphBuilder.ints;
+
+import dev.graft.GraftException;
+import java.util.Map;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.DropoutLayer;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.LossLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.PReLULayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.conf.layers.ZeroPaddingLayer;
+import org.deeplearning4j.nn.conf.layers.misc.FrozenLayer;
+import org.deeplearning4j.nn.conf.layers.misc.FrozenLayerWithBackprop;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/** One DL4J layer (inference form) as ONNX operators. */
+final class LayerOps {
+  static final String SUPPORTED = "DenseLayer, OutputLayer, LossLayer, ActivationLayer, DropoutLayer, "
+      + "BatchNormalization, ConvolutionLayer (2D), SubsamplingLayer (max/avg), GlobalPoolingLayer (max/avg), "
+      + "ZeroPaddingLayer, PReLULayer";
+
+  private LayerOps() {}
+
+  static Layer unwrap(Layer layer) {
+    if (layer instanceof FrozenLayer f) {
+      return unwrap(f.getLayer());
+    }
+    if (layer instanceof FrozenLayerWithBackprop f) {
+      return unwrap(f.getUnderlying());
+    }
+    return layer;
+  }
+
+  /**
+   * @param inShape  the layer's input shape for a sample batch (dimension 0 is the batch)
+   * @param outShape the layer's output shape for the same batch
+   */
+  static String apply(GraphBuilder g, Layer conf, Map<String, INDArray> params, String x, long[] inShape,
+      long[] outShape, String name) {
+    Layer layer = unwrap(conf);
+    // Exact classes: subclasses (Deconvolution2D, DepthwiseConvolution2D, ...) have other semantics.
+    if (layer.getClass() == DenseLayer.class || layer.getClass() == OutputLayer.class) {
+      if (layer instanceof DenseLayer d && d.hasLayerNorm()) {
+        throw GraftException.unsupported("layer '" + name + "': dense layers with layer normalization cannot be exported");
+      }
+      return activation(g, layer, dense(g, params, x, name), outShape.length, name);
+    }
+    if (layer.getClass() == LossLayer.class || layer.getClass() == ActivationLayer.class) {
+      return activation(g, layer, x, outShape.length, name);
+    }
+    if (layer instanceof DropoutLayer) {
+      return g.node("Identity", name, x);
+    }
+    if (layer instanceof BatchNormalization bn) {
+      return batchNorm(g, bn, params, x, inShape, name);
+    }
+    if (layer.getClass() == ConvolutionLayer.class) {
+      ConvolutionLayer c = (ConvolutionLayer) layer;
+      String y = channelsFirst(g, c.getCnn2dDataFormat(), x, name, in -> conv(g, c, params, in, name));
+      return activation(g, layer, y, outShape.length, name);
+    }
+    if (layer.getClass() == SubsamplingLayer.class) {
+      SubsamplingLayer s = (SubsamplingLayer) layer;
+      return channelsFirst(g, s.getCnn2dDataFormat(), x, name, in -> pool(g, s, in, name));
+    }
+    if (layer instanceof GlobalPoolingLayer gp) {
+      return globalPool(g, gp, x, inShape, outShape, name);
+    }
+    if (layer instanceof ZeroPaddingLayer z) {
+      return pad(g, z, x, name);
+    }
+    if (layer instanceof PReLULayer) {
+      long[] alphaShape = params.get("W").shape();
+      return g.node("PRelu", name, new String[] {x, g.floats(name + "/alpha", params.get("W"), alphaShape)});
+    }
+    throw GraftException.unsupported("layer '" + name + "' of type " + layer.getClass().getSimpleName()
+        + " cannot be exported to ONNX (supported: " + SUPPORTED + ")");
+  }
+
+  private static String activation(GraphBuilder g, Layer layer, String x, int rank, String name) {
+    var fn = layer instanceof ActivationLayer a ? a.getActivationFn() : ((BaseLayer) layer).getActivationFn();
+    return ActivationOps.apply(g, fn, x, rank, name);
+  }
+
+  private static String dense(GraphBuilder g, Map<String, INDArray> params, String x, String name) {
+    INDArray w = params.get("W");
+    String wName = g.floats(name + "/kernel", w, w.size(0), w.size(1));
+    INDArray b = params.get("b");
+    if (b == null) {
+      return g.node("Gemm", name, new String[] {x, wName});
+    }
+    return g.node("Gemm", name, new String[] {x, wName, g.floats(name + "/bias", b, b.length())});
+  }
+
+  /** Runs {@code op} on NCHW data, transposing in and out when DL4J holds the tensor as NHWC. */
+  private static String channelsFirst(GraphBuilder g, CNN2DFormat format, String x, String name,
+      java.util.function.UnaryOperator<String> op) {
+    if (format != CNN2DFormat.NHWC) {
+      return op.apply(x);
+    }
+    String nchw = g.node("Transpose", name + "/ToNCHW", x, ints("perm", 0, 3, 1, 2));
+    return g.node("Transpose", name + "/ToNHWC", op.apply(nchw), ints("perm", 0, 2, 3, 1));
+  }
+
+  private static String conv(GraphBuilder g, ConvolutionLayer c, Map<String, INDArray> params, String x, String name) {
+    INDArray w = params.get("W");
+    String[] inputs = c.hasBias() && params.containsKey("b")
+        ? new String[] {x, g.floats(name + "/kernel", w, w.shape()), g.floats(name + "/bias", params.get("b"), params.get("b").length())}
+        : new String[] {x, g.floats(name + "/kernel", w, w.shape())};
+    return g.node("Conv", name, inputs, padding(c.getConvolutionMode(), c.getPadding(), name),
+        ints("kernel_shape", c.getKernelSize()), ints("strides", c.getStride()), ints("dilations", c.getDilation()));
+  }
+
+  private static dev.graft.onnx.AttributeProto padding(ConvolutionMode mode, int[] pad, String name) {
+    if (mode == ConvolutionMode.Same) {
+      // DL4J's Same mode pads the extra row/column at the end, as SAME_UPPER does.
+      return attr("auto_pad", "SAME_UPPER");
+    }
+    if (mode == ConvolutionMode.Causal) {
+      throw GraftException.unsupported("layer '" + name + "': causal convolution cannot be exported");
+    }
+    return ints("pads", pad[0], pad[1], pad[0], pad[1]);
+  }
+
+  private static String pool(GraphBuilder g, SubsamplingLayer s, String x, String name) {
+    PoolingType type = s.getPoolingType();
+    var pads = padding(s.getConvolutionMode(), s.getPadding(), name);
+    if (type == PoolingType.MAX) {
+      return g.node("MaxPool", name, new String[] {x}, pads, ints("kernel_shape", s.getKernelSize()),
+          ints("strides", s.getStride()), ints("dilations", s.getDilation()));
+    }
+    if (type == PoolingType.AVG) {
+      for (int d : s.getDilation()) {
+        if (d != 1) {
+          throw GraftException.unsupported("layer '" + name + "': dilated average pooling cannot be exported");
+        }
+      }
+      return g.node("AveragePool", name, new String[] {x}, pads, ints("kernel_shape", s.getKernelSize()),
+          ints("strides", s.getStride()), attr("count_include_pad", s.isAvgPoolIncludePadInDivisor() ? 1L : 0L));
+    }
+    throw GraftException.unsupported("layer '" + name + "': " + type + " pooling cannot be exported (supported: MAX, AVG)");
+  }
+
+  private static String globalPool(GraphBuilder g, GlobalPoolingLayer gp, String x, long[] inShape, long[] outShape, String name) {
+    if (inShape.length != 4) {
+      throw GraftException.unsupported("layer '" + name + "': global pooling of rank-" + inShape.length + " input cannot be exported");
+    }
+    String op = switch (gp.getPoolingType()) {
+      case MAX -> "GlobalMaxPool";
+      case AVG -> "GlobalAveragePool";
+      default -> throw GraftException.unsupported("layer '" + name + "': " + gp.getPoolingType() + " global pooling cannot be exported");
+    };
+    // DL4J pools over its poolingDimensions: {2, 3} for NCHW (its default), {1, 2} for NHWC.
+    int[] dims = gp.getPoolingDimensions();
+    boolean nhwc = dims != null && java.util.Arrays.equals(dims, new int[] {1, 2});
+    if (dims != null && !nhwc && !java.util.Arrays.equals(dims, new int[] {2, 3})) {
+      throw GraftException.unsupported("layer '" + name + "': global pooling over dimensions "
+          + java.util.Arrays.toString(dims) + " cannot be exported");
+    }
+    String in = nhwc ? g.node("Transpose", name + "/ToNCHW", x, ints("perm", 0, 3, 1, 2)) : x;
+    String pooled = g.node(op, name, in);
+    long[] shape = outShape.clone();
+    shape[0] = 0;
+    return g.node("Reshape", name + "/Collapse", new String[] {pooled, g.int64s(name + "/shape", shape)});
+  }
+
+  private static String pad(GraphBuilder g, ZeroPaddingLayer z, String x, String name) {
+    int[] p = z.getPadding(); // top, bottom, left, right
+    long[] pads = z.getDataFormat() == CNN2DFormat.NHWC
+        ? new long[] {0, p[0], p[2], 0, 0, p[1], p[3], 0}
+        : new long[] {0, 0, p[0], p[2], 0, 0, p[1], p[3]};
+    return g.node("Pad", name, new String[] {x, g.int64s(name + "/pads", pads)});
+  }
+
+  private static String batchNorm(GraphBuilder g, BatchNormalization bn, Map<String, INDArray> params, String x,
+      long[] inShape, String name) {
+    INDArray mean = params.get("mean");
+    long c = mean.length();
+    INDArray var;
+    if (params.containsKey("log10stdev")) {
+      // DL4J keeps log10(sqrt(var + eps)); ONNX wants var with its own eps.
+      INDArray std = Transforms.pow(Nd4j.valueArrayOf(params.get("log10stdev").shape(), 10.0, DataType.DOUBLE),
+          params.get("log10stdev").castTo(DataType.DOUBLE));
+      var = std.mul(std).sub(bn.getEps());
+    } else {
+      var = params.get("var");
+    }
+    INDArray gamma = params.containsKey("gamma") ? params.get("gamma") : Nd4j.valueArrayOf(new long[] {c}, bn.getGamma(), DataType.FLOAT);
+    INDArray beta = params.containsKey("beta") ? params.get("beta") : Nd4j.valueArrayOf(new long[] {c}, bn.getBeta(), DataType.FLOAT);
+    boolean nhwc = inShape.length == 4 && bn.getCnn2DFormat() == CNN2DFormat.NHWC;
+    String in = nhwc ? g.node("Transpose", name + "/ToNCHW", x, ints("perm", 0, 3, 1, 2)) : x;
+    String y = g.node("BatchNormalization", name, new String[] {in, g.floats(name + "/gamma", gamma, c),
+        g.floats(name + "/beta", beta, c), g.floats(name + "/mean", mean, c), g.floats(name + "/var", var, c)},
+        attr("epsilon", (float) bn.getEps()));
+    return nhwc ? g.node("Transpose", name + "/ToNHWC", y, ints("perm", 0, 2, 3, 1)) : y;
+  }
+}

@@ -1,0 +1,188 @@
+package dev.graft.converter.onnx;
+
+import dev.graft.AtomicWrite;
+import dev.graft.GraftException;
+import dev.graft.converter.Network;
+import dev.graft.onnx.ModelProto;
+import dev.graft.onnx.OperatorSetIdProto;
+import dev.graft.onnx.StringStringEntryProto;
+import dev.graft.onnx.TensorProto;
+import dev.graft.onnx.TensorShapeProto;
+import dev.graft.onnx.TypeProto;
+import dev.graft.onnx.ValueInfoProto;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.InputPreProcessor;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+import org.deeplearning4j.nn.conf.graph.GraphVertex;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
+import org.deeplearning4j.nn.conf.graph.MergeVertex;
+import org.deeplearning4j.nn.conf.graph.PreprocessorVertex;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Writes a DL4J network (layer stack or graph) as an ONNX model with a dynamic batch dimension:
+ * one graph input "input" shaped like the source model's input, one output "output", node names
+ * from the layer names, and metadata on where the model came from. Shapes inside the graph are
+ * those DL4J produces, measured on a sample batch, so the ONNX model computes what DL4J computes.
+ */
+public final class OnnxExporter {
+  public static final String INPUT = "input";
+  public static final String OUTPUT = "output";
+  private static final long SAMPLE_BATCH = 2;
+
+  private OnnxExporter() {}
+
+  public static ModelProto export(Network network, ExportOptions options) {
+    GraphBuilder g = new GraphBuilder();
+    g.name(INPUT);
+    g.name(OUTPUT);
+    INDArray sample = Nd4j.zeros(DataType.FLOAT, network.batchShape(SAMPLE_BATCH));
+    String last;
+    long[] outShape;
+    if (network.model() instanceof MultiLayerNetwork mln) {
+      List<INDArray> acts = mln.feedForward(sample, false);
+      last = exportLayers(g, mln, acts);
+      outShape = acts.get(acts.size() - 1).shape();
+    } else {
+      ComputationGraph cg = (ComputationGraph) network.model();
+      Map<String, INDArray> acts = cg.feedForward(new INDArray[] {sample}, false);
+      last = exportGraph(g, cg, acts);
+      outShape = acts.get(cg.getConfiguration().getNetworkOutputs().get(0)).shape();
+    }
+    g.identityTo(OUTPUT, last);
+    g.graph().setName(network.name());
+    g.graph().addInput(valueInfo(INPUT, network.batchShape(SAMPLE_BATCH)));
+    g.graph().addOutput(valueInfo(OUTPUT, outShape));
+
+    ModelProto.Builder model = ModelProto.newBuilder()
+        .setIrVersion(options.irVersion())
+        .setProducerName("graft")
+        .setProducerVersion(version())
+        .setDocString("Exported by graft from " + network.label() + " (" + network.producer() + ")")
+        .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(options.opset()))
+        .setGraph(g.graph());
+    meta(model, "graft.source", network.source() == null ? network.name() : network.source().getFileName().toString());
+    meta(model, "graft.source_sha256", network.sourceSha256());
+    meta(model, "graft.source_producer", network.producer());
+    if (!options.labels().isEmpty()) {
+      meta(model, "graft.labels", String.join(",", options.labels()));
+    }
+    return model.build();
+  }
+
+  /** Exports and writes atomically: a failure leaves no file behind. */
+  public static void write(Network network, Path out, ExportOptions options) {
+    byte[] bytes = export(network, options).toByteArray();
+    AtomicWrite.write(out, tmp -> Files.write(tmp, bytes));
+  }
+
+  private static String exportLayers(GraphBuilder g, MultiLayerNetwork mln, List<INDArray> acts) {
+    String x = INPUT;
+    var conf = mln.getLayerWiseConfigurations();
+    for (int i = 0; i < mln.getnLayers(); i++) {
+      var layer = mln.getLayer(i);
+      String name = layer.conf().getLayer().getLayerName();
+      name = name == null ? "layer_" + i : name;
+      INDArray in = acts.get(i);
+      InputPreProcessor pp = conf.getInputPreProcess(i);
+      if (pp != null) {
+        in = pp.preProcess(in.dup(), (int) SAMPLE_BATCH, LayerWorkspaceMgr.noWorkspaces());
+        x = PreprocessorOps.apply(g, pp, x, in.shape(), name);
+      }
+      x = LayerOps.apply(g, layer.conf().getLayer(), layer.paramTable(), x, in.shape(), acts.get(i + 1).shape(), name);
+    }
+    return x;
+  }
+
+  private static String exportGraph(GraphBuilder g, ComputationGraph cg, Map<String, INDArray> acts) {
+    ComputationGraphConfiguration conf = cg.getConfiguration();
+    if (conf.getNetworkInputs().size() != 1 || conf.getNetworkOutputs().size() != 1) {
+      throw GraftException.unsupported("graphs with " + conf.getNetworkInputs().size() + " inputs and "
+          + conf.getNetworkOutputs().size() + " outputs cannot be exported (one of each is supported)");
+    }
+    Map<String, String> tensor = new HashMap<>();
+    tensor.put(conf.getNetworkInputs().get(0), INPUT);
+    Map<String, INDArray> values = new HashMap<>(acts);
+    for (String name : cg.getConfiguration().getTopologicalOrderStr()) {
+      if (tensor.containsKey(name)) {
+        continue;
+      }
+      GraphVertex vertex = conf.getVertices().get(name);
+      List<String> inputNames = conf.getVertexInputs().get(name);
+      List<String> inputs = new ArrayList<>();
+      for (String in : inputNames) {
+        inputs.add(tensor.get(in));
+      }
+      long[] outShape = acts.get(name).shape();
+      String y;
+      if (vertex instanceof LayerVertex lv) {
+        String x = single(inputs, name);
+        INDArray in = values.get(inputNames.get(0));
+        if (lv.getPreProcessor() != null) {
+          in = lv.getPreProcessor().preProcess(in.dup(), (int) SAMPLE_BATCH, LayerWorkspaceMgr.noWorkspaces());
+          x = PreprocessorOps.apply(g, lv.getPreProcessor(), x, in.shape(), name);
+        }
+        y = LayerOps.apply(g, lv.getLayerConf().getLayer(), cg.getLayer(name).paramTable(), x, in.shape(), outShape, name);
+      } else if (vertex instanceof MergeVertex m) {
+        y = g.node("Concat", name, inputs.toArray(String[]::new), GraphBuilder.attr("axis", (long) m.getMergeAxis()));
+      } else if (vertex instanceof ElementWiseVertex e) {
+        y = elementWise(g, e.getOp(), inputs, name);
+      } else if (vertex instanceof PreprocessorVertex p) {
+        y = PreprocessorOps.apply(g, p.getPreProcessor(), single(inputs, name), outShape, name);
+      } else {
+        throw GraftException.unsupported("graph vertex '" + name + "' of type " + vertex.getClass().getSimpleName()
+            + " cannot be exported to ONNX (supported: layers, MergeVertex, ElementWiseVertex, PreprocessorVertex)");
+      }
+      tensor.put(name, y);
+    }
+    return tensor.get(conf.getNetworkOutputs().get(0));
+  }
+
+  private static String elementWise(GraphBuilder g, ElementWiseVertex.Op op, List<String> inputs, String name) {
+    String[] in = inputs.toArray(String[]::new);
+    return switch (op) {
+      case Add -> g.node("Sum", name, in);
+      case Subtract -> g.node("Sub", name, in);
+      case Product -> g.node("Mul", name, in);
+      case Average -> g.node("Mean", name, in);
+      case Max -> g.node("Max", name, in);
+    };
+  }
+
+  private static String single(List<String> inputs, String name) {
+    if (inputs.size() != 1) {
+      throw GraftException.unsupported("layer '" + name + "' has " + inputs.size() + " inputs; only one can be exported");
+    }
+    return inputs.get(0);
+  }
+
+  private static ValueInfoProto valueInfo(String name, long[] sampleShape) {
+    TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
+    shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("batch"));
+    for (int i = 1; i < sampleShape.length; i++) {
+      shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(sampleShape[i]));
+    }
+    return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(
+        TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE).setShape(shape))).build();
+  }
+
+  private static void meta(ModelProto.Builder model, String key, String value) {
+    model.addMetadataProps(StringStringEntryProto.newBuilder().setKey(key).setValue(value == null ? "" : value));
+  }
+
+  static String version() {
+    String v = OnnxExporter.class.getPackage().getImplementationVersion();
+    return v == null ? "0.1.0-SNAPSHOT" : v;
+  }
+}

@@ -1,0 +1,34 @@
+package dev.graft.converter.onnx;
+
+import dev.graft.GraftException;
+import org.deeplearning4j.nn.conf.InputPreProcessor;
+import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
+import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
+import org.deeplearning4j.nn.modelimport.keras.preprocessors.TensorFlowCnnToFeedForwardPreProcessor;
+import org.deeplearning4j.preprocessors.KerasFlattenRnnPreprocessor;
+import org.deeplearning4j.preprocessors.ReshapePreprocessor;
+
+/**
+ * DL4J input preprocessors (the reshapes between layer kinds, and Keras's Flatten and Reshape) as
+ * ONNX operators. The ONNX tensor always has the layout of DL4J's activation array, so these are
+ * row-major Reshapes to the shape DL4J itself produces (measured on a sample batch).
+ */
+final class PreprocessorOps {
+  private PreprocessorOps() {}
+
+  /** {@code target}: the preprocessor's output shape for a sample batch (dimension 0 is the batch). */
+  static String apply(GraphBuilder g, InputPreProcessor p, String x, long[] target, String layer) {
+    String n = layer + "/";
+    if (p instanceof TensorFlowCnnToFeedForwardPreProcessor) {
+      // Keras's channels-last flatten of an NCHW array: to NHWC first.
+      x = g.node("Transpose", n + "ToNHWC", x, GraphBuilder.ints("perm", 0, 2, 3, 1));
+    } else if (!(p instanceof CnnToFeedForwardPreProcessor || p instanceof KerasFlattenRnnPreprocessor
+        || p instanceof FeedForwardToCnnPreProcessor || p instanceof ReshapePreprocessor)) {
+      throw GraftException.unsupported("layer '" + layer + "': input preprocessor " + p.getClass().getSimpleName()
+          + " cannot be exported to ONNX (supported: CnnToFeedForward, FeedForwardToCnn, Keras Flatten and Reshape)");
+    }
+    long[] shape = target.clone();
+    shape[0] = 0; // ONNX Reshape: 0 keeps the (dynamic) batch dimension
+    return g.node("Reshape", n + "Reshape", new String[] {x, g.int64s(n + "shape", shape)});
+  }
+}

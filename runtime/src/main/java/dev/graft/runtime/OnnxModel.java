@@ -1,0 +1,220 @@
+package dev.graft.runtime;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtProvider;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo.OnnxTensorType;
+import ai.onnxruntime.ValueInfo;
+import dev.graft.GraftException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An ONNX model loaded into ONNX Runtime, for services: one float input, batches of examples in,
+ * the first output back. Safe to share between threads (ONNX Runtime sessions are); close it
+ * when done. A float[] input is copied into a direct buffer the calling thread reuses, so a call
+ * allocates no input memory on the Java heap and ONNX Runtime reads the data without a copy.
+ */
+public final class OnnxModel implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(OnnxModel.class);
+  private final OrtEnvironment env;
+  private final OrtSession session;
+  private final String label;
+  private final Device device;
+  private final TensorInfo input;
+  private final List<TensorInfo> inputs;
+  private final List<TensorInfo> outputs;
+  private final ThreadLocal<FloatBuffer> scratch = new ThreadLocal<>();
+
+  private OnnxModel(OrtEnvironment env, OrtSession session, String label, Device device) throws OrtException {
+    this.env = env;
+    this.session = session;
+    this.label = label;
+    this.device = device;
+    this.inputs = describe(session.getInputInfo());
+    this.outputs = describe(session.getOutputInfo());
+    this.input = inputs.get(0);
+  }
+
+  public static OnnxModel load(Path file) {
+    return load(file, ModelOptions.defaults());
+  }
+
+  public static OnnxModel load(Path file, ModelOptions options) {
+    if (!Files.isRegularFile(file)) {
+      throw GraftException.badInput(file + ": no such file");
+    }
+    return open(file.toString(), null, file.toString(), options);
+  }
+
+  public static OnnxModel load(byte[] model, ModelOptions options) {
+    return open(null, model, "<in-memory model>", options);
+  }
+
+  private static OnnxModel open(String path, byte[] bytes, String label, ModelOptions options) {
+    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
+      so.setOptimizationLevel(options.optimization());
+      if (options.intraOpThreads() > 0) {
+        so.setIntraOpNumThreads(options.intraOpThreads());
+      }
+      if (options.interOpThreads() > 0) {
+        so.setInterOpNumThreads(options.interOpThreads());
+      }
+      Device device = chooseDevice(options.device(), so);
+      OrtSession session = path != null ? env.createSession(path, so) : env.createSession(bytes, so);
+      try {
+        OnnxModel model = new OnnxModel(env, session, label, device);
+        model.checkSingleFloatInput();
+        return model;
+      } catch (RuntimeException | OrtException e) {
+        session.close();
+        throw e;
+      }
+    } catch (OrtException e) {
+      throw GraftException.badInput(label + ": ONNX Runtime cannot load this model: " + firstLine(e.getMessage()), e);
+    }
+  }
+
+  /** CUDA when asked for (an error where it is missing); auto: CUDA if present, else CPU with one warning. */
+  private static Device chooseDevice(Device wanted, OrtSession.SessionOptions so) throws OrtException {
+    boolean cuda = OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA);
+    switch (wanted.kind()) {
+      case CPU:
+        return Device.CPU;
+      case CUDA:
+        if (!cuda) {
+          throw GraftException.unsupported("device " + wanted + " asked for, but this ONNX Runtime has no CUDA "
+              + "execution provider (build graft with -Pcuda, on a machine with CUDA 12 and cuDNN 9)");
+        }
+        so.addCUDA(wanted.id());
+        return wanted;
+      default:
+        if (cuda) {
+          so.addCUDA(0);
+          return new Device(Device.Kind.CUDA, 0);
+        }
+        LOG.warn("no CUDA execution provider available: running on the CPU");
+        return Device.CPU;
+    }
+  }
+
+  private void checkSingleFloatInput() {
+    if (inputs.size() != 1 || !input.type().equals("FLOAT")) {
+      throw GraftException.unsupported(label + ": graft serves models with one float input; this one has " + inputs);
+    }
+  }
+
+  private static List<TensorInfo> describe(Map<String, NodeInfo> infos) {
+    List<TensorInfo> list = new ArrayList<>();
+    for (NodeInfo info : infos.values()) {
+      ValueInfo v = info.getInfo();
+      if (v instanceof ai.onnxruntime.TensorInfo t) {
+        OnnxTensorType type = t.onnxType;
+        list.add(new TensorInfo(info.getName(), t.getShape(), type.name().replace("ONNX_TENSOR_ELEMENT_DATA_TYPE_", "")));
+      } else {
+        list.add(new TensorInfo(info.getName(), new long[0], v.toString()));
+      }
+    }
+    return List.copyOf(list);
+  }
+
+  public List<TensorInfo> inputs() {
+    return inputs;
+  }
+
+  public List<TensorInfo> outputs() {
+    return outputs;
+  }
+
+  public Device device() {
+    return device;
+  }
+
+  /** Shape of one example (input shape without the batch dimension). */
+  public long[] exampleShape() {
+    long[] s = input.shape();
+    return java.util.Arrays.copyOfRange(s, 1, s.length);
+  }
+
+  public long inputSize() {
+    return input.exampleSize();
+  }
+
+  /** Runs n examples given as n * inputSize() floats, row after row; returns the first output, flat. */
+  public float[] predict(float[] batch, int n) {
+    checkLength(batch.length, n);
+    FloatBuffer buf = scratch(batch.length);
+    buf.put(batch, 0, batch.length).flip();
+    return predict(buf, n);
+  }
+
+  /** As {@link #predict(float[], int)}; a direct buffer is read in place, without a copy. */
+  public float[] predict(FloatBuffer batch, int n) {
+    checkLength(batch.remaining(), n);
+    long[] shape = input.shape().clone();
+    shape[0] = n;
+    for (int i = 1; i < shape.length; i++) {
+      if (shape[i] < 0) {
+        throw GraftException.unsupported(label + ": input dimension " + i + " is dynamic; graft needs fixed example shapes");
+      }
+    }
+    try (OnnxTensor x = OnnxTensor.createTensor(env, batch, shape);
+        OrtSession.Result result = session.run(Map.of(input.name(), x))) {
+      OnnxValue y = result.get(0);
+      FloatBuffer out = ((OnnxTensor) y).getFloatBuffer();
+      float[] values = new float[out.remaining()];
+      out.get(values);
+      return values;
+    } catch (OrtException e) {
+      throw new GraftException(GraftException.Kind.FAILURE, label + ": ONNX Runtime failed: " + firstLine(e.getMessage()), e);
+    }
+  }
+
+  private void checkLength(int length, int n) {
+    if (n < 1 || (long) n * inputSize() != length) {
+      throw GraftException.usage(label + ": expected " + n + " examples of " + inputSize() + " values ("
+          + java.util.Arrays.toString(exampleShape()) + "), got " + length + " values");
+    }
+  }
+
+  private FloatBuffer scratch(int floats) {
+    FloatBuffer buf = scratch.get();
+    if (buf == null || buf.capacity() < floats) {
+      buf = ByteBuffer.allocateDirect(floats * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
+      scratch.set(buf);
+    }
+    buf.clear();
+    return buf;
+  }
+
+  private static String firstLine(String message) {
+    return message == null ? "" : message.strip().lines().findFirst().orElse("");
+  }
+
+  @Override
+  public void close() {
+    try {
+      session.close();
+    } catch (OrtException e) {
+      throw new GraftException(GraftException.Kind.FAILURE, label + ": cannot close the session", e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return label;
+  }
+}

@@ -1,0 +1,57 @@
+package dev.graft.trainer;
+
+import dev.graft.converter.Network;
+import dev.graft.runtime.OnnxModel;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/** Anything that maps rows of examples to class probabilities: a DL4J network or an ONNX model. */
+public interface Classifier {
+  /** For messages: the model's file or name. */
+  String label();
+
+  /** Values per example. */
+  long inputSize();
+
+  /** n examples, row after row, to n rows of outputs. */
+  float[] predict(float[] rows, int n);
+
+  static Classifier of(Network network) {
+    return new Classifier() {
+      @Override
+      public String label() {
+        return network.label();
+      }
+
+      @Override
+      public long inputSize() {
+        return network.inputSize();
+      }
+
+      @Override
+      public float[] predict(float[] rows, int n) {
+        INDArray x = Nd4j.create(rows, new long[] {n, network.inputSize()}, 'c');
+        return network.outputFlat(x).dup('c').data().asFloat();
+      }
+    };
+  }
+
+  static Classifier of(OnnxModel model) {
+    return new Classifier() {
+      @Override
+      public String label() {
+        return model.toString();
+      }
+
+      @Override
+      public long inputSize() {
+        return model.inputSize();
+      }
+
+      @Override
+      public float[] predict(float[] rows, int n) {
+        return model.predict(rows, n);
+      }
+    };
+  }
+}
