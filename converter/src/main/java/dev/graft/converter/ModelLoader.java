@@ -12,8 +12,9 @@ public final class ModelLoader {
     return switch (format) {
       case KERAS_H5 -> KerasH5Importer.importFile(file);
       case DL4J_ZIP -> Dl4jZip.read(file);
-      case KERAS_V3, ONNX -> throw GraftException.unsupported(file + ": " + format.description()
-          + " files cannot be loaded as trainable networks yet (supported: Keras .h5, Deeplearning4j .zip)");
+      case KERAS_V3 -> dev.graft.converter.keras3.KerasV3Importer.importFile(file);
+      case ONNX -> throw GraftException.unsupported(file + ": " + format.description()
+          + " files cannot be loaded as trainable networks yet (supported: Keras .h5 and .keras, Deeplearning4j .zip)");
     };
   }
 }

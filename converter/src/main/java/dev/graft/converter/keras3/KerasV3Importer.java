@@ -1,0 +1,97 @@
+package dev.graft.converter.keras3;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.graft.GraftException;
+import dev.graft.converter.ModelFiles;
+import dev.graft.converter.ModelFormat;
+import dev.graft.converter.Network;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Imports Keras 3 {@code .keras} archives (Sequential, and Functional models that are a chain of
+ * layers) as DL4J layer stacks. The archive is read defensively, the config is checked for
+ * anything that names Python code before it is interpreted, and weights are read with a pure-Java
+ * HDF5 reader and matched to layers by position, with every shape checked.
+ */
+public final class KerasV3Importer {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private KerasV3Importer() {}
+
+  public static Network importFile(Path file) {
+    ModelFiles.requireReadable(file);
+    String sha = ModelFiles.sha256(file);
+    KerasArchive.Contents contents = KerasArchive.read(file);
+    JsonNode root = parse(file, contents.config(), "config.json");
+    String version = parse(file, contents.metadata(), "metadata.json").path("keras_version").asText("3.x");
+    ConfigSafety.check(file, root);
+    String modelClass = root.path("class_name").asText();
+    if (!modelClass.equals("Sequential") && !modelClass.equals("Functional")) {
+      throw GraftException.unsupported(file + ": model class " + modelClass + " is not supported (Sequential, Functional)");
+    }
+    JsonNode config = root.path("config");
+    List<JsonNode> layers = new ArrayList<>();
+    config.path("layers").forEach(layers::add);
+    if (modelClass.equals("Functional")) {
+      checkChain(file, layers);
+    }
+    long[] inputShape = inputShape(file, root, layers);
+    try (Weights weights = new Weights(file, contents.weights())) {
+      StackBuilder builder = new StackBuilder(file, weights, inputShape);
+      layers.forEach(builder::add);
+      return new Network(builder.build(), config.path("name").asText(modelClass), file, ModelFormat.KERAS_V3, sha,
+          inputShape, "Keras " + version);
+    }
+  }
+
+  private static JsonNode parse(Path file, String text, String entry) {
+    try {
+      return JSON.readTree(text);
+    } catch (Exception e) {
+      throw GraftException.badInput(file + ": " + entry + " is not valid JSON", e);
+    }
+  }
+
+  /** A Functional model graft can import is a chain: each layer takes the previous one's output. */
+  private static void checkChain(Path file, List<JsonNode> layers) {
+    for (int i = 1; i < layers.size(); i++) {
+      JsonNode inbound = layers.get(i).path("inbound_nodes");
+      String previous = layers.get(i - 1).path("name").asText(layers.get(i - 1).path("config").path("name").asText());
+      String text = inbound.toString();
+      if (inbound.size() != 1 || !text.contains("\"keras_history\":[\"" + previous + "\"")
+          || text.split("keras_history").length != 2) {
+        throw GraftException.unsupported(file + ": Functional model with branches (layer '"
+            + layers.get(i).path("name").asText() + "'): only chains of layers are supported so far");
+      }
+    }
+  }
+
+  private static long[] inputShape(Path file, JsonNode root, List<JsonNode> layers) {
+    for (JsonNode layer : layers) {
+      JsonNode shape = layer.path("config").has("batch_shape") ? layer.path("config").get("batch_shape")
+          : layer.path("build_config").path("input_shape");
+      if (shape.isArray() && shape.size() >= 2) {
+        long[] dims = new long[shape.size() - 1];
+        for (int i = 1; i < shape.size(); i++) {
+          if (!shape.get(i).canConvertToLong()) {
+            throw GraftException.unsupported(file + ": the input shape " + shape + " has unknown dimensions");
+          }
+          dims[i - 1] = shape.get(i).asLong();
+        }
+        return dims;
+      }
+    }
+    JsonNode build = root.path("build_config").path("input_shape");
+    if (build.isArray() && build.size() >= 2) {
+      long[] dims = new long[build.size() - 1];
+      for (int i = 1; i < build.size(); i++) {
+        dims[i - 1] = build.get(i).asLong();
+      }
+      return dims;
+    }
+    throw GraftException.unsupported(file + ": the model does not declare its input shape");
+  }
+}

@@ -1,0 +1,353 @@
+package dev.graft.converter.keras3;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.graft.GraftException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.dropout.AlphaDropout;
+import org.deeplearning4j.nn.conf.dropout.Dropout;
+import org.deeplearning4j.nn.conf.dropout.GaussianDropout;
+import org.deeplearning4j.nn.conf.dropout.GaussianNoise;
+import org.deeplearning4j.nn.conf.dropout.IDropout;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.DropoutLayer;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
+import org.deeplearning4j.nn.conf.layers.ZeroPaddingLayer;
+import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.preprocessors.KerasFlattenRnnPreprocessor;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationELU;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.activations.impl.ActivationLReLU;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
+import org.nd4j.linalg.activations.impl.ActivationReLU6;
+import org.nd4j.linalg.activations.impl.ActivationSELU;
+import org.nd4j.linalg.activations.impl.ActivationSigmoid;
+import org.nd4j.linalg.activations.impl.ActivationSoftPlus;
+import org.nd4j.linalg.activations.impl.ActivationSoftSign;
+import org.nd4j.linalg.activations.impl.ActivationSoftmax;
+import org.nd4j.linalg.activations.impl.ActivationSwish;
+import org.nd4j.linalg.activations.impl.ActivationTanH;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Builds a DL4J layer stack from a Keras 3 layer list (channels-last, as Keras keeps it), tracking
+ * the Keras shape of the tensor between layers, then loads each layer's weights from its group
+ * in model.weights.h5, checking every shape.
+ */
+final class StackBuilder {
+  static final String SUPPORTED = "InputLayer, Dense, Flatten, Activation, ReLU, LeakyReLU, ELU, Softmax, "
+      + "BatchNormalization, Dropout, AlphaDropout, GaussianNoise, GaussianDropout, SpatialDropout2D, Conv2D, "
+      + "MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, ZeroPadding2D";
+
+  private final Path file;
+  private final Weights weights;
+  private final NeuralNetConfiguration.ListBuilder list =
+      new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT).list();
+  private final List<Consumer<MultiLayerNetwork>> loaders = new ArrayList<>();
+  private final Map<String, Integer> groupCounts = new HashMap<>();
+  private long[] shape;
+  private int index;
+
+  StackBuilder(Path file, Weights weights, long[] inputShape) {
+    this.file = file;
+    this.weights = weights;
+    this.shape = inputShape.clone();
+  }
+
+  MultiLayerNetwork build() {
+    if (index == 0) {
+      throw GraftException.badInput(file + ": the model has no layers");
+    }
+    MultiLayerNetwork net = new MultiLayerNetwork(list.build());
+    net.init();
+    loaders.forEach(l -> l.accept(net));
+    return net;
+  }
+
+  void add(JsonNode layer) {
+    String cls = layer.path("class_name").asText();
+    JsonNode c = layer.path("config");
+    String name = c.path("name").asText(cls);
+    String group = group(cls);
+    switch (cls) {
+      case "InputLayer" -> { }
+      case "Dense" -> dense(c, name, group);
+      case "Flatten" -> flatten();
+      case "Activation" -> addLayer(new ActivationLayer.Builder().activation(activation(c.path("activation"), name)).name(name).build());
+      case "ReLU" -> addLayer(new ActivationLayer.Builder().name(name).activation(relu(c)).build());
+      case "LeakyReLU" -> addLayer(new ActivationLayer.Builder().name(name)
+          .activation(new ActivationLReLU(c.path("negative_slope").asDouble(0.3))).build());
+      case "ELU" -> addLayer(new ActivationLayer.Builder().name(name).activation(new ActivationELU(c.path("alpha").asDouble(1.0))).build());
+      case "Softmax" -> {
+        requireRank(1, name, cls);
+        addLayer(new ActivationLayer.Builder().name(name).activation(new ActivationSoftmax()).build());
+      }
+      case "Dropout" -> dropout(name, new Dropout(1 - c.path("rate").asDouble()));
+      case "SpatialDropout2D" -> dropout(name, new Dropout(1 - c.path("rate").asDouble()));
+      case "AlphaDropout" -> dropout(name, new AlphaDropout(1 - c.path("rate").asDouble()));
+      case "GaussianDropout" -> dropout(name, new GaussianDropout(c.path("rate").asDouble()));
+      case "GaussianNoise" -> dropout(name, new GaussianNoise(c.path("stddev").asDouble()));
+      case "BatchNormalization" -> batchNorm(c, name, group);
+      case "Conv2D" -> conv(c, name, group);
+      case "MaxPooling2D", "AveragePooling2D" -> pool(c, name, cls.startsWith("Max") ? PoolingType.MAX : PoolingType.AVG);
+      case "GlobalAveragePooling2D", "GlobalMaxPooling2D" -> globalPool(c, name, cls.contains("Max") ? PoolingType.MAX : PoolingType.AVG);
+      case "ZeroPadding2D" -> zeroPad(c, name);
+      default -> throw GraftException.unsupported(file + ": layer '" + name + "' of type " + cls
+          + " is not supported (supported: " + SUPPORTED + ")");
+    }
+  }
+
+  /** Keras names weight groups by class, in order: dense, dense_1, ... (its to_snake_case). */
+  private String group(String cls) {
+    String snake = cls.replaceAll("\\W+", "").replaceAll("(.)([A-Z][a-z]+)", "$1_$2")
+        .replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
+    int n = groupCounts.merge(snake, 1, Integer::sum) - 1;
+    return n == 0 ? snake : snake + "_" + n;
+  }
+
+  private void addLayer(Layer layer) {
+    list.layer(index++, layer);
+  }
+
+  private void dense(JsonNode c, String name, String group) {
+    requireRank(1, name, "Dense");
+    long in = shape[0];
+    long units = c.path("units").asLong();
+    boolean bias = c.path("use_bias").asBoolean(true);
+    List<INDArray> vars = weights.vars(group, name);
+    expect(vars, name, new long[] {in, units}, bias ? new long[] {units} : null);
+    int at = index;
+    addLayer(new DenseLayer.Builder().name(name).nIn(in).nOut(units).hasBias(bias)
+        .activation(activation(c.path("activation"), name)).build());
+    loaders.add(net -> {
+      net.getLayer(at).setParam("W", vars.get(0));
+      if (bias) {
+        net.getLayer(at).setParam("b", vars.get(1).reshape(1, units));
+      }
+    });
+    shape = new long[] {units};
+  }
+
+  private void flatten() {
+    long size = 1;
+    for (long d : shape) {
+      size *= d;
+    }
+    if (shape.length == 2) {
+      list.inputPreProcessor(index, new KerasFlattenRnnPreprocessor(shape[1], shape[0]));
+    } else if (shape.length == 3) {
+      list.inputPreProcessor(index, new CnnToFeedForwardPreProcessor(shape[0], shape[1], shape[2], CNN2DFormat.NHWC));
+    }
+    shape = new long[] {size};
+  }
+
+  private void dropout(String name, IDropout dropout) {
+    addLayer(new DropoutLayer.Builder().name(name).dropOut(dropout).build());
+  }
+
+  private void batchNorm(JsonNode c, String name, String group) {
+    JsonNode axis = c.path("axis");
+    int ax = axis.isArray() ? axis.get(0).asInt() : axis.asInt(-1);
+    if (ax != -1 && ax != shape.length) {
+      throw GraftException.unsupported(file + ": layer '" + name + "': batch normalization over axis " + ax
+          + " is not supported (only the last, channels axis)");
+    }
+    long channels = shape[shape.length - 1];
+    boolean scale = c.path("scale").asBoolean(true);
+    boolean center = c.path("center").asBoolean(true);
+    if (scale != center) {
+      throw GraftException.unsupported(file + ": layer '" + name + "': batch normalization with only one of center/scale");
+    }
+    List<INDArray> vars = weights.vars(group, name);
+    int expected = scale ? 4 : 2;
+    if (vars.size() != expected) {
+      throw GraftException.badInput(file + ": layer '" + name + "' has " + vars.size() + " weight arrays, expected " + expected);
+    }
+    for (INDArray v : vars) {
+      checkShape(v, new long[] {channels}, name);
+    }
+    BatchNormalization.Builder b = new BatchNormalization.Builder().name(name).nIn(channels).nOut(channels)
+        .eps(c.path("epsilon").asDouble(1e-3)).decay(c.path("momentum").asDouble(0.99)).useLogStd(false);
+    if (shape.length == 3) {
+      b.dataFormat(CNN2DFormat.NHWC);
+    }
+    if (!scale) {
+      b.lockGammaBeta(true).gamma(1).beta(0);
+    }
+    int at = index;
+    addLayer(b.build());
+    loaders.add(net -> {
+      int k = 0;
+      if (scale) {
+        net.getLayer(at).setParam("gamma", vars.get(k++).reshape(1, channels));
+        net.getLayer(at).setParam("beta", vars.get(k++).reshape(1, channels));
+      }
+      net.getLayer(at).setParam("mean", vars.get(k++).reshape(1, channels));
+      net.getLayer(at).setParam("var", vars.get(k).reshape(1, channels));
+    });
+  }
+
+  private void conv(JsonNode c, String name, String group) {
+    requireRank(3, name, "Conv2D");
+    channelsLast(c, name);
+    if (c.path("groups").asInt(1) != 1) {
+      throw GraftException.unsupported(file + ": layer '" + name + "': grouped convolution is not supported");
+    }
+    int[] k = pair(c.path("kernel_size"));
+    int[] s = pair(c.path("strides"));
+    int[] d = pair(c.path("dilation_rate"));
+    boolean same = c.path("padding").asText("valid").equals("same");
+    long in = shape[2];
+    long filters = c.path("filters").asLong();
+    boolean bias = c.path("use_bias").asBoolean(true);
+    List<INDArray> vars = weights.vars(group, name);
+    expect(vars, name, new long[] {k[0], k[1], in, filters}, bias ? new long[] {filters} : null);
+    int at = index;
+    addLayer(new ConvolutionLayer.Builder(k[0], k[1]).name(name).stride(s).dilation(d).nIn(in).nOut(filters)
+        .convolutionMode(same ? ConvolutionMode.Same : ConvolutionMode.Truncate).dataFormat(CNN2DFormat.NHWC)
+        .hasBias(bias).activation(activation(c.path("activation"), name)).build());
+    loaders.add(net -> {
+      // Keras kernels are [kh, kw, in, out]; DL4J's are [out, in, kh, kw].
+      net.getLayer(at).setParam("W", vars.get(0).permute(3, 2, 0, 1).dup('c'));
+      if (bias) {
+        net.getLayer(at).setParam("b", vars.get(1).reshape(1, filters));
+      }
+    });
+    shape = new long[] {outSize(shape[0], k[0], s[0], d[0], same), outSize(shape[1], k[1], s[1], d[1], same), filters};
+  }
+
+  private void pool(JsonNode c, String name, PoolingType type) {
+    requireRank(3, name, "pooling");
+    channelsLast(c, name);
+    int[] k = pair(c.path("pool_size"));
+    int[] s = c.path("strides").isNull() || c.path("strides").isMissingNode() ? k : pair(c.path("strides"));
+    boolean same = c.path("padding").asText("valid").equals("same");
+    addLayer(new SubsamplingLayer.Builder(type).name(name).kernelSize(k).stride(s)
+        .convolutionMode(same ? ConvolutionMode.Same : ConvolutionMode.Truncate).dataFormat(CNN2DFormat.NHWC)
+        .avgPoolIncludePadInDivisor(false).build());
+    shape = new long[] {outSize(shape[0], k[0], s[0], 1, same), outSize(shape[1], k[1], s[1], 1, same), shape[2]};
+  }
+
+  private void globalPool(JsonNode c, String name, PoolingType type) {
+    requireRank(3, name, "global pooling");
+    channelsLast(c, name);
+    if (c.path("keepdims").asBoolean(false)) {
+      throw GraftException.unsupported(file + ": layer '" + name + "': global pooling with keepdims=True");
+    }
+    addLayer(new GlobalPoolingLayer.Builder(type).name(name).poolingDimensions(1, 2).collapseDimensions(true).build());
+    shape = new long[] {shape[2]};
+  }
+
+  private void zeroPad(JsonNode c, String name) {
+    requireRank(3, name, "ZeroPadding2D");
+    channelsLast(c, name);
+    JsonNode p = c.path("padding");
+    int t;
+    int b;
+    int l;
+    int r;
+    if (p.isInt()) {
+      t = b = l = r = p.asInt();
+    } else if (p.get(0).isInt()) {
+      t = b = p.get(0).asInt();
+      l = r = p.get(1).asInt();
+    } else {
+      t = p.get(0).get(0).asInt();
+      b = p.get(0).get(1).asInt();
+      l = p.get(1).get(0).asInt();
+      r = p.get(1).get(1).asInt();
+    }
+    addLayer(new ZeroPaddingLayer.Builder(t, b, l, r).name(name).dataFormat(CNN2DFormat.NHWC).build());
+    shape = new long[] {shape[0] + t + b, shape[1] + l + r, shape[2]};
+  }
+
+  private IActivation relu(JsonNode c) {
+    JsonNode max = c.path("max_value");
+    double slope = c.path("negative_slope").asDouble(0);
+    double threshold = c.path("threshold").asDouble(0);
+    if ((max.isNull() || max.isMissingNode()) && slope == 0 && threshold == 0) {
+      return new ActivationReLU();
+    }
+    return new ActivationReLU(max.isNumber() ? max.asDouble() : null, threshold, slope);
+  }
+
+  private IActivation activation(JsonNode node, String layer) {
+    String name = node.isTextual() ? node.asText() : node.path("config").asText(node.toString());
+    return switch (name) {
+      case "linear" -> new ActivationIdentity();
+      case "relu" -> new ActivationReLU();
+      case "relu6" -> new ActivationReLU6();
+      case "leaky_relu" -> new ActivationLReLU(0.2);
+      case "elu" -> new ActivationELU(1.0);
+      case "selu" -> new ActivationSELU();
+      case "sigmoid" -> new ActivationSigmoid();
+      case "tanh" -> new ActivationTanH();
+      case "softmax" -> new ActivationSoftmax();
+      case "softplus" -> new ActivationSoftPlus();
+      case "softsign" -> new ActivationSoftSign();
+      case "swish", "silu" -> new ActivationSwish();
+      default -> throw GraftException.unsupported(file + ": layer '" + layer + "': activation '" + name + "' is not supported "
+          + "(supported: linear, relu, relu6, leaky_relu, elu, selu, sigmoid, tanh, softmax, softplus, softsign, swish)");
+    };
+  }
+
+  private void channelsLast(JsonNode c, String name) {
+    String format = c.path("data_format").asText("channels_last");
+    if (!format.equals("channels_last")) {
+      throw GraftException.unsupported(file + ": layer '" + name + "': data_format " + format + " (only channels_last)");
+    }
+  }
+
+  private void requireRank(int rank, String name, String what) {
+    if (shape.length != rank) {
+      throw GraftException.unsupported(file + ": layer '" + name + "': " + what + " on an input of shape "
+          + java.util.Arrays.toString(shape) + " is not supported");
+    }
+  }
+
+  private void expect(List<INDArray> vars, String name, long[] kernel, long[] bias) {
+    int n = bias == null ? 1 : 2;
+    if (vars.size() != n) {
+      throw GraftException.badInput(file + ": layer '" + name + "' has " + vars.size() + " weight arrays, expected " + n);
+    }
+    checkShape(vars.get(0), kernel, name);
+    if (bias != null) {
+      checkShape(vars.get(1), bias, name);
+    }
+  }
+
+  private void checkShape(INDArray value, long[] expected, String name) {
+    if (!java.util.Arrays.equals(value.shape(), expected)) {
+      throw GraftException.badInput(file + ": layer '" + name + "': weights of shape " + java.util.Arrays.toString(value.shape())
+          + ", expected " + java.util.Arrays.toString(expected));
+    }
+  }
+
+  private static int[] pair(JsonNode node) {
+    if (node.isArray()) {
+      return new int[] {node.get(0).asInt(), node.get(1).asInt()};
+    }
+    int v = node.asInt(1);
+    return new int[] {v, v};
+  }
+
+  private static long outSize(long in, int k, int s, int d, boolean same) {
+    return same ? (in + s - 1) / s : (in - ((long) (k - 1) * d + 1)) / s + 1;
+  }
+}
