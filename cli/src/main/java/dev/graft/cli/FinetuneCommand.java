@@ -1,7 +1,11 @@
 package dev.graft.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.graft.GraftException;
+import dev.graft.converter.ModelFormat;
 import dev.graft.converter.ModelLoader;
+import dev.graft.runtime.ActivationCache;
+import dev.graft.trainer.CachedFineTuner;
 import dev.graft.converter.Network;
 import dev.graft.trainer.DenseSpec;
 import dev.graft.trainer.EpochStats;
@@ -58,6 +62,17 @@ final class FinetuneCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "FILE", description = "Where to save (default: BASE-TASK.zip in the current folder).")
   Path out;
 
+  @Option(names = "--cut", paramLabel = "LAYER_OR_TENSOR", description = {
+      "Train the head on cached activations of everything below this layer (or ONNX tensor), computed once",
+      "by ONNX Runtime. Default for .onnx bases: just below the output layer."})
+  String cut;
+
+  @Option(names = "--no-cache", description = "With --cut: recompute the frozen layers every epoch instead (for comparison).")
+  boolean noCache;
+
+  @Option(names = "--cache-dir", paramLabel = "DIR", description = "Activation cache (else $GRAFT_CACHE_DIR, $XDG_CACHE_HOME/graft, ~/.cache/graft).")
+  Path cacheDir;
+
   @Option(names = "--json", description = "Print JSON: test_accuracy, test_loss, epochs, ...")
   boolean json;
 
@@ -78,9 +93,15 @@ final class FinetuneCommand implements Callable<Integer> {
         .batchSize(training.batchSize)
         .seed(training.seed)
         .build();
+    if (ModelFormat.detect(base) == ModelFormat.ONNX) {
+      return new OnnxFinetune(this, task, options).run();
+    }
     Network network = ModelLoader.load(base);
     TaskData data = taskOptions.load(task);
-    FineTuneResult result = FineTuner.fineTune(network, data, options, Progress.forTraining("finetune"));
+    var listener = Progress.forTraining("finetune");
+    FineTuneResult result = cut == null || noCache
+        ? FineTuner.fineTune(network, data, noCache ? dropAbove(network, options) : options, listener)
+        : CachedFineTuner.fineTune(network, cut, data, options, new ActivationCache(ActivationCache.defaultDir(cacheDir)), listener);
     Path target = out != null ? out : Path.of(stem(base) + "-" + task.name() + ".zip");
     ObjectNode record = FineTuneRecord.describe(network, data, options, result);
     FineTuneRecord.save(result.network(), target, record);
@@ -110,6 +131,18 @@ final class FinetuneCommand implements Callable<Integer> {
         result.test().n(), target, FineTuneRecord.sidecar(target));
     o.flush();
     return 0;
+  }
+
+  /** --no-cache with --cut: the plain path with the same layers reused (everything up to the cut). */
+  private FineTuneOptions dropAbove(Network network, FineTuneOptions options) {
+    int index = network.layerNames().indexOf(cut);
+    if (index < 0) {
+      throw GraftException.usage("--cut: no layer named '" + cut + "'; layers: " + network.layerNames());
+    }
+    return FineTuneOptions.builder().dropTop(network.layerNames().size() - index - 1).head(options.head())
+        .freeze(options.freeze()).freezeEpochs(options.freezeEpochs()).epochs(options.epochs())
+        .optimizer(options.optimizer()).freezeOptimizer(options.freezeOptimizer()).batchSize(options.batchSize())
+        .seed(options.seed()).build();
   }
 
   static String stem(Path file) {

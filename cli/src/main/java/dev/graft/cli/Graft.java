@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 @Command(name = "graft", mixinStandardHelpOptions = true, versionProvider = Version.class,
     description = "Reuse pretrained networks (Keras .h5, DL4J .zip, ONNX): inspect, evaluate, freeze and fine-tune, convert, predict.",
     subcommands = {InspectCommand.class, EvalCommand.class, FinetuneCommand.class, ConvertCommand.class,
-        PredictCommand.class, DemoCommand.class,
+        PredictCommand.class, CacheCommand.class, DemoCommand.class,
         CommandLine.HelpCommand.class},
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {"0:success", "1:failure (I/O, internal error)", "2:usage error",

@@ -48,4 +48,19 @@ final class Progress implements TrainingListener {
   public void phaseDone(String phase) {
     bar.close();
   }
+
+  private ProgressBar trunkBar;
+
+  @Override
+  public void featuresComputed(String what, long done, long total) {
+    if (trunkBar == null) {
+      trunkBar = new ProgressBarBuilder().setTaskName("frozen trunk: " + what).setInitialMax(total)
+          .setStyle(ProgressBarStyle.ASCII).setConsumer(new ConsoleProgressBarConsumer(System.err)).build();
+    }
+    trunkBar.stepTo(done);
+    if (done >= total) {
+      trunkBar.close();
+      trunkBar = null;
+    }
+  }
 }

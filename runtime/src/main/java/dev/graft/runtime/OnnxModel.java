@@ -183,6 +183,20 @@ public final class OnnxModel implements AutoCloseable {
     }
   }
 
+  /** The first output's shape for a batch of n zero examples, as ONNX Runtime computes it. */
+  public long[] outputShape(int n) {
+    long[] shape = input.shape().clone();
+    shape[0] = n;
+    FloatBuffer zeros = scratch((int) (n * inputSize()));
+    zeros.put(new float[(int) (n * inputSize())]).flip();
+    try (OnnxTensor x = OnnxTensor.createTensor(env, zeros, shape);
+        OrtSession.Result result = session.run(Map.of(input.name(), x))) {
+      return ((OnnxTensor) result.get(0)).getInfo().getShape();
+    } catch (OrtException e) {
+      throw new GraftException(GraftException.Kind.FAILURE, label + ": ONNX Runtime failed: " + firstLine(e.getMessage()), e);
+    }
+  }
+
   private void checkLength(int length, int n) {
     if (n < 1 || (long) n * inputSize() != length) {
       throw GraftException.usage(label + ": expected " + n + " examples of " + inputSize() + " values ("

@@ -11,4 +11,7 @@ public interface TrainingListener {
   default void epochDone(EpochStats stats) {}
 
   default void phaseDone(String phase) {}
+
+  /** The frozen trunk has produced activations for {@code done} of {@code total} examples. */
+  default void featuresComputed(String what, long done, long total) {}
 }

@@ -81,6 +81,20 @@ public final class OnnxExporter {
     return model.build();
   }
 
+  /** The tensor holding a layer's output in an exported model: the last one its nodes write. */
+  public static String layerOutput(ModelProto model, String layer) {
+    String tensor = null;
+    for (var node : model.getGraph().getNodeList()) {
+      if (node.getName().equals(layer) || node.getName().startsWith(layer + "/")) {
+        tensor = node.getOutput(0);
+      }
+    }
+    if (tensor == null) {
+      throw GraftException.usage("no layer named '" + layer + "' in the model");
+    }
+    return tensor;
+  }
+
   /** Exports and writes atomically: a failure leaves no file behind. */
   public static void write(Network network, Path out, ExportOptions options) {
     byte[] bytes = export(network, options).toByteArray();

@@ -1,0 +1,102 @@
+package dev.graft.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.graft.AtomicWrite;
+import dev.graft.GraftException;
+import dev.graft.onnx.ModelProto;
+import dev.graft.runtime.ActivationCache;
+import dev.graft.runtime.GraphCut;
+import dev.graft.runtime.ModelOptions;
+import dev.graft.runtime.OnnxModel;
+import dev.graft.trainer.CachedFineTuner;
+import dev.graft.trainer.Classifier;
+import dev.graft.trainer.EpochStats;
+import dev.graft.trainer.Evaluator;
+import dev.graft.trainer.FineTuneOptions;
+import dev.graft.trainer.FineTuneRecord;
+import dev.graft.trainer.Metrics;
+import dev.graft.trainer.data.Task;
+import dev.graft.trainer.data.TaskData;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * finetune on an ONNX base: the trunk stays ONNX and runs in ONNX Runtime, its activations are
+ * cached, the new head trains on them (all of --freeze-epochs plus --epochs: an ONNX trunk cannot
+ * be unfrozen), and the result is one stitched ONNX model.
+ */
+final class OnnxFinetune {
+  private final FinetuneCommand c;
+  private final Task task;
+  private final FineTuneOptions options;
+
+  OnnxFinetune(FinetuneCommand command, Task task, FineTuneOptions options) {
+    this.c = command;
+    this.task = task;
+    this.options = options;
+  }
+
+  int run() {
+    if (c.noCache) {
+      throw GraftException.usage("--no-cache needs a base graft can train (Keras or DL4J); an ONNX trunk only runs cached");
+    }
+    ModelProto base;
+    try {
+      base = ModelProto.parseFrom(Files.readAllBytes(c.base));
+    } catch (IOException e) {
+      throw GraftException.badInput(c.base + ": not a readable ONNX model (" + e.getMessage() + ")", e);
+    }
+    String cut = c.cut != null ? c.cut : GraphCut.belowHead(base);
+    int epochs = options.freezeEpochs() + options.epochs();
+    FineTuneOptions headOptions = FineTuneOptions.builder().head(options.head()).freezeEpochs(epochs).epochs(0)
+        .freezeOptimizer(options.freezeOptimizer()).optimizer(options.optimizer()).batchSize(options.batchSize())
+        .seed(options.seed()).build();
+    TaskData data = c.taskOptions.load(task);
+    ActivationCache cache = new ActivationCache(ActivationCache.defaultDir(c.cacheDir));
+    CachedFineTuner.Result r = CachedFineTuner.train(base, cut, data, headOptions, cache, ModelOptions.defaults(),
+        Progress.forTraining("finetune"));
+    Path target = c.out != null ? c.out : Path.of(FinetuneCommand.stem(c.base) + "-" + task.name() + ".onnx");
+    if (!target.getFileName().toString().endsWith(".onnx")) {
+      throw GraftException.usage("an ONNX base gives an ONNX model: --out must end in .onnx");
+    }
+    Metrics test;
+    try (OnnxModel stitched = OnnxModel.load(r.stitched().toByteArray(), ModelOptions.defaults())) {
+      test = Evaluator.evaluate(Classifier.of(stitched), data.test());
+    }
+    byte[] bytes = r.stitched().toByteArray();
+    AtomicWrite.write(target, tmp -> Files.write(tmp, bytes));
+    ObjectNode record = Json.object();
+    record.put("base", c.base.toString());
+    record.put("cut", r.cutTensor());
+    record.put("task", task.describe());
+    record.put("head_epochs", epochs);
+    record.put("test_accuracy", test.accuracy());
+    record.put("test_loss", test.loss());
+    var keys = record.putArray("cache_keys");
+    r.cacheKeys().forEach(keys::add);
+    AtomicWrite.writeString(FineTuneRecord.sidecar(target), record.toPrettyString() + "\n");
+
+    var o = c.spec.commandLine().getOut();
+    if (c.json) {
+      ObjectNode j = Json.object();
+      j.put("test_accuracy", test.accuracy());
+      j.put("test_loss", test.loss());
+      j.put("epochs", epochs);
+      j.put("n", test.n());
+      j.put("cut", r.cutTensor());
+      j.put("cache_hits", r.cacheHits()[0]);
+      j.put("out", target.toString());
+      Json.print(o, j);
+      return 0;
+    }
+    o.printf("base %s cut at %s (trunk in ONNX Runtime, activations %s in %s)%n", c.base, r.cutTensor(),
+        r.cacheHits()[0] ? "reused from the cache" : "computed and cached", cache.dir());
+    for (EpochStats e : r.history()) {
+      o.printf("  head epoch %2d  loss %.4f  val_loss %.4f  val_accuracy %.4f%n", e.epoch(), e.trainLoss(), e.validLoss(), e.validAccuracy());
+    }
+    o.printf("stitched model: test accuracy %.4f, loss %.4f (%d images)%nsaved %s%n", test.accuracy(), test.loss(), test.n(), target);
+    o.flush();
+    return 0;
+  }
+}

@@ -1,0 +1,137 @@
+package dev.graft.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ActivationCacheTest {
+  @TempDir
+  Path dir;
+
+  static float[] rows(int from, int to) {
+    float[] v = new float[(to - from) * 3];
+    for (int r = from; r < to; r++) {
+      for (int c = 0; c < 3; c++) {
+        v[(r - from) * 3 + c] = r * 10 + c;
+      }
+    }
+    return v;
+  }
+
+  @Test
+  void computesOnceThenReuses() {
+    ActivationCache cache = new ActivationCache(dir);
+    AtomicInteger calls = new AtomicInteger();
+    ActivationCache.Producer producer = (a, b) -> {
+      calls.incrementAndGet();
+      return rows(a, b);
+    };
+    var first = cache.getOrCompute("k1", 10, 3, 4, "{}", producer, (d, t) -> { });
+    assertEquals(3, calls.get(), "10 rows in batches of 4");
+    var second = new ActivationCache(dir).getOrCompute("k1", 10, 3, 4, "{}", producer, (d, t) -> { });
+    assertEquals(3, calls.get(), "read back, not recomputed");
+    assertArrayEquals(first.data(), second.data());
+    assertArrayEquals(rows(0, 10), second.data());
+    assertEquals(1, cache.list().size());
+    assertEquals(10, cache.list().get(0).rows());
+  }
+
+  @Test
+  void corruptAndTruncatedEntriesAreDetectedAndRebuilt() throws Exception {
+    ActivationCache cache = new ActivationCache(dir);
+    cache.getOrCompute("k", 10, 3, 5, "{}", ActivationCacheTest::rows, (d, t) -> { });
+    Path file = cache.path("k");
+    try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+      f.seek(f.length() - 7);
+      f.write(0x5a);
+    }
+    assertNull(cache.read("k"), "a flipped byte is caught by the checksum");
+    assertTrue(Files.notExists(file), "and the damaged entry is removed");
+    AtomicInteger calls = new AtomicInteger();
+    var rebuilt = cache.getOrCompute("k", 10, 3, 5, "{}", (a, b) -> {
+      calls.incrementAndGet();
+      return rows(a, b);
+    }, (d, t) -> { });
+    assertEquals(2, calls.get());
+    assertArrayEquals(rows(0, 10), rebuilt.data());
+    byte[] bytes = Files.readAllBytes(file);
+    Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length - 12));
+    assertNull(cache.read("k"), "a truncated entry is caught");
+  }
+
+  @Test
+  void keyChangesWithEveryInput() {
+    byte[] trunk = {1, 2, 3};
+    String k = ActivationCache.key(trunk, "t", new float[] {1, 2}, "p");
+    assertEquals(64, k.length());
+    assertEquals(k, ActivationCache.key(trunk.clone(), "t", new float[] {1, 2}, "p"));
+    assertNotEquals(k, ActivationCache.key(new byte[] {1, 2, 4}, "t", new float[] {1, 2}, "p"));
+    assertNotEquals(k, ActivationCache.key(trunk, "u", new float[] {1, 2}, "p"));
+    assertNotEquals(k, ActivationCache.key(trunk, "t", new float[] {1, 2.5f}, "p"));
+    assertNotEquals(k, ActivationCache.key(trunk, "t", new float[] {1, 2}, "q"));
+  }
+
+  @Test
+  void gcRemovesLeastRecentlyUsedFirst() throws Exception {
+    ActivationCache cache = new ActivationCache(dir);
+    for (String k : List.of("old", "mid", "new")) {
+      cache.getOrCompute(k, 100, 3, 50, "{}", ActivationCacheTest::rows, (d, t) -> { });
+    }
+    Files.setLastModifiedTime(cache.path("old"), java.nio.file.attribute.FileTime.fromMillis(1_000));
+    Files.setLastModifiedTime(cache.path("mid"), java.nio.file.attribute.FileTime.fromMillis(2_000));
+    long one = Files.size(cache.path("new"));
+    var removed = cache.gc(one * 2);
+    assertEquals(List.of("old"), removed.stream().map(ActivationCache.Listing::key).toList());
+    assertTrue(cache.remove("mi"));
+    assertEquals(List.of("new"), cache.list().stream().map(ActivationCache.Listing::key).toList());
+  }
+
+  /** Entry point for the concurrent-writers test: fills one entry slowly, in its own JVM. */
+  public static void main(String[] args) {
+    new ActivationCache(Path.of(args[0])).getOrCompute("shared", 2000, 3, 10, "{\"writer\": \"" + args[1] + "\"}",
+        (a, b) -> {
+          try {
+            Thread.sleep(2); // 200 batches: long enough for the two writers to overlap
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          return rows(a, b);
+        }, (d, t) -> { });
+  }
+
+  @Test
+  void twoProcessesFillingOneEntryLeaveOneValidEntry() throws Exception {
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String cp = System.getProperty("java.class.path");
+    List<Process> writers = new ArrayList<>();
+    for (int i = 0; i < 2; i++) {
+      writers.add(new ProcessBuilder(java, "-cp", cp, ActivationCacheTest.class.getName(), dir.toString(), "w" + i)
+          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
+    }
+    for (Process p : writers) {
+      assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+      assertEquals(0, p.exitValue());
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      assertEquals(List.of("shared.gact"), files.map(p -> p.getFileName().toString()).toList(), "no temporary files left");
+    }
+    var entry = new ActivationCache(dir).read("shared");
+    assertArrayEquals(rows(0, 2000), entry.data());
+    assertTrue(entry.description().contains("writer"), entry.description());
+    assertTrue(new String(Files.readAllBytes(dir.resolve("shared.gact")), 0, 8, StandardCharsets.US_ASCII).equals("GRAFTACT"));
+  }
+}

@@ -1,0 +1,156 @@
+package dev.graft.trainer;
+
+import dev.graft.GraftException;
+import dev.graft.converter.Network;
+import dev.graft.converter.onnx.ExportOptions;
+import dev.graft.converter.onnx.OnnxExporter;
+import dev.graft.onnx.ModelProto;
+import dev.graft.runtime.ActivationCache;
+import dev.graft.runtime.GraphCut;
+import dev.graft.runtime.GraphStitch;
+import dev.graft.runtime.ModelOptions;
+import dev.graft.runtime.OnnxModel;
+import dev.graft.trainer.data.Examples;
+import dev.graft.trainer.data.TaskData;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The chapter's "caching frozen layers", for any ONNX model: the frozen trunk (everything below the
+ * cut) runs once over the data in ONNX Runtime, its activations are kept in an
+ * {@link ActivationCache}, and only the new head is trained in DL4J, on those activations. The
+ * trunk is never converted, so it may hold operators graft cannot import.
+ */
+public final class CachedFineTuner {
+  static final int TRUNK_BATCH = 256;
+
+  private CachedFineTuner() {}
+
+  /** The trained head, the trunk it sits on, and both joined into one ONNX model. */
+  public record Result(Network head, ModelProto trunk, ModelProto stitched, String cutTensor, List<EpochStats> history,
+      List<String> cacheKeys, boolean[] cacheHits) {}
+
+  /**
+   * Trains a new head for {@code options.freezeEpochs()} epochs on the trunk's activations.
+   *
+   * @param cache where activations are kept; null computes them in memory only
+   */
+  public static Result train(ModelProto base, String cut, TaskData data, FineTuneOptions options, ActivationCache cache,
+      ModelOptions runtime, TrainingListener listener) {
+    return train(base, cut, data, options, cache, runtime, listener, new Random(options.seed()));
+  }
+
+  private static Result train(ModelProto base, String cut, TaskData data, FineTuneOptions options, ActivationCache cache,
+      ModelOptions runtime, TrainingListener listener, Random shuffler) {
+    GraphCut.Halves halves = GraphCut.cut(base, cut);
+    byte[] trunkBytes = halves.trunk().toByteArray();
+    List<String> keys = new ArrayList<>();
+    boolean[] hits = new boolean[3];
+    Examples[] features = new Examples[3];
+    try (OnnxModel trunk = OnnxModel.load(trunkBytes, runtime)) {
+      Examples[] splits = {data.train(), data.valid(), data.test()};
+      String[] names = {"train", "valid", "test"};
+      for (int i = 0; i < 3; i++) {
+        String key = ActivationCache.key(trunkBytes, halves.tensor(), splits[i].features(), "float32 pixels/255");
+        keys.add(key);
+        hits[i] = cache != null && cache.read(key) != null;
+        String description = "{\"data\": \"" + data.task().describe().replace("\"", "'") + " " + names[i]
+            + "\", \"cut\": \"" + halves.tensor().replace("\"", "'") + "\"}";
+        features[i] = activations(trunk, splits[i], key, description, cache, listener);
+      }
+    }
+    int columns = features[0].featureCount();
+    List<DenseSpec> head = headOf(options, data);
+    List<DenseSpec> hidden = head.subList(0, head.size() - 1);
+    Network headNet = DenseStack.build("head", columns, hidden, head.get(head.size() - 1), options.freezeOptimizer(), options.seed());
+    if (options.freezeEpochs() < 1) {
+      throw GraftException.usage("the cached path trains the head with the trunk frozen: --freeze-epochs must be at least 1");
+    }
+    Nd4j.getRandom().setSeed(options.seed());
+    List<EpochStats> history = Fitter.fit(headNet, headNet.sequential(), features[0], features[1], "cached",
+        options.freezeEpochs(), options.batchSize(), shuffler, listener);
+    int opset = (int) Math.max(ExportOptions.MIN_OPSET, Math.min(ExportOptions.MAX_OPSET, opset(base)));
+    ModelProto headOnnx = OnnxExporter.export(headNet, ExportOptions.builder().opset(opset).build());
+    ModelProto stitched = GraphStitch.stitch(halves.trunk(), headOnnx, "head/");
+    return new Result(headNet, halves.trunk(), stitched, halves.tensor(), history, keys, hits);
+  }
+
+  /**
+   * The reuse recipe on a DL4J network with the frozen phase on cached activations: every layer up
+   * to {@code cutLayer} is reused and frozen, the head trains on the trunk's cached output, then
+   * (if {@code options.epochs() > 0}) the whole network trains in DL4J, as {@link FineTuner} does.
+   */
+  public static FineTuneResult fineTune(Network base, String cutLayer, TaskData data, FineTuneOptions options,
+      ActivationCache cache, TrainingListener listener) {
+    var baseNet = base.sequential();
+    List<String> names = base.layerNames();
+    int keep = names.indexOf(cutLayer) + 1;
+    if (keep == 0 || keep == names.size()) {
+      throw GraftException.usage("--cut names the last layer kept; '" + cutLayer + "' is not one of " + names.subList(0, names.size() - 1));
+    }
+    if (options.freeze() != null) {
+      throw GraftException.usage("--cut trains the head on cached activations, so every layer below the cut is frozen; "
+          + "leave out --freeze");
+    }
+    ModelProto onnx = OnnxExporter.export(base, ExportOptions.defaults());
+    Random shuffler = new Random(options.seed());
+    Result cached = train(onnx, OnnxExporter.layerOutput(onnx, cutLayer), data, options, cache, ModelOptions.defaults(),
+        listener, shuffler);
+    List<DenseSpec> head = headOf(options, data);
+    var net = NetworkSurgery.withNewHead(baseNet, keep, head, java.util.Set.of(), options.optimizer().updater(), options.seed());
+    var trained = cached.head().sequential();
+    for (int j = 0; j < head.size(); j++) {
+      net.getLayer(keep + j).setParams(trained.getLayer(j).params().dup());
+    }
+    List<EpochStats> history = new ArrayList<>(cached.history());
+    if (options.epochs() > 0) {
+      history.addAll(Fitter.fit(base, net, data.train(), data.valid(), "unfrozen", options.epochs(), options.batchSize(),
+          shuffler, listener));
+    }
+    Network tuned = base.withModel(net);
+    return new FineTuneResult(tuned, history, names.subList(0, keep), names.subList(0, keep), head,
+        Evaluator.evaluate(tuned, data.test()));
+  }
+
+  static List<DenseSpec> headOf(FineTuneOptions options, TaskData data) {
+    return options.head() != null ? options.head()
+        : List.of(data.task().binary() ? new DenseSpec(1, "sigmoid") : new DenseSpec(data.task().outputs(), "softmax"));
+  }
+
+  private static Examples activations(OnnxModel trunk, Examples split, String key, String description,
+      ActivationCache cache, TrainingListener listener) {
+    int rows = split.size();
+    int d = split.featureCount();
+    int columns = (int) (trunk.outputShape(1).length == 0 ? 0 : product(trunk.outputShape(1)));
+    ActivationCache.Producer producer = (from, to) ->
+        trunk.predict(java.util.Arrays.copyOfRange(split.features(), from * d, to * d), to - from);
+    float[] values;
+    if (cache != null) {
+      values = cache.getOrCompute(key, rows, columns, TRUNK_BATCH, description, producer,
+          (done, total) -> listener.featuresComputed("activations", done, total)).data();
+    } else {
+      values = new float[rows * columns];
+      for (int from = 0; from < rows; from += TRUNK_BATCH) {
+        int to = Math.min(rows, from + TRUNK_BATCH);
+        System.arraycopy(producer.compute(from, to), 0, values, from * columns, (to - from) * columns);
+        listener.featuresComputed("activations", to, rows);
+      }
+    }
+    return new Examples(values, split.labels(), columns, split.outputs());
+  }
+
+  private static long product(long[] shape) {
+    long p = 1;
+    for (int i = 1; i < shape.length; i++) {
+      p *= shape[i];
+    }
+    return p;
+  }
+
+  private static long opset(ModelProto model) {
+    return model.getOpsetImportList().stream().filter(o -> o.getDomain().isEmpty()).mapToLong(o -> o.getVersion())
+        .findFirst().orElse(ExportOptions.MIN_OPSET);
+  }
+}
