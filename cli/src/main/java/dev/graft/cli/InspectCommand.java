@@ -6,6 +6,7 @@ import dev.graft.converter.ModelFormat;
 import dev.graft.converter.ModelLoader;
 import dev.graft.converter.ModelSummary;
 import dev.graft.converter.Network;
+import dev.graft.runtime.OnnxSummary;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -14,7 +15,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "inspect", description = "Show a model's layers: name, type, output shape, parameters, trainable.")
+@Command(name = "inspect", description = {"Show a model's layers: name, type, output shape, parameters, trainable.",
+    "For ONNX files: inputs, outputs, operator counts, parameters and the valid cut points."})
 final class InspectCommand implements Callable<Integer> {
   @Parameters(paramLabel = "MODEL", description = "Keras .h5 or graft/DL4J .zip")
   Path model;
@@ -28,6 +30,9 @@ final class InspectCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     ModelFormat format = ModelFormat.detect(model);
+    if (format == ModelFormat.ONNX) {
+      return inspectOnnx();
+    }
     Network network = ModelLoader.load(model);
     ModelSummary summary = ModelSummary.of(network);
     var out = spec.commandLine().getOut();
@@ -62,6 +67,22 @@ final class InspectCommand implements Callable<Integer> {
     }
     o.put("total_params", summary.totalParams());
     o.put("trainable_params", summary.trainableParams());
+    Json.print(out, o);
+    return 0;
+  }
+
+  private int inspectOnnx() {
+    OnnxSummary s = OnnxSummary.of(OnnxSummary.parse(model));
+    var out = spec.commandLine().getOut();
+    if (!json) {
+      out.println(model + ": ONNX");
+      out.print(s.render());
+      out.flush();
+      return 0;
+    }
+    ObjectNode o = Json.MAPPER.valueToTree(s);
+    o.put("file", model.toString());
+    o.put("format", "ONNX");
     Json.print(out, o);
     return 0;
   }

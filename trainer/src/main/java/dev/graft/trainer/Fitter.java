@@ -51,9 +51,9 @@ final class Fitter {
         throw new GraftException(GraftException.Kind.FAILURE, "training diverged in " + phase + " epoch " + epoch
             + " (loss " + trainLoss + "); try a lower learning rate");
       }
+      long millis = (System.nanoTime() - start) / 1_000_000;
       Metrics v = valid.size() > 0 ? Evaluator.evaluate(shape.withModel(net), valid) : new Metrics(Double.NaN, Double.NaN, 0);
-      EpochStats stats = new EpochStats(phase, epoch, trainLoss, v.loss(), v.accuracy(),
-          (System.nanoTime() - start) / 1_000_000);
+      EpochStats stats = new EpochStats(phase, epoch, trainLoss, v.loss(), v.accuracy(), millis);
       history.add(stats);
       listener.epochDone(stats);
     }

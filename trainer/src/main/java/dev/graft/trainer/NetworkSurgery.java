@@ -46,6 +46,15 @@ final class NetworkSurgery {
       }
     }
     copyPreprocessors(baseConf.getInputPreProcessors(), list, keep);
+    // The first dropped layer knew how the trunk's output reaches a dense layer (a flatten, for a
+    // convolutional trunk) and how many values that gives: the new head takes over both.
+    Layer dropped = unwrap(baseConf.getConf(keep).getLayer());
+    if (baseConf.getInputPreProcess(keep) != null) {
+      list.inputPreProcessor(keep, baseConf.getInputPreProcess(keep).clone());
+    }
+    if (dropped instanceof FeedForwardLayer ff && ff.getNIn() > 0 && (dropped instanceof DenseLayer || dropped instanceof OutputLayer)) {
+      nIn = ff.getNIn();
+    }
     for (int j = 0; j < head.size(); j++) {
       DenseSpec spec = head.get(j);
       boolean last = j == head.size() - 1;
@@ -57,7 +66,9 @@ final class NetworkSurgery {
     MultiLayerNetwork net = new MultiLayerNetwork(list.build());
     net.init();
     for (int i = 0; i < keep; i++) {
-      net.getLayer(i).setParams(base.getLayer(i).params().dup());
+      if (base.getLayer(i).numParams() > 0) {
+        net.getLayer(i).setParams(base.getLayer(i).params().dup());
+      }
     }
     SplittableRandom rng = new SplittableRandom(seed);
     for (int i = keep; i < net.getnLayers(); i++) {
