@@ -11,15 +11,18 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.deeplearning4j.nn.api.Model;
-import org.deeplearning4j.nn.modelimport.keras.Hdf5Archive;
-import org.deeplearning4j.nn.modelimport.keras.KerasModelImport;
+import org.deeplearning4j.nn.modelimport.keras.KerasLayer;
+import org.deeplearning4j.nn.modelimport.keras.KerasModel;
+import org.deeplearning4j.nn.modelimport.keras.KerasSequentialModel;
+import org.deeplearning4j.nn.modelimport.keras.utils.KerasModelUtils;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.deeplearning4j.nn.modelimport.keras.config.Keras2LayerConfiguration;
 import org.deeplearning4j.nn.modelimport.keras.exceptions.InvalidKerasConfigurationException;
 import org.deeplearning4j.nn.modelimport.keras.exceptions.UnsupportedKerasConfigurationException;
 
 /**
- * Imports Keras 1, 2 and tf.keras 2.x HDF5 model files through DL4J's KerasModelImport,
- * dispatching on the model class in the file. Every failure becomes a {@link GraftException}
+ * Imports Keras 1, 2 and tf.keras 2.x HDF5 model files: the file is read by jHDF (pure Java), the
+ * layers are mapped by DL4J's Keras importer, dispatching on the model class in the file. Every failure becomes a {@link GraftException}
  * that names the file, and the layer where one is to blame.
  */
 public final class KerasH5Importer {
@@ -42,34 +45,33 @@ public final class KerasH5Importer {
       throw GraftException.badInput(file + ": not an HDF5 file, so not a Keras .h5 model");
     }
     String sha = ModelFiles.sha256(file);
-    KerasConfig config = readConfig(file);
-    checkLayerTypes(file, config);
-    Model model = importModel(file, config);
+    Model model;
+    KerasConfig config;
+    try (KerasH5File h5 = new KerasH5File(file)) {
+      config = readConfig(file, h5);
+      checkLayerTypes(file, config);
+      model = importModel(file, config, withVersion(h5.attribute("model_config"), config), h5);
+    }
     String producer = "Keras " + config.kerasVersion()
         + (config.backend().isEmpty() ? "" : " (" + config.backend() + ")");
     return new Network(model, config.name(), file, ModelFormat.KERAS_H5, sha, config.inputShape(), producer);
   }
 
   static KerasConfig readConfig(Path file) {
-    String json;
-    String version;
-    String backend;
-    Hdf5Native.silenceErrorPrinting();
-    try (Hdf5Archive archive = new Hdf5Archive(file.toString())) {
-      if (!archive.hasAttribute("model_config")) {
-        throw GraftException.badInput(file + ": an HDF5 file without a Keras model_config: a "
-            + "weights-only file (save_weights) or not a Keras model");
-      }
-      json = archive.readAttributeAsJson("model_config");
-      version = archive.hasAttribute("keras_version") ? archive.readAttributeAsString("keras_version") : "1.x";
-      backend = archive.hasAttribute("backend") ? archive.readAttributeAsString("backend") : "";
-    } catch (GraftException e) {
-      throw e;
-    } catch (Exception | LinkageError e) {
-      throw GraftException.badInput(file + ": corrupt, truncated or not a Keras HDF5 file ("
-          + Errors.describe(e) + ")", e);
+    try (KerasH5File h5 = new KerasH5File(file)) {
+      return readConfig(file, h5);
     }
-    return parseConfig(file, json, version.trim(), backend.trim());
+  }
+
+  private static KerasConfig readConfig(Path file, KerasH5File h5) {
+    String json = h5.attribute("model_config");
+    if (json == null) {
+      throw GraftException.badInput(file + ": an HDF5 file without a Keras model_config: a "
+          + "weights-only file (save_weights) or not a Keras model");
+    }
+    String version = h5.attribute("keras_version");
+    String backend = h5.attribute("backend");
+    return parseConfig(file, json, version == null ? "1.x" : version.trim(), backend == null ? "" : backend.trim());
   }
 
   static KerasConfig parseConfig(Path file, String json, String version, String backend) {
@@ -157,13 +159,39 @@ public final class KerasH5Importer {
     return names;
   }
 
-  private static Model importModel(Path file, KerasConfig config) {
-    String path = file.toString();
+  /**
+   * DL4J's Keras layer mapping, fed the config as JSON and the weights as arrays read by jHDF:
+   * the native HDF5 library is never touched.
+   */
+  private static Model importModel(Path file, KerasConfig config, String json, KerasH5File h5) {
     try {
+      KerasModel keras;
+      Model model;
+      var builder = new KerasModel().modelBuilder().modelJson(json).enforceTrainingConfig(false);
       if (SEQUENTIAL_CLASSES.contains(config.modelClass())) {
-        return KerasModelImport.importKerasSequentialModelAndWeights(path, false);
+        KerasSequentialModel seq = builder.buildSequential();
+        keras = seq;
+        model = seq.getMultiLayerNetwork(false);
+      } else {
+        keras = builder.buildModel();
+        model = keras.getComputationGraph(false);
       }
-      return KerasModelImport.importKerasModelAndWeights(path, false);
+      Map<String, Long> fileCounts = new java.util.HashMap<>();
+      for (KerasLayer layer : keras.getLayersOrdered()) {
+        if (layer.getNumParams() > 0) {
+          Map<String, INDArray> weights = h5.weights(layer.getLayerName());
+          if (weights.isEmpty()) {
+            throw GraftException.badInput(file + ": layer '" + layer.getLayerName() + "' has no weights in the file");
+          }
+          fileCounts.put(layer.getLayerName(), weights.values().stream().mapToLong(INDArray::length).sum());
+          layer.setWeights(weights);
+        }
+      }
+      Model withWeights = KerasModelUtils.copyWeightsToModel(model, keras.getLayers());
+      checkSizes(file, withWeights, fileCounts);
+      return withWeights;
+    } catch (GraftException e) {
+      throw e;
     } catch (UnsupportedKerasConfigurationException e) {
       throw GraftException.unsupported(file + ": " + Errors.describe(e) + blame(config, e));
     } catch (InvalidKerasConfigurationException e) {
@@ -174,6 +202,40 @@ public final class KerasH5Importer {
       throw GraftException.unsupported(file + ": DL4J's Keras importer failed ("
           + Errors.describe(e) + ") on a model with layer types "
           + new TreeSet<>(config.layerTypes().values()), e);
+    }
+  }
+
+  /**
+   * Every imported layer must hold exactly as many parameters as the file has weights for it:
+   * DL4J mis-sizes some layers (Conv2DTranspose after UpSampling2D, seen in its own test suite) and
+   * would otherwise leave part of them at random initial values.
+   */
+  private static void checkSizes(Path file, Model model, Map<String, Long> fileCounts) {
+    fileCounts.forEach((name, count) -> {
+      org.deeplearning4j.nn.api.Layer layer = model instanceof org.deeplearning4j.nn.graph.ComputationGraph cg
+          ? cg.getLayer(name) : java.util.Arrays.stream(((org.deeplearning4j.nn.multilayer.MultiLayerNetwork) model).getLayers())
+              .filter(l -> name.equals(l.conf().getLayer().getLayerName())).findFirst().orElse(null);
+      if (layer != null && layer.numParams() != count) {
+        throw GraftException.unsupported(file + ": layer '" + name + "': the file holds " + count + " weights but DL4J's "
+            + "importer built a layer with " + layer.numParams() + " parameters (it mis-sizes this layer); refusing an "
+            + "import that would be partly random");
+      }
+    });
+  }
+
+  /** DL4J reads the Keras version and backend from the model JSON, where HDF5 files keep them as attributes. */
+  private static String withVersion(String json, KerasConfig config) {
+    try {
+      var root = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(json);
+      if (!config.kerasVersion().equals("1.x")) {
+        root.put("keras_version", config.kerasVersion());
+      }
+      if (!config.backend().isEmpty()) {
+        root.put("backend", config.backend());
+      }
+      return JSON.writeValueAsString(root);
+    } catch (Exception e) {
+      throw GraftException.badInput("the Keras model_config is not a JSON object", e);
     }
   }
 

@@ -49,7 +49,8 @@ class TfKerasSuiteTest {
     }
     assertTrue(files.size() >= 200, "expected the full suite, found " + files.size());
     // ../shared/models/README.md: DL4J 1.0.0-M2.1 fails on 24 of these (8 LocallyConnected2D, 16 bare
-    // IndexOutOfBounds); graft must import every file DL4J can.
-    assertTrue(files.size() - imported <= 24, "failed on " + (files.size() - imported) + " files");
+    // IndexOutOfBounds). graft also refuses the 8 Conv2DTranspose models that DL4J "imports" with
+    // layers larger than their weights (left partly random): PureJavaHdf5Test shows the rest match.
+    assertTrue(files.size() - imported <= 32, "failed on " + (files.size() - imported) + " files");
   }
 }

@@ -1,0 +1,163 @@
+package dev.graft.converter;
+
+import dev.graft.GraftException;
+import io.jhdf.HdfFile;
+import io.jhdf.api.Attribute;
+import io.jhdf.api.Dataset;
+import io.jhdf.api.Group;
+import io.jhdf.api.Node;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A Keras 1/2 HDF5 model file read with jHDF, a pure-Java HDF5 reader: a corrupt or hostile file
+ * ends in an exception, never in a dead JVM (DL4J's own reader is the native libhdf5, which was
+ * seen to abort the JVM on a damaged file). Gives the attributes and each layer's weights.
+ */
+final class KerasH5File implements AutoCloseable {
+  /** A weight array may not claim more than this many values (declared sizes are not trusted). */
+  static final long MAX_VALUES = 1L << 29;
+  private final Path file;
+  private final HdfFile hdf;
+
+  KerasH5File(Path file) {
+    this.file = file;
+    try {
+      this.hdf = new HdfFile(file);
+    } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+      throw GraftException.badInput(file + ": corrupt, truncated or not an HDF5 file (" + Errors.describe(e) + ")", e);
+    }
+  }
+
+  /** A root attribute as text, or null when absent. */
+  String attribute(String name) {
+    return guard("attribute " + name, () -> text(hdf.getAttribute(name)));
+  }
+
+  /**
+   * The weights of one layer, keyed as DL4J's Keras layers expect ("kernel", "bias", "W", ...),
+   * from {@code model_weights/<layer>} (or the root, for weights-only files).
+   */
+  Map<String, INDArray> weights(String layer) {
+    return guard("weights of layer '" + layer + "'", () -> {
+      Node root = hdf.getChild("model_weights");
+      Group weightsRoot = root instanceof Group g ? g : hdf;
+      Node node = weightsRoot.getChild(layer);
+      Map<String, INDArray> out = new LinkedHashMap<>();
+      if (!(node instanceof Group group)) {
+        return out;
+      }
+      for (String weightName : names(group.getAttribute("weight_names"))) {
+        Node d = group.getByPath(weightName);
+        if (!(d instanceof Dataset dataset)) {
+          throw GraftException.badInput(file + ": layer '" + layer + "' lists weight " + weightName + " but the file has no such dataset");
+        }
+        out.put(paramName(layer, weightName), array(dataset, layer));
+      }
+      return out;
+    });
+  }
+
+  /** "dense_1/kernel:0" -> "kernel"; Keras 1's "dense_1_W" -> "W". */
+  static String paramName(String layer, String weightName) {
+    String name = weightName.substring(weightName.lastIndexOf('/') + 1);
+    int colon = name.indexOf(':');
+    if (colon >= 0) {
+      name = name.substring(0, colon);
+    }
+    if (name.startsWith(layer + "_")) {
+      name = name.substring(layer.length() + 1);
+    }
+    return name;
+  }
+
+  private INDArray array(Dataset d, String layer) {
+    int[] dims = d.getDimensions();
+    long count = 1;
+    for (int dim : dims) {
+      count *= dim;
+      if (count > MAX_VALUES || dim < 0) {
+        throw GraftException.badInput(file + ": layer '" + layer + "' declares a weight of " + java.util.Arrays.toString(dims)
+            + " values, more than graft accepts (" + MAX_VALUES + ")");
+      }
+    }
+    Object flat = d.getDataFlat();
+    float[] values;
+    if (flat instanceof float[] f) {
+      values = f;
+    } else if (flat instanceof double[] dd) {
+      values = new float[dd.length];
+      for (int i = 0; i < dd.length; i++) {
+        values[i] = (float) dd[i];
+      }
+    } else {
+      throw GraftException.unsupported(file + ": layer '" + layer + "' has " + d.getJavaType().getSimpleName()
+          + " weights; graft reads float32 and float64");
+    }
+    if (values.length != count) {
+      throw GraftException.badInput(file + ": layer '" + layer + "': a weight holds " + values.length + " values, its shape says " + count);
+    }
+    long[] shape = new long[dims.length];
+    for (int i = 0; i < dims.length; i++) {
+      shape[i] = dims[i];
+    }
+    return dims.length == 0 ? Nd4j.scalar(values[0]) : Nd4j.create(values, shape, 'c');
+  }
+
+  private static String text(Attribute a) {
+    if (a == null) {
+      return null;
+    }
+    Object v = a.getData();
+    if (v instanceof String s) {
+      return s;
+    }
+    if (v instanceof byte[] b) {
+      return new String(b, java.nio.charset.StandardCharsets.UTF_8);
+    }
+    if (v instanceof String[] arr && arr.length == 1) {
+      return arr[0];
+    }
+    return String.valueOf(v);
+  }
+
+  private static List<String> names(Attribute a) {
+    List<String> out = new ArrayList<>();
+    if (a == null) {
+      return out;
+    }
+    Object v = a.getData();
+    if (v instanceof String[] arr) {
+      out.addAll(List.of(arr));
+    } else if (v instanceof String s) {
+      out.add(s);
+    } else if (v instanceof byte[][] bytes) {
+      for (byte[] b : bytes) {
+        out.add(new String(b, java.nio.charset.StandardCharsets.UTF_8));
+      }
+    } else {
+      throw new IllegalStateException("weight_names of type " + v.getClass().getSimpleName());
+    }
+    return out;
+  }
+
+  private <T> T guard(String what, java.util.function.Supplier<T> read) {
+    try {
+      return read.get();
+    } catch (GraftException e) {
+      throw e;
+    } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
+      throw GraftException.badInput(file + ": corrupt or truncated HDF5 file, reading " + what + " (" + Errors.describe(e) + ")", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    hdf.close();
+  }
+}
