@@ -24,11 +24,18 @@ final class InspectCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print JSON instead of a table.")
   boolean json;
 
+  @Option(names = "--check", description = {"A quick safety report instead: format, producer, external references, Lambda or",
+      "custom layers, declared sizes. Exit code 0 when graft would accept the file, 3 when it would refuse it."})
+  boolean check;
+
   @Spec
   CommandSpec spec;
 
   @Override
   public Integer call() {
+    if (check) {
+      return SafetyReport.print(model, json, spec.commandLine().getOut());
+    }
     ModelFormat format = ModelFormat.detect(model);
     if (format == ModelFormat.ONNX) {
       return inspectOnnx();
@@ -72,7 +79,9 @@ final class InspectCommand implements Callable<Integer> {
   }
 
   private int inspectOnnx() {
-    OnnxSummary s = OnnxSummary.of(OnnxSummary.parse(model));
+    // Refused like every other reader would, though inspect itself opens no external data.
+    var proto = dev.graft.ExternalData.parseChecked(model);
+    OnnxSummary s = OnnxSummary.of(proto);
     var out = spec.commandLine().getOut();
     if (!json) {
       out.println(model + ": ONNX");

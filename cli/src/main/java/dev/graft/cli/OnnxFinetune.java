@@ -17,7 +17,6 @@ import dev.graft.trainer.FineTuneRecord;
 import dev.graft.trainer.Metrics;
 import dev.graft.trainer.data.Task;
 import dev.graft.trainer.data.TaskData;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -41,12 +40,7 @@ final class OnnxFinetune {
     if (c.noCache) {
       throw GraftException.usage("--no-cache needs a base graft can train (Keras or DL4J); an ONNX trunk only runs cached");
     }
-    ModelProto base;
-    try {
-      base = ModelProto.parseFrom(Files.readAllBytes(c.base));
-    } catch (IOException e) {
-      throw GraftException.badInput(c.base + ": not a readable ONNX model (" + e.getMessage() + ")", e);
-    }
+    ModelProto base = dev.graft.ExternalData.parseChecked(c.base);
     String cut = c.cut != null ? c.cut : GraphCut.belowHead(base);
     int epochs = options.freezeEpochs() + options.epochs();
     FineTuneOptions headOptions = FineTuneOptions.builder().head(options.head()).freezeEpochs(epochs).epochs(0)

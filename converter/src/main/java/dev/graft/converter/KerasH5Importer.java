@@ -128,6 +128,14 @@ public final class KerasH5Importer {
   }
 
   static void checkLayerTypes(Path file, KerasConfig config) {
+    // A Lambda layer's config carries marshalled Python bytecode (CVE-2024-3660), and Keras's
+    // safe_mode does not apply to HDF5 files (CVE-2025-9905): graft refuses it, always.
+    config.layerTypes().forEach((name, type) -> {
+      if (type.equals("Lambda") || type.equals("TFOpLambda") || type.equals("SlicingOpLambda")) {
+        throw GraftException.unsupported(file + ": refused: " + type + " layer '" + name
+            + "' holds Python code, which graft never runs");
+      }
+    });
     Set<String> supported = supportedLayerTypes();
     List<String> bad = new ArrayList<>();
     config.layerTypes().forEach((name, type) -> {
@@ -168,13 +176,31 @@ public final class KerasH5Importer {
       KerasModel keras;
       Model model;
       var builder = new KerasModel().modelBuilder().modelJson(json).enforceTrainingConfig(false);
+      // Count the parameters the configuration asks for before allocating any: a file that
+      // declares a 100 GB layer is refused, not allowed to exhaust memory.
       if (SEQUENTIAL_CLASSES.contains(config.modelClass())) {
         KerasSequentialModel seq = builder.buildSequential();
         keras = seq;
-        model = seq.getMultiLayerNetwork(false);
+        var conf = seq.getMultiLayerConfiguration();
+        long params = 0;
+        for (var c : conf.getConfs()) {
+          params += c.getLayer().initializer().numParams(c);
+        }
+        DeclaredSizes.checkParams(file, params);
+        var net = new org.deeplearning4j.nn.multilayer.MultiLayerNetwork(conf);
+        net.init();
+        model = net;
       } else {
         keras = builder.buildModel();
-        model = keras.getComputationGraph(false);
+        var conf = keras.getComputationGraphConfiguration();
+        long params = 0;
+        for (var v : conf.getVertices().values()) {
+          params += v.numParams(false);
+        }
+        DeclaredSizes.checkParams(file, params);
+        var cg = new org.deeplearning4j.nn.graph.ComputationGraph(conf);
+        cg.init();
+        model = cg;
       }
       Map<String, Long> fileCounts = new java.util.HashMap<>();
       for (KerasLayer layer : keras.getLayersOrdered()) {

@@ -1,5 +1,6 @@
 package dev.graft.runtime;
 
+import dev.graft.ExternalData;
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
@@ -56,10 +57,16 @@ public final class OnnxModel implements AutoCloseable {
     if (!Files.isRegularFile(file)) {
       throw GraftException.badInput(file + ": no such file");
     }
+    ExternalData.parseChecked(file);
     return open(file.toString(), null, file.toString(), options);
   }
 
   public static OnnxModel load(byte[] model, ModelOptions options) {
+    try {
+      ExternalData.refuseAny("<in-memory model>", dev.graft.onnx.ModelProto.parseFrom(model));
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      throw GraftException.badInput("<in-memory model>: not a readable ONNX model (" + e.getMessage() + ")", e);
+    }
     return open(null, model, "<in-memory model>", options);
   }
 
@@ -67,6 +74,8 @@ public final class OnnxModel implements AutoCloseable {
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     try (OrtSession.SessionOptions so = new OrtSession.SessionOptions()) {
       so.setOptimizationLevel(options.optimization());
+      // ONNX Runtime's own log lines would repeat what graft reports as one GraftException.
+      so.setSessionLogLevel(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL);
       if (options.intraOpThreads() > 0) {
         so.setIntraOpNumThreads(options.intraOpThreads());
       }

@@ -1,5 +1,6 @@
 package dev.graft.runtime;
 
+import dev.graft.ExternalData;
 import dev.graft.GraftException;
 import dev.graft.onnx.ModelProto;
 import dev.graft.onnx.NodeProto;
@@ -17,14 +18,10 @@ import java.util.TreeMap;
 /** What an ONNX file holds, read without running it: inputs, outputs, operators, parameters, cut points. */
 public record OnnxSummary(String producer, long irVersion, Map<String, Long> opsets, List<String> inputs,
     List<String> outputs, Map<String, Integer> opCounts, long parameters, List<String> cutPoints,
-    Map<String, String> metadata) {
+    Map<String, String> metadata, List<String> externalData) {
 
   public static ModelProto parse(Path file) {
-    try {
-      return ModelProto.parseFrom(Files.readAllBytes(file));
-    } catch (IOException e) {
-      throw GraftException.badInput(file + ": not a readable ONNX model (" + e.getMessage() + ")", e);
-    }
+    return dev.graft.ExternalData.parse(file);
   }
 
   public static OnnxSummary of(ModelProto m) {
@@ -57,7 +54,7 @@ public record OnnxSummary(String producer, long irVersion, Map<String, Long> ops
     }
     String producer = (m.getProducerName() + " " + m.getProducerVersion()).strip();
     return new OnnxSummary(producer, m.getIrVersion(), opsets, describe(m.getGraph().getInputList(), m),
-        describe(m.getGraph().getOutputList(), m), ops, params, cuts, meta);
+        describe(m.getGraph().getOutputList(), m), ops, params, cuts, meta, ExternalData.locations(m));
   }
 
   private static List<String> describe(List<ValueInfoProto> values, ModelProto m) {
@@ -89,6 +86,9 @@ public record OnnxSummary(String producer, long irVersion, Map<String, Long> ops
     opCounts.forEach((op, n) -> sb.append(' ').append(op).append(" x").append(n));
     sb.append('\n');
     sb.append("cut points (for finetune --cut): ").append(cutPoints.isEmpty() ? "none" : String.join(", ", cutPoints)).append('\n');
+    if (!externalData.isEmpty()) {
+      sb.append("external data files: ").append(String.join(", ", externalData)).append('\n');
+    }
     metadata.forEach((k, v) -> sb.append("metadata ").append(k).append(": ").append(v).append('\n'));
     return sb.toString();
   }

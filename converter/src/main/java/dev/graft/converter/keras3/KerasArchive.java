@@ -7,13 +7,13 @@ import java.nio.file.Path;
 import java.util.Enumeration;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
+import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
+import org.apache.commons.compress.archivers.zip.ZipFile;
 
 /**
- * The entries of a Keras 3 {@code .keras} archive, read defensively: entry names with {@code ..},
- * absolute paths or backslashes, duplicate names, and entries that inflate past a limit are
- * refused. Nothing is ever extracted to disk.
+ * The entries of a Keras 3 {@code .keras} archive, read defensively (Commons Compress): entry
+ * names with {@code ..}, absolute paths or backslashes, symbolic links, duplicate names, and
+ * entries that inflate past a limit are refused. Nothing is ever extracted to disk.
  */
 final class KerasArchive {
   static final long MAX_CONFIG_BYTES = 16L << 20;
@@ -25,7 +25,7 @@ final class KerasArchive {
   record Contents(String metadata, String config, byte[] weights) {}
 
   static Contents read(Path file) {
-    try (ZipFile zip = new ZipFile(file.toFile())) {
+    try (ZipFile zip = ZipFile.builder().setFile(file.toFile()).get()) {
       checkNames(file, zip);
       String metadata = new String(entry(file, zip, "metadata.json", MAX_CONFIG_BYTES, false), java.nio.charset.StandardCharsets.UTF_8);
       String config = new String(entry(file, zip, "config.json", MAX_CONFIG_BYTES, true), java.nio.charset.StandardCharsets.UTF_8);
@@ -38,9 +38,13 @@ final class KerasArchive {
 
   private static void checkNames(Path file, ZipFile zip) {
     Set<String> seen = new HashSet<>();
-    Enumeration<? extends ZipEntry> entries = zip.entries();
+    Enumeration<ZipArchiveEntry> entries = zip.getEntries();
     while (entries.hasMoreElements()) {
-      String name = entries.nextElement().getName();
+      ZipArchiveEntry entry = entries.nextElement();
+      String name = entry.getName();
+      if (entry.isUnixSymlink()) {
+        throw GraftException.badInput(file + ": refused: archive entry '" + name + "' is a symbolic link");
+      }
       if (name.startsWith("/") || name.contains("\\") || name.matches("^[A-Za-z]:.*")
           || java.util.Arrays.asList(name.split("/")).contains("..")) {
         throw GraftException.badInput(file + ": refused: archive entry '" + name + "' points outside the archive");
@@ -53,7 +57,7 @@ final class KerasArchive {
 
   /** An entry's bytes, reading at most {@code limit} (the declared size is not trusted). */
   private static byte[] entry(Path file, ZipFile zip, String name, long limit, boolean required) throws IOException {
-    ZipEntry entry = zip.getEntry(name);
+    ZipArchiveEntry entry = zip.getEntry(name);
     if (entry == null) {
       if (required) {
         throw GraftException.badInput(file + ": not a Keras 3 archive: entry " + name + " is missing");

@@ -3,6 +3,7 @@ package dev.graft.converter.keras3;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.graft.GraftException;
+import dev.graft.converter.DeclaredSizes;
 import dev.graft.converter.ModelFiles;
 import dev.graft.converter.ModelFormat;
 import dev.graft.converter.Network;
@@ -20,6 +21,22 @@ public final class KerasV3Importer {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private KerasV3Importer() {}
+
+  /** What an archive declares, from its config and the weights' dimensions, after the safety checks; no network is built. */
+  public record Inspection(String kerasVersion, String modelClass, List<String> layerTypes, DeclaredSizes sizes) {}
+
+  public static Inspection inspect(Path file) {
+    ModelFiles.requireReadable(file);
+    KerasArchive.Contents contents = KerasArchive.read(file);
+    JsonNode root = parse(file, contents.config(), "config.json");
+    String version = parse(file, contents.metadata(), "metadata.json").path("keras_version").asText("3.x");
+    ConfigSafety.check(file, root);
+    List<String> types = new ArrayList<>();
+    root.path("config").path("layers").forEach(l -> types.add(l.path("class_name").asText()));
+    try (Weights weights = new Weights(file, contents.weights())) {
+      return new Inspection(version, root.path("class_name").asText(), types, weights.declaredSizes());
+    }
+  }
 
   public static Network importFile(Path file) {
     ModelFiles.requireReadable(file);
@@ -40,6 +57,7 @@ public final class KerasV3Importer {
     }
     long[] inputShape = inputShape(file, root, layers);
     try (Weights weights = new Weights(file, contents.weights())) {
+      DeclaredSizes.checkParams(file, weights.declaredSizes().values());
       StackBuilder builder = new StackBuilder(file, weights, inputShape);
       layers.forEach(builder::add);
       return new Network(builder.build(), config.path("name").asText(modelClass), file, ModelFormat.KERAS_V3, sha,

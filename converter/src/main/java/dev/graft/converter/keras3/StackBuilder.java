@@ -74,7 +74,13 @@ final class StackBuilder {
     if (index == 0) {
       throw GraftException.badInput(file + ": the model has no layers");
     }
-    MultiLayerNetwork net = new MultiLayerNetwork(list.build());
+    var conf = list.build();
+    long params = 0;
+    for (var c : conf.getConfs()) {
+      params += c.getLayer().initializer().numParams(c);
+    }
+    dev.graft.converter.DeclaredSizes.checkParams(file, params);
+    MultiLayerNetwork net = new MultiLayerNetwork(conf);
     net.init();
     loaders.forEach(l -> l.accept(net));
     return net;

@@ -31,6 +31,14 @@ final class Weights implements AutoCloseable {
     }
   }
 
+  dev.graft.converter.DeclaredSizes declaredSizes() {
+    try {
+      return dev.graft.converter.DeclaredSizes.of(hdf);
+    } catch (RuntimeException e) {
+      throw GraftException.badInput(file + ": model.weights.h5 structure unreadable (" + e.getClass().getSimpleName() + ")", e);
+    }
+  }
+
   /** The variables of the group for one layer, in order; empty when the layer has none. */
   List<INDArray> vars(String group, String expectedName) {
     try {

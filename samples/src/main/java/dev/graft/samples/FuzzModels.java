@@ -1,0 +1,208 @@
+package dev.graft.samples;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.graft.GraftException;
+import dev.graft.converter.ModelLoader;
+import dev.graft.converter.ModelSummary;
+import dev.graft.runtime.GraphCut;
+import dev.graft.runtime.ModelOptions;
+import dev.graft.runtime.OnnxModel;
+import dev.graft.runtime.OnnxSummary;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * Mutates real model files and feeds them to every reader graft has, in this JVM, counting the
+ * outcomes: imported, a clean graft error, or anything else (another exception type, a hang).
+ * A JVM death ends the run, which is the point: it must never happen.
+ *
+ * <p>Run: {@code samples/run FuzzModels [--per-format 10000] [--seed 1] [--json]}
+ */
+public final class FuzzModels {
+  static final long TIMEOUT_SECONDS = 30;
+
+  /** Outcome counts of one format, with the first example of each unexpected kind. */
+  public record Report(String format, int files, int imported, int clean, Map<String, Integer> other, Map<String, String> examples) {
+    public int anythingElse() {
+      return other.values().stream().mapToInt(Integer::intValue).sum();
+    }
+  }
+
+  interface Reader {
+    void read(Path file) throws Exception;
+  }
+
+  public static void main(String[] args) throws Exception {
+    int perFormat = Samples.intOption(args, "--per-format", 10_000);
+    long seed = Samples.intOption(args, "--seed", 1);
+    Path shared = Path.of(System.getProperty("graft.shared", "../shared")).resolve("models");
+    List<Report> reports = run(shared, perFormat, seed, Files.createTempDirectory("graft-fuzz"));
+    if (List.of(args).contains("--json")) {
+      ObjectMapper json = new ObjectMapper();
+      System.out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(reports));
+      return;
+    }
+    System.out.printf("%-10s %8s %9s %12s %14s%n", "format", "files", "imported", "graft error", "anything else");
+    for (Report r : reports) {
+      System.out.printf("%-10s %8d %9d %12d %14d%n", r.format(), r.files(), r.imported(), r.clean(), r.anythingElse());
+      r.examples().forEach((kind, file) -> System.out.printf("    %s, e.g. %s%n", kind, file));
+    }
+  }
+
+  public static List<Report> run(Path shared, int perFormat, long seed, Path work) throws IOException {
+    List<Report> reports = new ArrayList<>();
+    reports.add(fuzz("keras-h5", seeds(shared.resolve("keras2"), ".h5", 12), perFormat, seed, work, ".h5",
+        FuzzModels::mutateBytes, file -> ModelSummary.of(ModelLoader.load(file))));
+    reports.add(fuzz("keras-v3", seeds(shared.resolve("keras3"), ".keras", 2), perFormat, seed, work, ".keras",
+        FuzzModels::mutateZip, file -> ModelSummary.of(ModelLoader.load(file))));
+    reports.add(fuzz("onnx", seeds(Path.of("/usr/share/libonnx-testdata/data"), "model.onnx", 60), perFormat, seed, work,
+        ".onnx", FuzzModels::mutateBytes, FuzzModels::readOnnx));
+    return reports;
+  }
+
+  private static void readOnnx(Path file) {
+    var model = OnnxSummary.parse(file);
+    OnnxSummary.of(model);
+    GraphCut.cutPoints(model);
+    try (OnnxModel m = OnnxModel.load(file, ModelOptions.defaults())) {
+      m.inputs();
+    }
+  }
+
+  private static List<byte[]> seeds(Path dir, String suffix, int max) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    List<Path> files;
+    try (Stream<Path> s = Files.walk(dir)) {
+      files = s.filter(p -> p.getFileName().toString().endsWith(suffix) && !p.toString().contains("_inputs_and_outputs")
+          && !p.toString().contains("custom_layer")).sorted().toList();
+    }
+    List<byte[]> out = new ArrayList<>();
+    int step = Math.max(1, files.size() / max);
+    for (int i = 0; i < files.size() && out.size() < max; i += step) {
+      out.add(Files.readAllBytes(files.get(i)));
+    }
+    return out;
+  }
+
+  interface Mutator {
+    byte[] mutate(byte[] original, Random rng) throws IOException;
+  }
+
+  private static Report fuzz(String format, List<byte[]> seeds, int n, long seed, Path work, String suffix,
+      Mutator mutator, Reader reader) throws IOException {
+    Random rng = new Random(seed ^ format.hashCode());
+    int imported = 0;
+    int clean = 0;
+    Map<String, Integer> other = new TreeMap<>();
+    Map<String, String> examples = new LinkedHashMap<>();
+    if (seeds.isEmpty()) {
+      return new Report(format + " (no seed files)", 0, 0, 0, other, examples);
+    }
+    ExecutorService pool = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "fuzz-reader");
+      t.setDaemon(true);
+      return t;
+    });
+    for (int i = 0; i < n; i++) {
+      byte[] mutated = mutator.mutate(seeds.get(rng.nextInt(seeds.size())), rng);
+      Path file = work.resolve(format + "-" + i + suffix);
+      Files.write(file, mutated);
+      Future<?> f = pool.submit(() -> {
+        reader.read(file);
+        return null;
+      });
+      String kind = null;
+      try {
+        f.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        imported++;
+      } catch (TimeoutException e) {
+        kind = "hang (> " + TIMEOUT_SECONDS + " s)";
+        f.cancel(true);
+        pool.shutdownNow();
+        pool = Executors.newSingleThreadExecutor();
+      } catch (java.util.concurrent.ExecutionException e) {
+        if (e.getCause() instanceof GraftException) {
+          clean++;
+        } else {
+          kind = e.getCause().getClass().getName();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+      if (kind != null) {
+        other.merge(kind, 1, Integer::sum);
+        if (examples.putIfAbsent(kind, file.toString()) == null) {
+          continue; // keep the first example of each kind for a look
+        }
+      }
+      Files.deleteIfExists(file);
+    }
+    pool.shutdownNow();
+    return new Report(format, n, imported, clean, other, examples);
+  }
+
+  /** A few random bytes changed in the first 8 KiB (where headers live), or the file truncated. */
+  static byte[] mutateBytes(byte[] original, Random rng) {
+    byte[] b = original.clone();
+    if (rng.nextInt(5) == 0) {
+      return java.util.Arrays.copyOf(b, rng.nextInt(Math.max(1, b.length)));
+    }
+    int edits = 1 + rng.nextInt(8);
+    int window = Math.min(b.length, 8192);
+    for (int e = 0; e < edits; e++) {
+      int at = rng.nextInt(window);
+      b[at] = switch (rng.nextInt(4)) {
+        case 0 -> (byte) rng.nextInt(256);
+        case 1 -> (byte) (b[at] ^ (1 << rng.nextInt(8)));
+        case 2 -> (byte) 0xff;
+        default -> 0;
+      };
+    }
+    return b;
+  }
+
+  /** Either the archive's raw bytes, or one of its entries (config, weights), mutated. */
+  static byte[] mutateZip(byte[] original, Random rng) throws IOException {
+    if (rng.nextInt(3) == 0) {
+      return mutateBytes(original, rng);
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (ZipInputStream in = new ZipInputStream(new java.io.ByteArrayInputStream(original));
+        ZipOutputStream zip = new ZipOutputStream(out)) {
+      List<ZipEntry> entries = new ArrayList<>();
+      List<byte[]> contents = new ArrayList<>();
+      for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
+        entries.add(new ZipEntry(e.getName()));
+        contents.add(in.readAllBytes());
+      }
+      int victim = rng.nextInt(entries.size());
+      for (int i = 0; i < entries.size(); i++) {
+        zip.putNextEntry(entries.get(i));
+        zip.write(i == victim ? mutateBytes(contents.get(i), rng) : contents.get(i));
+        zip.closeEntry();
+      }
+    }
+    return out.toByteArray();
+  }
+}
