@@ -3,11 +3,7 @@ package dev.graft.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -19,16 +15,9 @@ import org.junit.jupiter.api.Test;
 class ClassPathTest {
   @Test
   void onnxRuntimeAndNd4jShareAJvmWithTheFullClassPath() throws Exception {
-    // Written by the cli module's build (maven-dependency-plugin build-classpath).
-    Path cli = Path.of("..", "cli", "target").toAbsolutePath().normalize();
-    String classPath = String.join(File.pathSeparator, List.of(
-        Path.of("target", "test-classes").toAbsolutePath().toString(),
-        cli.resolve("classes").toString(),
-        Files.readString(cli.resolve("runtime-classpath.txt")).strip()));
+    String classPath = GraftJvm.classPath();
     assertTrue(classPath.length() > 3_500, "class path only " + classPath.length() + " characters");
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    ProcessBuilder pb = new ProcessBuilder(java.toString(), "-cp", classPath, ClassPathProbe.class.getName());
-    pb.environment().put("OMP_NUM_THREADS", "1");
+    ProcessBuilder pb = GraftJvm.builder(ClassPathProbe.class.getName());
     pb.redirectErrorStream(true);
     Process p = pb.start();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

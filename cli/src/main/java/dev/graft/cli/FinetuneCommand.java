@@ -30,7 +30,7 @@ import picocli.CommandLine.Model.CommandSpec;
     "reused layers frozen (--freeze-epochs), then unfreeze and train everything (--epochs).",
     "The base file is never changed; the result is a DL4J zip plus a JSON record of how it was made."})
 final class FinetuneCommand implements Callable<Integer> {
-  @Parameters(paramLabel = "BASE", description = "Keras .h5 or graft/DL4J .zip")
+  @Parameters(paramLabel = "BASE", description = "Keras .h5 or .keras, graft/DL4J .zip, or ONNX (head trained on its cached activations)")
   Path base;
 
   @Mixin

@@ -51,6 +51,9 @@ public final class ActivationCache {
 
   public ActivationCache(Path dir) {
     this.dir = dir;
+    if (Files.isDirectory(dir)) {
+      AtomicWrite.removeAbandoned(dir); // entries whose writer was killed
+    }
   }
 
   /** --cache-dir, else $GRAFT_CACHE_DIR, else $XDG_CACHE_HOME/graft, else ~/.cache/graft. */
