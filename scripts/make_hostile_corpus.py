@@ -37,9 +37,9 @@ def keras3_entries():
 def write_zip(name, entries, extra=()):
     with zipfile.ZipFile(OUT + name, "w", zipfile.ZIP_DEFLATED) as z:
         for n, data in entries.items():
-            z.writestr(n, data)
+            z.writestr(zipfile.ZipInfo(n, date_time=(1980, 1, 1, 0, 0, 0)), data)  # reproducible bytes
         for info, data in extra:
-            z.writestr(info, data)
+            z.writestr(info if isinstance(info, zipfile.ZipInfo) else zipfile.ZipInfo(info, date_time=(1980, 1, 1, 0, 0, 0)), data)
 
 
 def keras3_with_config(name, edit):
@@ -81,7 +81,7 @@ keras3_with_config("keras3_custom_class.keras", custom)
 # Zip tricks on the Keras 3 archive.
 write_zip("keras3_dotdot.keras", keras3_entries(), [("../../graft-escaped.txt", b"escaped")])
 write_zip("keras3_absolute.keras", keras3_entries(), [("/tmp/graft-absolute.txt", b"absolute")])
-link = zipfile.ZipInfo("weights-link")
+link = zipfile.ZipInfo("weights-link", date_time=(1980, 1, 1, 0, 0, 0))
 link.external_attr = (0o120777 << 16)  # a symbolic link entry
 write_zip("keras3_symlink_entry.keras", keras3_entries(), [(link, b"/etc/passwd")])
 entries = keras3_entries()
@@ -90,8 +90,8 @@ write_zip("keras3_zip_bomb.keras", entries)
 buf = io.BytesIO()
 with zipfile.ZipFile(buf, "w") as z:
     for n, data in keras3_entries().items():
-        z.writestr(n, data)
-    z.writestr("config.json", b'{"class_name": "Sequential", "config": {"layers": []}}')  # a second config.json
+        z.writestr(zipfile.ZipInfo(n, date_time=(1980, 1, 1, 0, 0, 0)), data)
+    z.writestr(zipfile.ZipInfo("config.json", date_time=(1980, 1, 1, 0, 0, 0)), b'{"class_name": "Sequential", "config": {"layers": []}}')  # a second config.json
 open(OUT + "keras3_duplicate_entry.keras", "wb").write(buf.getvalue())
 
 # CVE-2024-3660 / CVE-2025-9905 in a Keras 2 HDF5 file (safe_mode does not apply to HDF5).
@@ -117,6 +117,20 @@ with h5py.File(OUT + "keras2_huge_tensor.h5", "w") as f:
     g.attrs["weight_names"] = [b"big/kernel:0"]
     g.create_dataset("big/kernel:0", shape=(100000, 250000), dtype="float32", chunks=(1000, 1000))
 
+
+# Found by fuzzing: an input layer whose config name differs from its graph name made DL4J's
+# importer loop forever looking for it.
+with h5py.File(OUT + "keras2_renamed_input_hang.h5", "w") as f:
+    f.attrs["keras_version"] = "2.9.0"
+    f.attrs["backend"] = "tensorflow"
+    f.attrs["model_config"] = json.dumps({"class_name": "Functional", "config": {"name": "m", "layers": [
+        {"name": "input_1", "class_name": "InputLayer", "config": {"batch_input_shape": [None, 4], "dtype": "float32",
+         "name": "ijput_1"}, "inbound_nodes": []},
+        {"name": "d", "class_name": "Dense", "config": {"name": "d", "units": 2, "activation": "linear", "use_bias": True,
+         "kernel_initializer": {"class_name": "Zeros", "config": {}}, "bias_initializer": {"class_name": "Zeros", "config": {}}},
+         "inbound_nodes": [[["input_1", 0, 0, {}]]]}],
+        "input_layers": [["input_1", 0, 0]], "output_layers": [["d", 0, 0]]}})
+    f.create_group("model_weights")
 
 # A Keras 3 archive whose config and weights declare a 100 GB kernel (chunked, never written).
 entries = keras3_entries()

@@ -40,6 +40,7 @@ class HostileFilesTest {
     return Stream.of(
         Arguments.of("keras2_lambda.h5", "Lambda"),
         Arguments.of("keras2_huge_tensor.h5", "more than graft accepts"),
+        Arguments.of("keras2_renamed_input_hang.h5", "calls itself"),
         Arguments.of("keras3_lambda.keras", "Lambda"),
         Arguments.of("keras3_module_os.keras", "'os'"),
         Arguments.of("keras3_keras_utils_get_file.keras", "get_file"),

@@ -6,6 +6,7 @@ import dev.graft.converter.Dl4jZip;
 import dev.graft.converter.ModelLoader;
 import dev.graft.converter.Network;
 import dev.graft.converter.onnx.ExportOptions;
+import dev.graft.converter.keras3.KerasV3Writer;
 import dev.graft.converter.onnx.OnnxExporter;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,12 +20,13 @@ import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "convert", description = {
     "Convert a model; the format is chosen by OUT's extension: .onnx writes ONNX (opset 13 by default),",
+    ".keras a Keras 3 archive (layer stacks: dense, activations, batch norm, dropout, conv, pooling),",
     ".zip a Deeplearning4j network. The output is written atomically: on any error no file is left."})
 final class ConvertCommand implements Callable<Integer> {
-  @Parameters(index = "0", paramLabel = "IN", description = "Keras .h5 or graft/DL4J .zip")
+  @Parameters(index = "0", paramLabel = "IN", description = "Keras .h5 or .keras, or graft/DL4J .zip")
   Path in;
 
-  @Parameters(index = "1", paramLabel = "OUT", description = "OUT.onnx or OUT.zip")
+  @Parameters(index = "1", paramLabel = "OUT", description = "OUT.onnx, OUT.keras or OUT.zip")
   Path out;
 
   @Option(names = "--opset", defaultValue = "13", description = "ONNX opset, 13 to 21 (default: ${DEFAULT-VALUE}).")
@@ -43,13 +45,16 @@ final class ConvertCommand implements Callable<Integer> {
   public Integer call() {
     String name = out.getFileName().toString().toLowerCase(Locale.ROOT);
     boolean onnx = name.endsWith(".onnx");
-    if (!onnx && !name.endsWith(".zip")) {
-      throw GraftException.usage("OUT must end in .onnx or .zip, not " + out.getFileName());
+    boolean keras = name.endsWith(".keras");
+    if (!onnx && !keras && !name.endsWith(".zip")) {
+      throw GraftException.usage("OUT must end in .onnx, .keras or .zip, not " + out.getFileName());
     }
     ExportOptions options = ExportOptions.builder().opset(opset).labels(labels == null ? List.of() : labels).build();
     Network network = ModelLoader.load(in);
     if (onnx) {
       OnnxExporter.write(network, out, options);
+    } else if (keras) {
+      KerasV3Writer.write(network, out);
     } else {
       Dl4jZip.write(network, out, null);
     }
@@ -58,13 +63,13 @@ final class ConvertCommand implements Callable<Integer> {
       ObjectNode j = Json.object();
       j.put("in", in.toString());
       j.put("out", out.toString());
-      j.put("format", onnx ? "ONNX" : "DL4J_ZIP");
+      j.put("format", onnx ? "ONNX" : keras ? "KERAS_V3" : "DL4J_ZIP");
       if (onnx) {
         j.put("opset", opset);
       }
       Json.print(o, j);
     } else {
-      o.printf("wrote %s (%s) from %s (%s)%n", out, onnx ? "ONNX opset " + opset : "Deeplearning4j zip", in, network.producer());
+      o.printf("wrote %s (%s) from %s (%s)%n", out, onnx ? "ONNX opset " + opset : keras ? "Keras " + KerasV3Writer.KERAS_VERSION + " archive" : "Deeplearning4j zip", in, network.producer());
       o.flush();
     }
     return 0;

@@ -86,7 +86,22 @@ public final class KerasH5Importer {
       long[] inputShape = null;
       for (JsonNode layer : layers) {
         JsonNode lc = layer.path("config");
-        types.put(lc.path("name").asText("?"), layer.path("class_name").asText("?"));
+        String layerName = lc.path("name").asText("?");
+        if (layer.has("name") && !layer.path("name").asText().equals(layerName)) {
+          throw GraftException.badInput(file + ": layer '" + layer.path("name").asText() + "' calls itself '" + layerName
+              + "' in its config");
+        }
+        // DL4J's importer loops forever on a reference to a layer that does not exist or comes
+        // later (found by fuzzing): every inbound reference must name a layer defined above.
+        for (String ref : inboundReferences(layer.path("inbound_nodes"), new ArrayList<>())) {
+          if (!types.containsKey(ref)) {
+            throw GraftException.badInput(file + ": layer '" + layerName + "' takes its input from '" + ref
+                + "', which is not a layer defined before it");
+          }
+        }
+        if (types.put(layerName, layer.path("class_name").asText("?")) != null) {
+          throw GraftException.badInput(file + ": two layers are named '" + layerName + "'");
+        }
         if (inputShape == null) {
           inputShape = inputShapeOf(lc);
         }
@@ -109,6 +124,25 @@ public final class KerasH5Importer {
       throw GraftException.badInput(file + ": the Keras model_config is not valid JSON ("
           + Errors.describe(e) + ")", e);
     }
+  }
+
+  /** Layer names in inbound_nodes: [[name, node, tensor, kwargs], ...] (Keras 2) or keras_history (Keras 2.13+). */
+  private static List<String> inboundReferences(JsonNode node, List<String> out) {
+    if (node.isArray()) {
+      if (node.size() >= 3 && node.get(0).isTextual() && node.get(1).isNumber()) {
+        out.add(node.get(0).asText());
+        return out;
+      }
+      node.forEach(n -> inboundReferences(n, out));
+    } else if (node.isObject()) {
+      JsonNode history = node.get("keras_history");
+      if (history != null && history.isArray() && history.size() > 0 && history.get(0).isTextual()) {
+        out.add(history.get(0).asText());
+      } else {
+        node.forEach(n -> inboundReferences(n, out));
+      }
+    }
+    return out;
   }
 
   private static long[] inputShapeOf(JsonNode layerConfig) {

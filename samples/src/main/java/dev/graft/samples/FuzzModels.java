@@ -118,11 +118,7 @@ public final class FuzzModels {
     if (seeds.isEmpty()) {
       return new Report(format + " (no seed files)", 0, 0, 0, other, examples);
     }
-    ExecutorService pool = Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "fuzz-reader");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService pool = readerThread();
     for (int i = 0; i < n; i++) {
       byte[] mutated = mutator.mutate(seeds.get(rng.nextInt(seeds.size())), rng);
       Path file = work.resolve(format + "-" + i + suffix);
@@ -139,7 +135,7 @@ public final class FuzzModels {
         kind = "hang (> " + TIMEOUT_SECONDS + " s)";
         f.cancel(true);
         pool.shutdownNow();
-        pool = Executors.newSingleThreadExecutor();
+        pool = readerThread();
       } catch (java.util.concurrent.ExecutionException e) {
         if (e.getCause() instanceof GraftException) {
           clean++;
@@ -160,6 +156,15 @@ public final class FuzzModels {
     }
     pool.shutdownNow();
     return new Report(format, n, imported, clean, other, examples);
+  }
+
+  /** Readers run on a daemon thread: one that hangs is abandoned and cannot keep the JVM alive. */
+  private static ExecutorService readerThread() {
+    return Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, "fuzz-reader");
+      t.setDaemon(true);
+      return t;
+    });
   }
 
   /** A few random bytes changed in the first 8 KiB (where headers live), or the file truncated. */

@@ -119,12 +119,14 @@ final class StackBuilder {
     }
   }
 
-  /** Keras names weight groups by class, in order: dense, dense_1, ... (its to_snake_case). */
   private String group(String cls) {
-    String snake = cls.replaceAll("\\W+", "").replaceAll("(.)([A-Z][a-z]+)", "$1_$2")
+    return KerasV3Writer.groupName(cls, groupCounts);
+  }
+
+  /** Keras's to_snake_case, which names weight groups after the layer's class. */
+  static String snakeCase(String cls) {
+    return cls.replaceAll("\\W+", "").replaceAll("(.)([A-Z][a-z]+)", "$1_$2")
         .replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
-    int n = groupCounts.merge(snake, 1, Integer::sum) - 1;
-    return n == 0 ? snake : snake + "_" + n;
   }
 
   private void addLayer(Layer layer) {

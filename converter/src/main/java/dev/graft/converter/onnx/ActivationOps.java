@@ -3,7 +3,6 @@ package dev.graft.converter.onnx;
 import static dev.graft.converter.onnx.GraphBuilder.attr;
 
 import dev.graft.GraftException;
-import java.lang.reflect.Field;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationCube;
 import org.nd4j.linalg.activations.impl.ActivationELU;
@@ -103,9 +102,9 @@ final class ActivationOps {
    * then capped at max_value.
    */
   private static String relu(GraphBuilder g, ActivationReLU relu, String x, String layer) {
-    Double max = field(relu, "max");
-    Double threshold = field(relu, "threshold");
-    Double slope = field(relu, "negativeSlope");
+    Double max = dev.graft.converter.Dl4jParams.reluOption(relu, "max");
+    Double threshold = dev.graft.converter.Dl4jParams.reluOption(relu, "threshold");
+    Double slope = dev.graft.converter.Dl4jParams.reluOption(relu, "negativeSlope");
     double t = threshold == null ? 0 : threshold;
     double s = slope == null ? 0 : slope;
     String n = layer + "/";
@@ -129,15 +128,5 @@ final class ActivationOps {
 
   static String clip(GraphBuilder g, String x, float lo, float hi, String name) {
     return g.node("Clip", name, new String[] {x, g.floats(name + "/min", new float[] {lo}), g.floats(name + "/max", new float[] {hi})});
-  }
-
-  private static Double field(ActivationReLU relu, String name) {
-    try {
-      Field f = ActivationReLU.class.getDeclaredField(name);
-      f.setAccessible(true);
-      return (Double) f.get(relu);
-    } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException("DL4J's ActivationReLU has no field " + name, e);
-    }
   }
 }

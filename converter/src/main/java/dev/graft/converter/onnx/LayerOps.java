@@ -191,17 +191,9 @@ final class LayerOps {
       long[] inShape, String name) {
     INDArray mean = params.get("mean");
     long c = mean.length();
-    INDArray var;
-    if (params.containsKey("log10stdev")) {
-      // DL4J keeps log10(sqrt(var + eps)); ONNX wants var with its own eps.
-      INDArray std = Transforms.pow(Nd4j.valueArrayOf(params.get("log10stdev").shape(), 10.0, DataType.DOUBLE),
-          params.get("log10stdev").castTo(DataType.DOUBLE));
-      var = std.mul(std).sub(bn.getEps());
-    } else {
-      var = params.get("var");
-    }
-    INDArray gamma = params.containsKey("gamma") ? params.get("gamma") : Nd4j.valueArrayOf(new long[] {c}, bn.getGamma(), DataType.FLOAT);
-    INDArray beta = params.containsKey("beta") ? params.get("beta") : Nd4j.valueArrayOf(new long[] {c}, bn.getBeta(), DataType.FLOAT);
+    INDArray var = dev.graft.converter.Dl4jParams.batchNormVariance(bn, params);
+    INDArray gamma = dev.graft.converter.Dl4jParams.batchNormAffine(bn, params, "gamma", c);
+    INDArray beta = dev.graft.converter.Dl4jParams.batchNormAffine(bn, params, "beta", c);
     boolean nhwc = inShape.length == 4 && bn.getCnn2DFormat() == CNN2DFormat.NHWC;
     String in = nhwc ? g.node("Transpose", name + "/ToNCHW", x, ints("perm", 0, 3, 1, 2)) : x;
     String y = g.node("BatchNormalization", name, new String[] {in, g.floats(name + "/gamma", gamma, c),

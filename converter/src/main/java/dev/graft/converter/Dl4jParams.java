@@ -1,0 +1,44 @@
+package dev.graft.converter;
+
+import java.lang.reflect.Field;
+import java.util.Map;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.nd4j.linalg.activations.impl.ActivationReLU;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/** What DL4J keeps in forms other frameworks do not use, in the forms they do (for the exporters). */
+public final class Dl4jParams {
+  private Dl4jParams() {}
+
+  /** A batch-norm layer's moving variance; DL4J may keep log10(sqrt(var + eps)) instead. */
+  public static INDArray batchNormVariance(BatchNormalization bn, Map<String, INDArray> params) {
+    if (params.containsKey("log10stdev")) {
+      INDArray std = Transforms.pow(Nd4j.valueArrayOf(params.get("log10stdev").shape(), 10.0, DataType.DOUBLE),
+          params.get("log10stdev").castTo(DataType.DOUBLE));
+      return std.mul(std).sub(bn.getEps()).castTo(DataType.FLOAT);
+    }
+    return params.get("var");
+  }
+
+  /** gamma or beta, which DL4J leaves out when they are locked to constants. */
+  public static INDArray batchNormAffine(BatchNormalization bn, Map<String, INDArray> params, String name, long channels) {
+    if (params.containsKey(name)) {
+      return params.get(name);
+    }
+    return Nd4j.valueArrayOf(new long[] {channels}, name.equals("gamma") ? bn.getGamma() : bn.getBeta(), DataType.FLOAT);
+  }
+
+  /** One of ActivationReLU's optional Keras options (max, threshold, negativeSlope), which it does not expose. */
+  public static Double reluOption(ActivationReLU relu, String name) {
+    try {
+      Field f = ActivationReLU.class.getDeclaredField(name);
+      f.setAccessible(true);
+      return (Double) f.get(relu);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("DL4J's ActivationReLU has no field " + name, e);
+    }
+  }
+}

@@ -1,0 +1,170 @@
+#!/usr/bin/python3
+"""Runs the forward pass (inference) of a Keras 3 .keras archive from its config and weights
+alone, with NumPy and h5py (Debian's python3-numpy and python3-h5py; no Keras, no graft code).
+graft's tests use it as an independent oracle for the archives graft writes.
+
+    scripts/keras3_forward.py MODEL.keras INPUT.npy OUTPUT.npy
+
+INPUT is a batch in Keras's layout (channels last). Follows Keras 3's documented semantics:
+weights live in model.weights.h5 under layers/<class name in snake case>[_n]/vars/<i>, numbered
+by the layer's position among layers of its class."""
+import io
+import json
+import re
+import sys
+import zipfile
+
+import h5py
+import numpy as np
+
+
+def to_snake_case(name):
+    # keras/src/utils/naming.py
+    name = re.sub(r"\W+", "", name)
+    name = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub("([a-z])([A-Z])", r"\1_\2", name).lower()
+
+
+def sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+
+
+def softmax(x):
+    e = np.exp(x - x.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+SELU_ALPHA = 1.6732632423543772848170429916717
+SELU_SCALE = 1.0507009873554804934193349852946
+
+ACTIVATIONS = {
+    "linear": lambda x: x,
+    "relu": lambda x: np.maximum(x, 0),
+    "relu6": lambda x: np.clip(x, 0, 6),
+    "elu": lambda x: np.where(x > 0, x, np.expm1(np.minimum(x, 0))),
+    "selu": lambda x: SELU_SCALE * np.where(x > 0, x, SELU_ALPHA * np.expm1(np.minimum(x, 0))),
+    "sigmoid": sigmoid,
+    "tanh": np.tanh,
+    "softmax": softmax,
+    "softplus": lambda x: np.logaddexp(0, x),
+    "softsign": lambda x: x / (1 + np.abs(x)),
+    "silu": lambda x: x * sigmoid(x),
+    "swish": lambda x: x * sigmoid(x),
+    "leaky_relu": lambda x: np.where(x >= 0, x, 0.2 * x),
+}
+
+
+def activation(spec):
+    name = spec if isinstance(spec, str) else spec["config"]["name"]
+    return ACTIVATIONS[name]
+
+
+def pair(v):
+    return (v, v) if isinstance(v, int) else tuple(v)
+
+
+def same_padding(size, k, s, d):
+    """TensorFlow's SAME padding: the extra row or column goes at the end."""
+    out = -(-size // s)
+    total = max((out - 1) * s + (k - 1) * d + 1 - size, 0)
+    return total // 2, total - total // 2
+
+
+def windows(x, k, s, d, padding, fill):
+    """Yields (i, j, view) for each kernel offset: view[n, y, x, c] = padded x at the window's tap."""
+    n, h, w, c = x.shape
+    if padding == "same":
+        (t, b), (l, r) = same_padding(h, k[0], s[0], d[0]), same_padding(w, k[1], s[1], d[1])
+    else:
+        t = b = l = r = 0
+    xp = np.pad(x, ((0, 0), (t, b), (l, r), (0, 0)), constant_values=fill)
+    oh = (xp.shape[1] - ((k[0] - 1) * d[0] + 1)) // s[0] + 1
+    ow = (xp.shape[2] - ((k[1] - 1) * d[1] + 1)) // s[1] + 1
+    for i in range(k[0]):
+        for j in range(k[1]):
+            yield i, j, xp[:, i * d[0]: i * d[0] + (oh - 1) * s[0] + 1: s[0], j * d[1]: j * d[1] + (ow - 1) * s[1] + 1: s[1], :]
+
+
+def conv2d(x, c, kernel, bias):
+    k, s, d = pair(c["kernel_size"]), pair(c["strides"]), pair(c.get("dilation_rate", 1))
+    out = None
+    for i, j, v in windows(x, k, s, d, c["padding"], 0.0):
+        term = np.tensordot(v, kernel[i, j], axes=([3], [0]))
+        out = term if out is None else out + term
+    if bias is not None:
+        out = out + bias
+    return activation(c["activation"])(out)
+
+
+def pool(x, c, kind):
+    k = pair(c["pool_size"])
+    s = pair(c["strides"]) if c.get("strides") is not None else k
+    fill = -np.inf if kind == "max" else 0.0
+    taps = [v for _, _, v in windows(x, k, s, (1, 1), c["padding"], fill)]
+    if kind == "max":
+        return np.max(taps, axis=0)
+    # Keras's average pooling leaves padding out of the divisor.
+    ones = [v for _, _, v in windows(np.ones_like(x[:1]), k, s, (1, 1), c["padding"], 0.0)]
+    return np.sum(taps, axis=0) / np.sum(ones, axis=0)
+
+
+def run(archive, x):
+    with zipfile.ZipFile(archive) as z:
+        config = json.loads(z.read("config.json"))
+        weights = h5py.File(io.BytesIO(z.read("model.weights.h5")), "r")
+    assert config["class_name"] == "Sequential", config["class_name"]
+    counts = {}
+    for layer in config["config"]["layers"]:
+        cls, c = layer["class_name"], layer["config"]
+        if cls == "InputLayer":
+            continue
+        snake = to_snake_case(cls)
+        group = snake if snake not in counts else f"{snake}_{counts[snake]}"
+        counts[snake] = counts.get(snake, 0) + 1
+        vars_ = weights[f"layers/{group}/vars"] if f"layers/{group}/vars" in weights else {}
+        v = [np.asarray(vars_[str(i)]) for i in range(len(vars_))]
+        if cls == "Dense":
+            x = activation(c["activation"])(x @ v[0] + (v[1] if c["use_bias"] else 0))
+        elif cls == "Flatten":
+            x = x.reshape(x.shape[0], -1)
+        elif cls == "Reshape":
+            x = x.reshape((x.shape[0],) + tuple(c["target_shape"]))
+        elif cls == "Activation":
+            x = activation(c["activation"])(x)
+        elif cls == "ReLU":
+            t, slope, mx = c.get("threshold", 0.0), c.get("negative_slope", 0.0), c.get("max_value")
+            x = np.where(x >= t, x, slope * (x - t))
+            x = x if mx is None else np.minimum(x, mx)
+        elif cls == "LeakyReLU":
+            x = np.where(x >= 0, x, c["negative_slope"] * x)
+        elif cls == "ELU":
+            x = np.where(x > 0, x, c["alpha"] * np.expm1(np.minimum(x, 0)))
+        elif cls in ("Dropout", "AlphaDropout", "GaussianDropout", "GaussianNoise", "SpatialDropout2D"):
+            pass  # identity at inference
+        elif cls == "BatchNormalization":
+            assert c["axis"] in (-1, [-1], x.ndim - 1), c["axis"]
+            gamma, beta, mean, var = v
+            x = (x - mean) / np.sqrt(var + c["epsilon"]) * gamma + beta
+        elif cls == "Conv2D":
+            assert c["data_format"] == "channels_last" and c.get("groups", 1) == 1
+            x = conv2d(x, c, v[0], v[1] if c["use_bias"] else None)
+        elif cls == "MaxPooling2D":
+            x = pool(x, c, "max")
+        elif cls == "AveragePooling2D":
+            x = pool(x, c, "avg")
+        elif cls == "GlobalAveragePooling2D":
+            x = x.mean(axis=(1, 2))
+        elif cls == "GlobalMaxPooling2D":
+            x = x.max(axis=(1, 2))
+        elif cls == "ZeroPadding2D":
+            (t, b), (l, r) = c["padding"]
+            x = np.pad(x, ((0, 0), (t, b), (l, r), (0, 0)))
+        else:
+            raise SystemExit(f"layer class {cls} is not implemented here")
+        x = x.astype(np.float64)
+    return x
+
+
+if __name__ == "__main__":
+    model, inp, out = sys.argv[1:4]
+    np.save(out, run(model, np.load(inp).astype(np.float64)).astype(np.float32))

@@ -1,0 +1,33 @@
+package dev.graft.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.graft.converter.SharedModels;
+import dev.graft.samples.FuzzModels;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A short fixed-seed run of the fuzz harness (the full campaign is {@code samples/run FuzzModels}):
+ * mutated Keras 2, Keras 3 and ONNX files end in a graft error or an import, nothing else.
+ */
+class FuzzSmokeTest {
+  @TempDir
+  Path tmp;
+
+  @Test
+  void mutatedFilesEndInAnImportOrAGraftError() throws Exception {
+    SharedModels.require("keras2/chapter11/my_model_A__keras-2.9.0.h5");
+    List<FuzzModels.Report> reports = FuzzModels.run(SharedModels.root(), 300, 20261124, tmp);
+    assertEquals(3, reports.size());
+    for (FuzzModels.Report r : reports) {
+      assertTrue(r.files() > 0, r.format() + " had no seed files");
+      assertEquals(r.files(), r.imported() + r.clean() + r.anythingElse(), r.format());
+      assertTrue(r.clean() > 0, r.format() + ": no mutation was refused, so the mutations are too weak to mean anything");
+      assertEquals(0, r.anythingElse(), r.format() + ": " + r.other() + " e.g. " + r.examples());
+    }
+  }
+}
