@@ -96,6 +96,19 @@ def conv2d(x, c, kernel, bias):
     return activation(c["activation"])(out)
 
 
+def depthwise_conv2d(x, c, kernel, bias):
+    k, s, d = pair(c["kernel_size"]), pair(c["strides"]), pair(c.get("dilation_rate", 1))
+    m = kernel.shape[3]
+    out = None
+    for i, j, v in windows(x, k, s, d, c["padding"], 0.0):
+        # each input channel c gives m outputs, c * m + q, with its own kernel[i, j, c, q]
+        term = (v[..., :, None] * kernel[i, j]).reshape(v.shape[:3] + (v.shape[3] * m,))
+        out = term if out is None else out + term
+    if bias is not None:
+        out = out + bias
+    return activation(c["activation"])(out)
+
+
 def pool(x, c, kind):
     k = pair(c["pool_size"])
     s = pair(c["strides"]) if c.get("strides") is not None else k
@@ -145,6 +158,17 @@ def run(archive, x):
             assert c["axis"] in (-1, [-1], x.ndim - 1), c["axis"]
             gamma, beta, mean, var = v
             x = (x - mean) / np.sqrt(var + c["epsilon"]) * gamma + beta
+        elif cls == "Rescaling":
+            x = x * np.asarray(c["scale"]) + np.asarray(c["offset"])
+        elif cls == "Normalization":
+            assert c["axis"] in (-1, [-1]) and not c.get("invert", False)
+            mean, var = (np.asarray(c["mean"]), np.asarray(c["variance"])) if c.get("mean") is not None else (v[0], v[1])
+            x = (x - mean.reshape(-1)) / np.maximum(np.sqrt(var.reshape(-1)), 1e-7)
+        elif cls == "PReLU":
+            x = np.where(x >= 0, x, v[0] * x)
+        elif cls == "DepthwiseConv2D":
+            assert c["data_format"] == "channels_last"
+            x = depthwise_conv2d(x, c, v[0], v[1] if c["use_bias"] else None)
         elif cls == "Conv2D":
             assert c["data_format"] == "channels_last" and c.get("groups", 1) == 1
             x = conv2d(x, c, v[0], v[1] if c["use_bias"] else None)

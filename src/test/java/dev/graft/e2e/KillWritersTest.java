@@ -75,7 +75,7 @@ class KillWritersTest {
     int killedBeforeDone = 0;
     int leftPartial = 0;
     for (int i = 0; i < KILLS; i++) {
-      long at = (long) (millis * (0.4 + 0.7 * rng.nextDouble()));
+      long at = (long) (millis * (0.5 + 0.8 * rng.nextDouble()));
       if (!run(args, at)) {
         killedBeforeDone++;
       }

@@ -2,6 +2,11 @@ package dev.graft.converter.keras3;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.graft.GraftException;
+import dev.graft.converter.AffinePreProcessor;
+import org.deeplearning4j.nn.conf.InputPreProcessor;
+import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
+import org.deeplearning4j.nn.conf.layers.PReLULayer;
+import org.deeplearning4j.nn.conf.preprocessor.ComposableInputPreProcessor;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -53,7 +58,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 final class StackBuilder {
   static final String SUPPORTED = "InputLayer, Dense, Flatten, Activation, ReLU, LeakyReLU, ELU, Softmax, "
       + "BatchNormalization, Dropout, AlphaDropout, GaussianNoise, GaussianDropout, SpatialDropout2D, Conv2D, "
-      + "MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, ZeroPadding2D";
+      + "DepthwiseConv2D, MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, ZeroPadding2D, "
+      + "Rescaling, Normalization, PReLU";
 
   private final Path file;
   private final Weights weights;
@@ -63,6 +69,8 @@ final class StackBuilder {
   private final Map<String, Integer> groupCounts = new HashMap<>();
   private long[] shape;
   private int index;
+  /** Preprocessors waiting for the next layer, applied in order (Rescaling, then Flatten, say). */
+  private final Map<Integer, List<InputPreProcessor>> preprocessors = new HashMap<>();
 
   StackBuilder(Path file, Weights weights, long[] inputShape) {
     this.file = file;
@@ -74,6 +82,12 @@ final class StackBuilder {
     if (index == 0) {
       throw GraftException.badInput(file + ": the model has no layers");
     }
+    if (preprocessors.containsKey(index)) {
+      throw GraftException.unsupported(file + ": the model ends in a Rescaling, Normalization or Flatten layer with "
+          + "nothing after it");
+    }
+    preprocessors.forEach((at, pps) -> list.inputPreProcessor(at, pps.size() == 1 ? pps.get(0)
+        : new ComposableInputPreProcessor(pps.toArray(InputPreProcessor[]::new))));
     var conf = list.build();
     long params = 0;
     for (var c : conf.getConfs()) {
@@ -114,6 +128,10 @@ final class StackBuilder {
       case "MaxPooling2D", "AveragePooling2D" -> pool(c, name, cls.startsWith("Max") ? PoolingType.MAX : PoolingType.AVG);
       case "GlobalAveragePooling2D", "GlobalMaxPooling2D" -> globalPool(c, name, cls.contains("Max") ? PoolingType.MAX : PoolingType.AVG);
       case "ZeroPadding2D" -> zeroPad(c, name);
+      case "DepthwiseConv2D" -> depthwise(c, name, group);
+      case "Rescaling" -> preprocess(new AffinePreProcessor(floats(c.path("scale"), name), floats(c.path("offset"), name)));
+      case "Normalization" -> normalization(c, name, group);
+      case "PReLU" -> prelu(c, name, group);
       default -> throw GraftException.unsupported(file + ": layer '" + name + "' of type " + cls
           + " is not supported (supported: " + SUPPORTED + ")");
     }
@@ -127,6 +145,115 @@ final class StackBuilder {
   static String snakeCase(String cls) {
     return cls.replaceAll("\\W+", "").replaceAll("(.)([A-Z][a-z]+)", "$1_$2")
         .replaceAll("([a-z])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
+  }
+
+  private void preprocess(InputPreProcessor p) {
+    preprocessors.computeIfAbsent(index, k -> new ArrayList<>()).add(p);
+  }
+
+  private float[] floats(JsonNode v, String name) {
+    if (v.isNumber()) {
+      return new float[] {v.floatValue()};
+    }
+    if (v.isArray() && v.size() == shape[shape.length - 1]) {
+      float[] out = new float[v.size()];
+      for (int i = 0; i < out.length; i++) {
+        out[i] = v.get(i).floatValue();
+      }
+      return out;
+    }
+    throw GraftException.unsupported(file + ": layer '" + name + "': a scale, offset, mean or variance of " + v
+        + " (supported: one number, or one per channel of the last axis)");
+  }
+
+  /** Keras's Normalization: (x - mean) / max(sqrt(variance), 1e-7), per channel of the last axis. */
+  private void normalization(JsonNode c, String name, String group) {
+    JsonNode axis = c.path("axis");
+    int ax = axis.isArray() && axis.size() == 1 ? axis.get(0).asInt() : axis.asInt(-1);
+    if ((ax != -1 && ax != shape.length) || c.path("invert").asBoolean(false)) {
+      throw GraftException.unsupported(file + ": layer '" + name + "': Normalization over axis " + axis
+          + (c.path("invert").asBoolean(false) ? " with invert=True" : "") + " (only the last axis, not inverted)");
+    }
+    float[] mean;
+    float[] variance;
+    if (c.hasNonNull("mean")) {
+      mean = floats(c.path("mean"), name);
+      variance = floats(c.path("variance"), name);
+    } else {
+      List<INDArray> vars = weights.vars(group, name);
+      if (vars.size() < 2) {
+        throw GraftException.badInput(file + ": layer '" + name + "' has " + vars.size() + " weight arrays, expected mean, variance and count");
+      }
+      long channels = shape[shape.length - 1];
+      checkShape(vars.get(0).reshape(vars.get(0).length()), new long[] {channels}, name);
+      checkShape(vars.get(1).reshape(vars.get(1).length()), new long[] {channels}, name);
+      mean = vars.get(0).toFloatVector();
+      variance = vars.get(1).toFloatVector();
+    }
+    int n = Math.max(mean.length, variance.length);
+    float[] scale = new float[n];
+    float[] offset = new float[n];
+    for (int i = 0; i < n; i++) {
+      double sd = Math.max(Math.sqrt(variance[variance.length == 1 ? 0 : i]), 1e-7);
+      scale[i] = (float) (1 / sd);
+      offset[i] = (float) (-mean[mean.length == 1 ? 0 : i] / sd);
+    }
+    preprocess(new AffinePreProcessor(scale, offset));
+  }
+
+  private void depthwise(JsonNode c, String name, String group) {
+    requireRank(3, name, "DepthwiseConv2D");
+    channelsLast(c, name);
+    int[] k = pair(c.path("kernel_size"));
+    int[] s = pair(c.path("strides"));
+    int[] d = pair(c.path("dilation_rate"));
+    boolean same = c.path("padding").asText("valid").equals("same");
+    long in = shape[2];
+    int m = c.path("depth_multiplier").asInt(1);
+    boolean bias = c.path("use_bias").asBoolean(true);
+    List<INDArray> vars = weights.vars(group, name);
+    expect(vars, name, new long[] {k[0], k[1], in, m}, bias ? new long[] {in * m} : null);
+    int at = index;
+    addLayer(new DepthwiseConvolution2D.Builder(k[0], k[1]).name(name).stride(s).dilation(d).nIn(in).nOut(in * m)
+        .depthMultiplier(m).convolutionMode(same ? ConvolutionMode.Same : ConvolutionMode.Truncate)
+        .dataFormat(CNN2DFormat.NHWC).hasBias(bias).activation(activation(c.path("activation"), name)).build());
+    loaders.add(net -> {
+      // Keras's depthwise kernel is [kh, kw, in, multiplier], as DL4J keeps it.
+      INDArray w = net.getLayer(at).getParam("W");
+      net.getLayer(at).setParam("W", vars.get(0).reshape(w.shape()));
+      if (bias) {
+        net.getLayer(at).setParam("b", vars.get(1).reshape(1, in * m));
+      }
+    });
+    shape = new long[] {outSize(shape[0], k[0], s[0], d[0], same), outSize(shape[1], k[1], s[1], d[1], same), in * m};
+  }
+
+  private void prelu(JsonNode c, String name, String group) {
+    JsonNode shared = c.path("shared_axes");
+    long[] alphaShape = shape.clone();
+    List<Long> sharedAxes = new ArrayList<>();
+    if (shared.isArray() || shared.isInt()) {
+      for (JsonNode a : shared.isArray() ? shared : List.of(shared)) {
+        int axis = a.asInt();
+        if (axis < 1 || axis > shape.length) {
+          throw GraftException.badInput(file + ": layer '" + name + "': shared axis " + axis + " out of range");
+        }
+        alphaShape[axis - 1] = 1;
+        sharedAxes.add((long) axis);
+      }
+    }
+    List<INDArray> vars = weights.vars(group, name);
+    if (vars.size() != 1) {
+      throw GraftException.badInput(file + ": layer '" + name + "' has " + vars.size() + " weight arrays, expected 1 (alpha)");
+    }
+    checkShape(vars.get(0), alphaShape, name);
+    int at = index;
+    PReLULayer.Builder b = new PReLULayer.Builder().name(name).inputShape(shape.clone());
+    if (!sharedAxes.isEmpty()) {
+      b.sharedAxes(sharedAxes.stream().mapToLong(Long::longValue).toArray());
+    }
+    addLayer(b.build());
+    loaders.add(net -> net.getLayer(at).setParam("W", vars.get(0).reshape(net.getLayer(at).getParam("W").shape())));
   }
 
   private void addLayer(Layer layer) {
@@ -158,9 +285,9 @@ final class StackBuilder {
       size *= d;
     }
     if (shape.length == 2) {
-      list.inputPreProcessor(index, new KerasFlattenRnnPreprocessor(shape[1], shape[0]));
+      preprocess(new KerasFlattenRnnPreprocessor(shape[1], shape[0]));
     } else if (shape.length == 3) {
-      list.inputPreProcessor(index, new CnnToFeedForwardPreProcessor(shape[0], shape[1], shape[2], CNN2DFormat.NHWC));
+      preprocess(new CnnToFeedForwardPreProcessor(shape[0], shape[1], shape[2], CNN2DFormat.NHWC));
     }
     shape = new long[] {size};
   }

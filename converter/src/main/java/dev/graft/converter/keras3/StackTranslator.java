@@ -2,6 +2,7 @@ package dev.graft.converter.keras3;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.graft.GraftException;
+import dev.graft.converter.AffinePreProcessor;
 import dev.graft.converter.Dl4jParams;
 import dev.graft.converter.Network;
 import java.util.ArrayList;
@@ -19,6 +20,9 @@ import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
+import org.deeplearning4j.nn.conf.layers.PReLULayer;
+import org.deeplearning4j.nn.conf.preprocessor.ComposableInputPreProcessor;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
@@ -57,8 +61,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * reordered, so the Keras model needs no transposes.
  */
 final class StackTranslator {
-  static final String SUPPORTED = "Dense, output layers, activation layers, BatchNormalization, dropout layers (Dropout, "
-      + "AlphaDropout, GaussianDropout, GaussianNoise), Conv2D, max and average pooling, global pooling, zero padding, flatten";
+  static final String SUPPORTED = "Dense, output layers, activation layers, PReLU, BatchNormalization, dropout layers "
+      + "(Dropout, AlphaDropout, GaussianDropout, GaussianNoise), Conv2D, DepthwiseConv2D, max and average pooling, "
+      + "global pooling, zero padding, flatten, Rescaling/Normalization";
 
   private final List<KerasLayer> layers = new ArrayList<>();
   private final java.util.Set<String> names = new java.util.HashSet<>();
@@ -109,7 +114,13 @@ final class StackTranslator {
   }
 
   private void preprocessor(InputPreProcessor pp, String layer) {
-    if (pp instanceof CnnToFeedForwardPreProcessor c) {
+    if (pp instanceof ComposableInputPreProcessor c) {
+      for (InputPreProcessor each : c.getInputPreProcessors()) {
+        preprocessor(each, layer);
+      }
+    } else if (pp instanceof AffinePreProcessor a) {
+      affine(a, layer);
+    } else if (pp instanceof CnnToFeedForwardPreProcessor c) {
       flatten(layer, c.getFormat() == CNN2DFormat.NCHW);
     } else if (pp instanceof TensorFlowCnnToFeedForwardPreProcessor || pp instanceof KerasFlattenRnnPreprocessor) {
       flatten(layer, false); // already flattens in Keras's (row-major, channels-last) order
@@ -124,6 +135,36 @@ final class StackTranslator {
       throw GraftException.unsupported("layer '" + layer + "': input preprocessor " + pp.getClass().getSimpleName()
           + " cannot be written as .keras (supported: flatten preprocessors, FeedForwardToCnn with one channel)");
     }
+  }
+
+  /** Rescaling when one scale and offset serve every channel, else Normalization with its statistics in the config. */
+  private void affine(AffinePreProcessor a, String layer) {
+    float[] scale = a.scale();
+    float[] offset = a.offset();
+    if (scale.length == 1 && offset.length == 1) {
+      ObjectNode c = KerasConfigs.layerConfig(unique(layer + "_rescaling"));
+      c.put("scale", scale[0]);
+      c.put("offset", offset[0]);
+      add("Rescaling", c, List.of());
+      return;
+    }
+    int n = Math.max(scale.length, offset.length);
+    var mean = KerasConfigs.JSON.createArrayNode();
+    var variance = KerasConfigs.JSON.createArrayNode();
+    for (int i = 0; i < n; i++) {
+      double s = scale[scale.length == 1 ? 0 : i];
+      if (!(s > 0)) {
+        throw GraftException.unsupported("layer '" + layer + "': a per-channel scale of " + s + " has no Keras Normalization form");
+      }
+      mean.add(-offset[offset.length == 1 ? 0 : i] / s);
+      variance.add(1 / (s * s));
+    }
+    ObjectNode c = KerasConfigs.layerConfig(unique(layer + "_normalization"));
+    c.put("axis", -1);
+    c.put("invert", false);
+    c.set("mean", mean);
+    c.set("variance", variance);
+    add("Normalization", c, List.of());
   }
 
   private void flatten(String layer, boolean channelsFirstOrder) {
@@ -151,6 +192,10 @@ final class StackTranslator {
       dropout(d.getIDropout(), name);
     } else if (layer instanceof BatchNormalization bn) {
       batchNorm(bn, params, name);
+    } else if (layer instanceof DepthwiseConvolution2D dw) {
+      depthwise(dw, params, name);
+    } else if (layer instanceof PReLULayer) {
+      prelu(params, name);
     } else if (layer.getClass() == ConvolutionLayer.class) {
       conv((ConvolutionLayer) layer, params, name);
     } else if (layer instanceof SubsamplingLayer s && s.getClass() == SubsamplingLayer.class) {
@@ -393,6 +438,92 @@ final class StackTranslator {
     if (keras == null) {
       activation(conv.getActivationFn(), name + "_activation");
     }
+  }
+
+  private void depthwise(DepthwiseConvolution2D conv, Map<String, INDArray> params, String name) {
+    requireRank(3, name, "DepthwiseConv2D");
+    int[] k = conv.getKernelSize();
+    int[] s = conv.getStride();
+    int[] d = conv.getDilation();
+    String padding = padding(conv.getConvolutionMode(), conv.getPadding(), name);
+    INDArray w = params.get("W"); // [kh, kw, in, m], as Keras keeps it
+    boolean bias = params.containsKey("b");
+    String keras = kerasActivation(conv.getActivationFn());
+    ObjectNode c = KerasConfigs.layerConfig(unique(name));
+    c.set("kernel_size", KerasConfigs.pair(k[0], k[1]));
+    c.set("strides", KerasConfigs.pair(s[0], s[1]));
+    c.put("padding", padding);
+    c.put("data_format", "channels_last");
+    c.set("dilation_rate", KerasConfigs.pair(d[0], d[1]));
+    c.put("depth_multiplier", w.size(3));
+    c.put("activation", keras == null ? "linear" : keras);
+    c.put("use_bias", bias);
+    c.set("depthwise_initializer", KerasConfigs.initializer("GlorotUniform"));
+    c.set("bias_initializer", KerasConfigs.initializer("Zeros"));
+    for (String key : new String[] {"depthwise_regularizer", "bias_regularizer", "activity_regularizer",
+        "depthwise_constraint", "bias_constraint"}) {
+      c.putNull(key);
+    }
+    List<Object> vars = new ArrayList<>();
+    vars.add(kernel4d(w.dup('c')));
+    if (bias) {
+      vars.add(vector(params.get("b")));
+    }
+    add("DepthwiseConv2D", c, vars);
+    boolean same = padding.equals("same");
+    shape = new long[] {out(shape[0], k[0], s[0], d[0], same), out(shape[1], k[1], s[1], d[1], same), w.size(2) * w.size(3)};
+    if (keras == null) {
+      activation(conv.getActivationFn(), name + "_activation");
+    }
+  }
+
+  /** Keras's PReLU: alpha shaped like the input, 1 along shared axes (DL4J keeps the same shape). */
+  private void prelu(Map<String, INDArray> params, String name) {
+    INDArray alpha = params.get("W");
+    long[] a = alpha.shape();
+    if (a.length != shape.length) {
+      throw GraftException.unsupported("layer '" + name + "': PReLU alpha of shape " + java.util.Arrays.toString(a)
+          + " on an input of shape " + java.util.Arrays.toString(shape));
+    }
+    if (channelsFirst && shape.length == 3) {
+      alpha = alpha.permute(1, 2, 0); // DL4J's [c, h, w] to Keras's [h, w, c]
+      a = alpha.shape();
+    }
+    ObjectNode c = KerasConfigs.layerConfig(unique(name));
+    c.set("alpha_initializer", KerasConfigs.initializer("Zeros"));
+    c.putNull("alpha_regularizer");
+    c.putNull("alpha_constraint");
+    var shared = KerasConfigs.JSON.createArrayNode();
+    for (int i = 0; i < a.length; i++) {
+      if (a[i] == 1 && shape[i] != 1) {
+        shared.add(i + 1);
+      }
+    }
+    if (shared.isEmpty()) {
+      c.putNull("shared_axes");
+    } else {
+      c.set("shared_axes", shared);
+    }
+    Object value = a.length == 1 ? vector(alpha) : a.length == 3 ? kernel3d(alpha) : null;
+    if (value == null) {
+      throw GraftException.unsupported("layer '" + name + "': PReLU on a rank-" + a.length + " input");
+    }
+    add("PReLU", c, List.of(value));
+  }
+
+  private static float[][][] kernel3d(INDArray a) {
+    long[] s = a.shape();
+    float[] flat = a.castTo(DataType.FLOAT).dup('c').reshape(a.length()).toFloatVector();
+    float[][][] out = new float[(int) s[0]][(int) s[1]][(int) s[2]];
+    int i = 0;
+    for (float[][] a1 : out) {
+      for (float[] a2 : a1) {
+        for (int j = 0; j < a2.length; j++) {
+          a2[j] = flat[i++];
+        }
+      }
+    }
+    return out;
   }
 
   private void pool(SubsamplingLayer p, String name) {

@@ -11,6 +11,7 @@ import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
+import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
@@ -31,7 +32,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 /** One DL4J layer (inference form) as ONNX operators. */
 final class LayerOps {
   static final String SUPPORTED = "DenseLayer, OutputLayer, LossLayer, ActivationLayer, DropoutLayer, "
-      + "BatchNormalization, ConvolutionLayer (2D), SubsamplingLayer (max/avg), GlobalPoolingLayer (max/avg), "
+      + "BatchNormalization, ConvolutionLayer (2D), DepthwiseConvolution2D, SubsamplingLayer (max/avg), GlobalPoolingLayer (max/avg), "
       + "ZeroPaddingLayer, PReLULayer";
 
   private LayerOps() {}
@@ -72,6 +73,10 @@ final class LayerOps {
     if (layer.getClass() == ConvolutionLayer.class) {
       ConvolutionLayer c = (ConvolutionLayer) layer;
       String y = channelsFirst(g, c.getCnn2dDataFormat(), x, name, in -> conv(g, c, params, in, name));
+      return activation(g, layer, y, outShape.length, name);
+    }
+    if (layer instanceof DepthwiseConvolution2D c) {
+      String y = channelsFirst(g, c.getCnn2dDataFormat(), x, name, in -> depthwise(g, c, params, in, name));
       return activation(g, layer, y, outShape.length, name);
     }
     if (layer.getClass() == SubsamplingLayer.class) {
@@ -124,6 +129,20 @@ final class LayerOps {
         : new String[] {x, g.floats(name + "/kernel", w, w.shape())};
     return g.node("Conv", name, inputs, padding(c.getConvolutionMode(), c.getPadding(), name),
         ints("kernel_shape", c.getKernelSize()), ints("strides", c.getStride()), ints("dilations", c.getDilation()));
+  }
+
+  /** A grouped Conv, one group per input channel; output channel c * m + q as DL4J orders them. */
+  private static String depthwise(GraphBuilder g, DepthwiseConvolution2D c, Map<String, INDArray> params, String x, String name) {
+    INDArray w = params.get("W"); // [kh, kw, in, m]
+    long in = w.size(2);
+    long m = w.size(3);
+    INDArray kernel = w.permute(2, 3, 0, 1).dup('c').reshape('c', in * m, 1, w.size(0), w.size(1));
+    String[] inputs = c.hasBias() && params.containsKey("b")
+        ? new String[] {x, g.floats(name + "/kernel", kernel, kernel.shape()), g.floats(name + "/bias", params.get("b"), in * m)}
+        : new String[] {x, g.floats(name + "/kernel", kernel, kernel.shape())};
+    return g.node("Conv", name, inputs, padding(c.getConvolutionMode(), c.getPadding(), name),
+        ints("kernel_shape", c.getKernelSize()), ints("strides", c.getStride()), ints("dilations", c.getDilation()),
+        attr("group", in));
   }
 
   private static dev.graft.onnx.AttributeProto padding(ConvolutionMode mode, int[] pad, String name) {

@@ -1,6 +1,8 @@
 package dev.graft.converter.onnx;
 
 import dev.graft.GraftException;
+import dev.graft.converter.AffinePreProcessor;
+import org.deeplearning4j.nn.conf.preprocessor.ComposableInputPreProcessor;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
 import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
@@ -19,6 +21,17 @@ final class PreprocessorOps {
   /** {@code target}: the preprocessor's output shape for a sample batch (dimension 0 is the batch). */
   static String apply(GraphBuilder g, InputPreProcessor p, String x, long[] target, String layer) {
     String n = layer + "/";
+    if (p instanceof ComposableInputPreProcessor c) {
+      for (InputPreProcessor each : c.getInputPreProcessors()) {
+        x = apply(g, each, x, target, layer);
+      }
+      return x;
+    }
+    if (p instanceof AffinePreProcessor a) {
+      // Constants of shape [C] broadcast along the last axis, as the preprocessor does.
+      String scaled = g.node("Mul", n + "Scale", new String[] {x, g.floats(n + "scale", a.scale(), a.scale().length)});
+      return g.node("Add", n + "Offset", new String[] {scaled, g.floats(n + "offset", a.offset(), a.offset().length)});
+    }
     if (p instanceof TensorFlowCnnToFeedForwardPreProcessor) {
       // Keras's channels-last flatten of an NCHW array: to NHWC first.
       x = g.node("Transpose", n + "ToNHWC", x, GraphBuilder.ints("perm", 0, 2, 3, 1));
