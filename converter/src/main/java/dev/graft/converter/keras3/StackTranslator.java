@@ -302,6 +302,12 @@ final class StackTranslator {
     }
   }
 
+  /** DL4J activations without options that Keras computes identically, by Keras's name. */
+  private static final Map<Class<?>, String> SAME_ACTIVATIONS = Map.of(ActivationReLU6.class, "relu6",
+      ActivationSELU.class, "selu", ActivationSigmoid.class, "sigmoid", ActivationTanH.class, "tanh",
+      ActivationSoftmax.class, "softmax", ActivationSoftPlus.class, "softplus", ActivationSoftSign.class, "softsign",
+      ActivationSwish.class, "silu");
+
   /** Keras's name for an activation it computes exactly as DL4J does, or null when a layer is needed. */
   private static String kerasActivation(IActivation fn) {
     if (fn == null || fn instanceof ActivationIdentity) {
@@ -310,26 +316,10 @@ final class StackTranslator {
       boolean plain = Dl4jParams.reluOption(r, "max") == null && orZero(Dl4jParams.reluOption(r, "negativeSlope")) == 0
           && orZero(Dl4jParams.reluOption(r, "threshold")) == 0;
       return plain ? "relu" : null;
-    } else if (fn instanceof ActivationReLU6) {
-      return "relu6";
     } else if (fn instanceof ActivationELU e) {
       return e.getAlpha() == 1.0 ? "elu" : null;
-    } else if (fn instanceof ActivationSELU) {
-      return "selu";
-    } else if (fn instanceof ActivationSigmoid) {
-      return "sigmoid";
-    } else if (fn instanceof ActivationTanH) {
-      return "tanh";
-    } else if (fn instanceof ActivationSoftmax) {
-      return "softmax";
-    } else if (fn instanceof ActivationSoftPlus) {
-      return "softplus";
-    } else if (fn instanceof ActivationSoftSign) {
-      return "softsign";
-    } else if (fn instanceof ActivationSwish) {
-      return "silu";
     }
-    return null;
+    return SAME_ACTIVATIONS.get(fn.getClass());
   }
 
   private void dropout(IDropout d, String name) {
