@@ -84,12 +84,31 @@ public final class Dl4jZip {
           + "shape is unknown (save it with graft, or import the original model)");
     }
     long[] shape = new long[meta.get("input_shape").size()];
+    long size = 1;
     for (int i = 0; i < shape.length; i++) {
       shape[i] = meta.get("input_shape").get(i).asLong();
+      size *= Math.max(shape[i], 0);
+      if (shape[i] < 1 || shape[i] > 1 << 24 || size > 1 << 26) {
+        throw GraftException.badInput(file + ": graft.json declares an input shape of " + meta.get("input_shape"));
+      }
     }
     String name = meta.path("name").asText(file.getFileName().toString());
     String producer = meta.path("producer").asText("Deeplearning4j");
-    return new Network(model, name, file, ModelFormat.DL4J_ZIP, sha, shape, producer);
+    Network network = new Network(model, name, file, ModelFormat.DL4J_ZIP, sha, shape, producer);
+    probe(file, network);
+    return network;
+  }
+
+  /**
+   * One forward pass on a zero example: a configuration damaged in a way DL4J does not check on
+   * loading (a layer without an activation, sizes that do not chain) fails here, with the file's name.
+   */
+  private static void probe(Path file, Network network) {
+    try {
+      network.outputSize();
+    } catch (RuntimeException | LinkageError e) {
+      throw GraftException.badInput(file + ": the network in this zip does not run (" + Errors.describe(e) + ")", e);
+    }
   }
 
   private static JsonNode readEntry(Path file, ZipFile zip, String name) throws IOException {

@@ -93,7 +93,7 @@ public final class KerasH5Importer {
         }
         // DL4J's importer loops forever on a reference to a layer that does not exist or comes
         // later (found by fuzzing): every inbound reference must name a layer defined above.
-        for (String ref : inboundReferences(layer.path("inbound_nodes"), new ArrayList<>())) {
+        for (String ref : KerasInbound.references(layer.path("inbound_nodes"))) {
           if (!types.containsKey(ref)) {
             throw GraftException.badInput(file + ": layer '" + layerName + "' takes its input from '" + ref
                 + "', which is not a layer defined before it");
@@ -124,25 +124,6 @@ public final class KerasH5Importer {
       throw GraftException.badInput(file + ": the Keras model_config is not valid JSON ("
           + Errors.describe(e) + ")", e);
     }
-  }
-
-  /** Layer names in inbound_nodes: [[name, node, tensor, kwargs], ...] (Keras 2) or keras_history (Keras 2.13+). */
-  private static List<String> inboundReferences(JsonNode node, List<String> out) {
-    if (node.isArray()) {
-      if (node.size() >= 3 && node.get(0).isTextual() && node.get(1).isNumber()) {
-        out.add(node.get(0).asText());
-        return out;
-      }
-      node.forEach(n -> inboundReferences(n, out));
-    } else if (node.isObject()) {
-      JsonNode history = node.get("keras_history");
-      if (history != null && history.isArray() && history.size() > 0 && history.get(0).isTextual()) {
-        out.add(history.get(0).asText());
-      } else {
-        node.forEach(n -> inboundReferences(n, out));
-      }
-    }
-    return out;
   }
 
   private static long[] inputShapeOf(JsonNode layerConfig) {

@@ -73,6 +73,8 @@ public final class FuzzModels {
         FuzzModels::mutateBytes, file -> ModelSummary.of(ModelLoader.load(file))));
     reports.add(fuzz("keras-v3", seeds(shared.resolve("keras3"), ".keras", 2), perFormat, seed, work, ".keras",
         FuzzModels::mutateZip, file -> ModelSummary.of(ModelLoader.load(file))));
+    reports.add(fuzz("dl4j-zip", dl4jSeeds(shared, work), perFormat, seed, work, ".zip",
+        FuzzModels::mutateZip, file -> ModelSummary.of(ModelLoader.load(file))));
     reports.add(fuzz("onnx", seeds(Path.of("/usr/share/libonnx-testdata/data"), "model.onnx", 60), perFormat, seed, work,
         ".onnx", FuzzModels::mutateBytes, FuzzModels::readOnnx));
     return reports;
@@ -85,6 +87,21 @@ public final class FuzzModels {
     try (OnnxModel m = OnnxModel.load(file, ModelOptions.defaults())) {
       m.inputs();
     }
+  }
+
+  /** DL4J zips written by graft from the chapter's Keras models (a dense stack and one with dropout). */
+  private static List<byte[]> dl4jSeeds(Path shared, Path work) throws IOException {
+    List<byte[]> out = new ArrayList<>();
+    for (String name : List.of("my_model_A__keras-2.9.0.h5", "alpha_dropout__keras-2.9.0.h5")) {
+      Path h5 = shared.resolve("keras2/chapter11").resolve(name);
+      if (Files.exists(h5)) {
+        Path zip = work.resolve("seed-" + name + ".zip");
+        dev.graft.converter.Dl4jZip.write(ModelLoader.load(h5), zip, null);
+        out.add(Files.readAllBytes(zip));
+        Files.delete(zip);
+      }
+    }
+    return out;
   }
 
   private static List<byte[]> seeds(Path dir, String suffix, int max) throws IOException {
