@@ -7,7 +7,8 @@ graft's tests use it as an independent oracle for the archives graft writes.
 
 INPUT is a batch in Keras's layout (channels last). Follows Keras 3's documented semantics:
 weights live in model.weights.h5 under layers/<class name in snake case>[_n]/vars/<i>, numbered
-by the layer's position among layers of its class."""
+by the layer's position among layers of its class. Functional models are run in the order of their
+config's layer list, each layer on the outputs its inbound_nodes name (keras_history)."""
 import io
 import json
 import re
@@ -121,72 +122,116 @@ def pool(x, c, kind):
     return np.sum(taps, axis=0) / np.sum(ones, axis=0)
 
 
+def inbound(node):
+    """Names of the layers whose outputs a Functional layer takes, in order (their keras_history)."""
+    if isinstance(node, dict):
+        if node.get("class_name") == "__keras_tensor__":
+            return [node["config"]["keras_history"][0]]
+        return [n for v in node.values() for n in inbound(v)]
+    if isinstance(node, list):
+        return [n for v in node for n in inbound(v)]
+    return []
+
+
+MERGES = {
+    "Add": lambda xs: np.sum(xs, axis=0),
+    "Subtract": lambda xs: xs[0] - xs[1],
+    "Multiply": lambda xs: np.prod(xs, axis=0),
+    "Average": lambda xs: np.mean(xs, axis=0),
+    "Maximum": lambda xs: np.max(xs, axis=0),
+}
+
+
 def run(archive, x):
     with zipfile.ZipFile(archive) as z:
         config = json.loads(z.read("config.json"))
         weights = h5py.File(io.BytesIO(z.read("model.weights.h5")), "r")
-    assert config["class_name"] == "Sequential", config["class_name"]
+    functional = config["class_name"] == "Functional"
+    assert functional or config["class_name"] == "Sequential", config["class_name"]
     counts = {}
+    values = {}
     for layer in config["config"]["layers"]:
         cls, c = layer["class_name"], layer["config"]
         if cls == "InputLayer":
+            values[layer.get("name", c["name"])] = x
             continue
         snake = to_snake_case(cls)
         group = snake if snake not in counts else f"{snake}_{counts[snake]}"
         counts[snake] = counts.get(snake, 0) + 1
         vars_ = weights[f"layers/{group}/vars"] if f"layers/{group}/vars" in weights else {}
         v = [np.asarray(vars_[str(i)]) for i in range(len(vars_))]
-        if cls == "Dense":
-            x = activation(c["activation"])(x @ v[0] + (v[1] if c["use_bias"] else 0))
-        elif cls == "Flatten":
-            x = x.reshape(x.shape[0], -1)
-        elif cls == "Reshape":
-            x = x.reshape((x.shape[0],) + tuple(c["target_shape"]))
-        elif cls == "Activation":
-            x = activation(c["activation"])(x)
-        elif cls == "ReLU":
-            t, slope, mx = c.get("threshold", 0.0), c.get("negative_slope", 0.0), c.get("max_value")
-            x = np.where(x >= t, x, slope * (x - t))
-            x = x if mx is None else np.minimum(x, mx)
-        elif cls == "LeakyReLU":
-            x = np.where(x >= 0, x, c["negative_slope"] * x)
-        elif cls == "ELU":
-            x = np.where(x > 0, x, c["alpha"] * np.expm1(np.minimum(x, 0)))
-        elif cls in ("Dropout", "AlphaDropout", "GaussianDropout", "GaussianNoise", "SpatialDropout2D"):
-            pass  # identity at inference
-        elif cls == "BatchNormalization":
-            assert c["axis"] in (-1, [-1], x.ndim - 1), c["axis"]
-            gamma, beta, mean, var = v
-            x = (x - mean) / np.sqrt(var + c["epsilon"]) * gamma + beta
-        elif cls == "Rescaling":
-            x = x * np.asarray(c["scale"]) + np.asarray(c["offset"])
-        elif cls == "Normalization":
-            assert c["axis"] in (-1, [-1]) and not c.get("invert", False)
-            mean, var = (np.asarray(c["mean"]), np.asarray(c["variance"])) if c.get("mean") is not None else (v[0], v[1])
-            x = (x - mean.reshape(-1)) / np.maximum(np.sqrt(var.reshape(-1)), 1e-7)
-        elif cls == "PReLU":
-            x = np.where(x >= 0, x, v[0] * x)
-        elif cls == "DepthwiseConv2D":
-            assert c["data_format"] == "channels_last"
-            x = depthwise_conv2d(x, c, v[0], v[1] if c["use_bias"] else None)
-        elif cls == "Conv2D":
-            assert c["data_format"] == "channels_last" and c.get("groups", 1) == 1
-            x = conv2d(x, c, v[0], v[1] if c["use_bias"] else None)
-        elif cls == "MaxPooling2D":
-            x = pool(x, c, "max")
-        elif cls == "AveragePooling2D":
-            x = pool(x, c, "avg")
-        elif cls == "GlobalAveragePooling2D":
-            x = x.mean(axis=(1, 2))
-        elif cls == "GlobalMaxPooling2D":
-            x = x.max(axis=(1, 2))
-        elif cls == "ZeroPadding2D":
-            (t, b), (l, r) = c["padding"]
-            x = np.pad(x, ((0, 0), (t, b), (l, r), (0, 0)))
+        if functional:
+            assert len(layer["inbound_nodes"]) == 1, "shared layers are not implemented here"
+            xs = [values[name] for name in inbound(layer["inbound_nodes"][0]["args"])]
         else:
-            raise SystemExit(f"layer class {cls} is not implemented here")
-        x = x.astype(np.float64)
+            xs = [x]
+        x = apply(cls, c, v, xs).astype(np.float64)
+        values[layer.get("name", c["name"])] = x
+    if functional:
+        (out,) = inbound_names(config["config"]["output_layers"])
+        return values[out]
     return x
+
+
+def inbound_names(layers):
+    """output_layers is [[name, node, tensor], ...] or, in some versions, one [name, node, tensor]."""
+    return [layers[0]] if isinstance(layers[0], str) else [l[0] for l in layers]
+
+
+def apply(cls, c, v, xs):
+    if cls in MERGES:
+        return MERGES[cls](np.stack(xs))
+    if cls == "Concatenate":
+        return np.concatenate(xs, axis=c["axis"])
+    (x,) = xs
+    if cls == "Dense":
+        return activation(c["activation"])(x @ v[0] + (v[1] if c["use_bias"] else 0))
+    if cls == "Flatten":
+        return x.reshape(x.shape[0], -1)
+    if cls == "Reshape":
+        return x.reshape((x.shape[0],) + tuple(c["target_shape"]))
+    if cls == "Activation":
+        return activation(c["activation"])(x)
+    if cls == "ReLU":
+        t, slope, mx = c.get("threshold", 0.0), c.get("negative_slope", 0.0), c.get("max_value")
+        x = np.where(x >= t, x, slope * (x - t))
+        return x if mx is None else np.minimum(x, mx)
+    if cls == "LeakyReLU":
+        return np.where(x >= 0, x, c["negative_slope"] * x)
+    if cls == "ELU":
+        return np.where(x > 0, x, c["alpha"] * np.expm1(np.minimum(x, 0)))
+    if cls in ("Dropout", "AlphaDropout", "GaussianDropout", "GaussianNoise", "SpatialDropout2D"):
+        return x  # identity at inference
+    if cls == "BatchNormalization":
+        assert c["axis"] in (-1, [-1], x.ndim - 1), c["axis"]
+        gamma, beta, mean, var = v
+        return (x - mean) / np.sqrt(var + c["epsilon"]) * gamma + beta
+    if cls == "Rescaling":
+        return x * np.asarray(c["scale"]) + np.asarray(c["offset"])
+    if cls == "Normalization":
+        assert c["axis"] in (-1, [-1]) and not c.get("invert", False)
+        mean, var = (np.asarray(c["mean"]), np.asarray(c["variance"])) if c.get("mean") is not None else (v[0], v[1])
+        return (x - mean.reshape(-1)) / np.maximum(np.sqrt(var.reshape(-1)), 1e-7)
+    if cls == "PReLU":
+        return np.where(x >= 0, x, v[0] * x)
+    if cls == "DepthwiseConv2D":
+        assert c["data_format"] == "channels_last"
+        return depthwise_conv2d(x, c, v[0], v[1] if c["use_bias"] else None)
+    if cls == "Conv2D":
+        assert c["data_format"] == "channels_last" and c.get("groups", 1) == 1
+        return conv2d(x, c, v[0], v[1] if c["use_bias"] else None)
+    if cls == "MaxPooling2D":
+        return pool(x, c, "max")
+    if cls == "AveragePooling2D":
+        return pool(x, c, "avg")
+    if cls == "GlobalAveragePooling2D":
+        return x.mean(axis=(1, 2))
+    if cls == "GlobalMaxPooling2D":
+        return x.max(axis=(1, 2))
+    if cls == "ZeroPadding2D":
+        (t, b), (l, r) = c["padding"]
+        return np.pad(x, ((0, 0), (t, b), (l, r), (0, 0)))
+    raise SystemExit(f"layer class {cls} is not implemented here")
 
 
 if __name__ == "__main__":

@@ -71,6 +71,8 @@ final class InspectCommand implements Callable<Integer> {
       }
       l.put("params", r.params());
       l.put("trainable", r.trainable());
+      ArrayNode inputs = l.putArray("inputs");
+      r.inputs().forEach(inputs::add);
     }
     o.put("total_params", summary.totalParams());
     o.put("trainable_params", summary.trainableParams());

@@ -5,6 +5,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+import org.deeplearning4j.nn.conf.graph.GraphVertex;
+import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.misc.FrozenLayer;
 import org.deeplearning4j.nn.conf.layers.misc.FrozenLayerWithBackprop;
@@ -17,8 +20,12 @@ import org.nd4j.linalg.factory.Nd4j;
 /** A Keras-style table of a network's layers: name, type, output shape, parameters, trainable. */
 public record ModelSummary(String name, String producer, String kind, long[] inputShape, List<Row> rows) {
 
-  /** One layer. The output shape starts with -1 for the batch dimension. */
-  public record Row(String name, String type, String activation, long[] outputShape, long params, boolean trainable) {}
+  /**
+   * One layer, or a graph vertex (merge, element-wise, preprocessor). The output shape starts with
+   * -1 for the batch dimension; inputs names the layers it takes (graphs only, empty for stacks).
+   */
+  public record Row(String name, String type, String activation, long[] outputShape, long params, boolean trainable,
+      List<String> inputs) {}
 
   public long totalParams() {
     return rows.stream().mapToLong(Row::params).sum();
@@ -35,32 +42,50 @@ public record ModelSummary(String name, String producer, String kind, long[] inp
       List<INDArray> acts = mln.feedForward(x, false);
       Layer[] layers = mln.getLayers();
       for (int i = 0; i < layers.length; i++) {
-        rows.add(row(layers[i], acts.get(i + 1)));
+        rows.add(row(layers[i], acts.get(i + 1), List.of()));
       }
     } else {
       ComputationGraph cg = (ComputationGraph) network.model();
       Map<String, INDArray> acts = cg.feedForward(new INDArray[] {x}, false);
-      for (Layer layer : cg.getLayers()) {
-        rows.add(row(layer, acts.get(layer.conf().getLayer().getLayerName())));
+      var conf = cg.getConfiguration();
+      for (String name : conf.getTopologicalOrderStr()) {
+        GraphVertex vertex = conf.getVertices().get(name);
+        List<String> inputs = conf.getVertexInputs().getOrDefault(name, List.of());
+        if (vertex == null) {
+          continue; // a network input
+        }
+        rows.add(vertex instanceof LayerVertex ? row(cg.getLayer(name), acts.get(name), inputs)
+            : new Row(name, vertexType(vertex), "", batchShape(acts.get(name)), 0, false, inputs));
       }
     }
     String kind = network.isSequential() ? "Sequential" : "Functional";
     return new ModelSummary(network.name(), network.producer(), kind, network.inputShape(), rows);
   }
 
-  private static Row row(Layer layer, INDArray activation) {
+  private static String vertexType(GraphVertex vertex) {
+    if (vertex instanceof ElementWiseVertex e) {
+      return "ElementWise" + e.getOp();
+    }
+    return vertex.getClass().getSimpleName().replace("Vertex", "");
+  }
+
+  private static long[] batchShape(INDArray activation) {
+    long[] shape = activation == null ? new long[0] : activation.shape().clone();
+    if (shape.length > 0) {
+      shape[0] = -1;
+    }
+    return shape;
+  }
+
+  private static Row row(Layer layer, INDArray activation, List<String> inputs) {
     var conf = layer.conf().getLayer();
     boolean frozen = conf instanceof FrozenLayer || conf instanceof FrozenLayerWithBackprop;
     var inner = conf instanceof FrozenLayer f ? f.getLayer()
         : conf instanceof FrozenLayerWithBackprop fb ? fb.getUnderlying() : conf;
     String activationName = inner instanceof BaseLayer base && base.getActivationFn() != null
         ? Activations.name(base.getActivationFn()) : "";
-    long[] shape = activation == null ? new long[0] : activation.shape().clone();
-    if (shape.length > 0) {
-      shape[0] = -1;
-    }
-    return new Row(conf.getLayerName(), inner.getClass().getSimpleName(), activationName, shape,
-        layer.numParams(), !frozen && layer.numParams() > 0);
+    return new Row(conf.getLayerName(), inner.getClass().getSimpleName(), activationName, batchShape(activation),
+        layer.numParams(), !frozen && layer.numParams() > 0, inputs);
   }
 
   /** Renders the table as Keras's model.summary() does. */
@@ -72,8 +97,8 @@ public record ModelSummary(String name, String producer, String kind, long[] inp
     sb.append("=".repeat(86)).append('\n');
     for (Row r : rows) {
       String type = r.type() + (r.activation().isEmpty() ? "" : ", " + r.activation());
-      sb.append(String.format("%-34s %-22s %,14d %8s%n", r.name() + " (" + type + ")", shapeText(r.outputShape(), true),
-          r.params(), r.trainable() ? "yes" : "no"));
+      sb.append(String.format("%-34s %-22s %,14d %8s%s%n", r.name() + " (" + type + ")", shapeText(r.outputShape(), true),
+          r.params(), r.trainable() ? "yes" : "no", r.inputs().isEmpty() ? "" : "  <- " + String.join(", ", r.inputs())));
     }
     sb.append("=".repeat(86)).append('\n');
     sb.append(String.format("Total params: %,d%nTrainable params: %,d%nNon-trainable params: %,d%n",

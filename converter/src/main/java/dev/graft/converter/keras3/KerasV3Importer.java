@@ -4,16 +4,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.graft.GraftException;
 import dev.graft.converter.DeclaredSizes;
+import dev.graft.converter.KerasInbound;
 import dev.graft.converter.ModelFiles;
 import dev.graft.converter.ModelFormat;
 import dev.graft.converter.Network;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.deeplearning4j.nn.api.Model;
 
 /**
- * Imports Keras 3 {@code .keras} archives (Sequential, and Functional models that are a chain of
- * layers) as DL4J layer stacks. The archive is read defensively, the config is checked for
+ * Imports Keras 3 {@code .keras} archives: Sequential models and Functional chains as DL4J layer
+ * stacks, Functional models that branch and merge as ComputationGraphs. The archive is read defensively, the config is checked for
  * anything that names Python code before it is interpreted, and weights are read with a pure-Java
  * HDF5 reader and matched to layers by position, with every shape checked.
  */
@@ -52,15 +54,18 @@ public final class KerasV3Importer {
     JsonNode config = root.path("config");
     List<JsonNode> layers = new ArrayList<>();
     config.path("layers").forEach(layers::add);
-    if (modelClass.equals("Functional")) {
-      checkChain(file, layers);
-    }
     long[] inputShape = inputShape(file, root, layers);
     try (Weights weights = new Weights(file, contents.weights())) {
       DeclaredSizes.checkParams(file, weights.declaredSizes().values());
-      StackBuilder builder = new StackBuilder(file, weights, inputShape);
-      layers.forEach(builder::add);
-      return new Network(builder.build(), config.path("name").asText(modelClass), file, ModelFormat.KERAS_V3, sha,
+      Model model;
+      if (modelClass.equals("Sequential") || isChain(layers)) {
+        StackBuilder builder = new StackBuilder(file, weights, inputShape);
+        layers.forEach(builder::add);
+        model = builder.build();
+      } else {
+        model = new FunctionalBuilder(file, weights).build(config, inputShape);
+      }
+      return new Network(model, config.path("name").asText(modelClass), file, ModelFormat.KERAS_V3, sha,
           inputShape, "Keras " + version);
     }
   }
@@ -73,18 +78,16 @@ public final class KerasV3Importer {
     }
   }
 
-  /** A Functional model graft can import is a chain: each layer takes the previous one's output. */
-  private static void checkChain(Path file, List<JsonNode> layers) {
+  /** Whether each layer of a Functional model takes the previous one's output and nothing else (a layer stack). */
+  private static boolean isChain(List<JsonNode> layers) {
     for (int i = 1; i < layers.size(); i++) {
       JsonNode inbound = layers.get(i).path("inbound_nodes");
       String previous = layers.get(i - 1).path("name").asText(layers.get(i - 1).path("config").path("name").asText());
-      String text = inbound.toString();
-      if (inbound.size() != 1 || !text.contains("\"keras_history\":[\"" + previous + "\"")
-          || text.split("keras_history").length != 2) {
-        throw GraftException.unsupported(file + ": Functional model with branches (layer '"
-            + layers.get(i).path("name").asText() + "'): only chains of layers are supported so far");
+      if (inbound.size() != 1 || !KerasInbound.references(inbound).equals(List.of(previous))) {
+        return false;
       }
     }
+    return true;
   }
 
   private static long[] inputShape(Path file, JsonNode root, List<JsonNode> layers) {

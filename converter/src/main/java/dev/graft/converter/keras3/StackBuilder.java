@@ -51,7 +51,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Builds a DL4J layer stack from a Keras 3 layer list (channels-last, as Keras keeps it), tracking
+ * Builds a DL4J layer stack from a Keras 3 layer list (or, for {@link FunctionalBuilder}, translates one layer at a time) (channels-last, as Keras keeps it), tracking
  * the Keras shape of the tensor between layers, then loads each layer's weights from its group
  * in model.weights.h5, checking every shape.
  */
@@ -65,7 +65,10 @@ final class StackBuilder {
   private final Weights weights;
   private final NeuralNetConfiguration.ListBuilder list =
       new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT).list();
-  private final List<Consumer<MultiLayerNetwork>> loaders = new ArrayList<>();
+  /** Per DL4J layer index: sets the layer's parameters from the archive once the network exists. */
+  private final Map<Integer, Consumer<org.deeplearning4j.nn.api.Layer>> loaders = new HashMap<>();
+  /** The DL4J layers made so far, by index (the graph builder assembles them itself). */
+  private final List<Layer> made = new ArrayList<>();
   private final Map<String, Integer> groupCounts = new HashMap<>();
   private long[] shape;
   private int index;
@@ -86,8 +89,7 @@ final class StackBuilder {
       throw GraftException.unsupported(file + ": the model ends in a Rescaling, Normalization or Flatten layer with "
           + "nothing after it");
     }
-    preprocessors.forEach((at, pps) -> list.inputPreProcessor(at, pps.size() == 1 ? pps.get(0)
-        : new ComposableInputPreProcessor(pps.toArray(InputPreProcessor[]::new))));
+    preprocessors.forEach((at, pps) -> list.inputPreProcessor(at, combine(pps)));
     var conf = list.build();
     long params = 0;
     for (var c : conf.getConfs()) {
@@ -96,7 +98,7 @@ final class StackBuilder {
     dev.graft.converter.DeclaredSizes.checkParams(file, params);
     MultiLayerNetwork net = new MultiLayerNetwork(conf);
     net.init();
-    loaders.forEach(l -> l.accept(net));
+    loaders.forEach((at, load) -> load.accept(net.getLayer(at)));
     return net;
   }
 
@@ -217,12 +219,12 @@ final class StackBuilder {
     addLayer(new DepthwiseConvolution2D.Builder(k[0], k[1]).name(name).stride(s).dilation(d).nIn(in).nOut(in * m)
         .depthMultiplier(m).convolutionMode(same ? ConvolutionMode.Same : ConvolutionMode.Truncate)
         .dataFormat(CNN2DFormat.NHWC).hasBias(bias).activation(activation(c.path("activation"), name)).build());
-    loaders.add(net -> {
+    loaders.put(at, l -> {
       // Keras's depthwise kernel is [kh, kw, in, multiplier], as DL4J keeps it.
-      INDArray w = net.getLayer(at).getParam("W");
-      net.getLayer(at).setParam("W", vars.get(0).reshape(w.shape()));
+      INDArray w = l.getParam("W");
+      l.setParam("W", vars.get(0).reshape(w.shape()));
       if (bias) {
-        net.getLayer(at).setParam("b", vars.get(1).reshape(1, in * m));
+        l.setParam("b", vars.get(1).reshape(1, in * m));
       }
     });
     shape = new long[] {outSize(shape[0], k[0], s[0], d[0], same), outSize(shape[1], k[1], s[1], d[1], same), in * m};
@@ -253,11 +255,37 @@ final class StackBuilder {
       b.sharedAxes(sharedAxes.stream().mapToLong(Long::longValue).toArray());
     }
     addLayer(b.build());
-    loaders.add(net -> net.getLayer(at).setParam("W", vars.get(0).reshape(net.getLayer(at).getParam("W").shape())));
+    loaders.put(at, l -> l.setParam("W", vars.get(0).reshape(l.getParam("W").shape())));
+  }
+
+  /** One preprocessor applying {@code pps} in order, or null for none. */
+  static InputPreProcessor combine(List<InputPreProcessor> pps) {
+    if (pps.isEmpty()) {
+      return null;
+    }
+    return pps.size() == 1 ? pps.get(0) : new ComposableInputPreProcessor(pps.toArray(InputPreProcessor[]::new));
   }
 
   private void addLayer(Layer layer) {
+    made.add(layer);
     list.layer(index++, layer);
+  }
+
+  /** What one Keras layer became: a DL4J layer (or null), input preprocessors for what follows, its output shape. */
+  record Translation(Layer layer, Consumer<org.deeplearning4j.nn.api.Layer> loader, List<InputPreProcessor> preprocessors,
+      long[] outputShape) {}
+
+  /** Translates one layer of a graph on an input of {@code inputShape}; the graph builder places the result. */
+  Translation translate(JsonNode layer, long[] inputShape) {
+    shape = inputShape.clone();
+    int start = index;
+    add(layer);
+    if (index - start > 1) {
+      throw new IllegalStateException("one Keras layer became " + (index - start) + " DL4J layers");
+    }
+    List<InputPreProcessor> pending = preprocessors.remove(index);
+    Layer dl4j = index > start ? made.get(start) : null;
+    return new Translation(dl4j, loaders.get(start), pending == null ? List.of() : pending, shape.clone());
   }
 
   private void dense(JsonNode c, String name, String group) {
@@ -270,10 +298,10 @@ final class StackBuilder {
     int at = index;
     addLayer(new DenseLayer.Builder().name(name).nIn(in).nOut(units).hasBias(bias)
         .activation(activation(c.path("activation"), name)).build());
-    loaders.add(net -> {
-      net.getLayer(at).setParam("W", vars.get(0));
+    loaders.put(at, l -> {
+      l.setParam("W", vars.get(0));
       if (bias) {
-        net.getLayer(at).setParam("b", vars.get(1).reshape(1, units));
+        l.setParam("b", vars.get(1).reshape(1, units));
       }
     });
     shape = new long[] {units};
@@ -327,14 +355,14 @@ final class StackBuilder {
     }
     int at = index;
     addLayer(b.build());
-    loaders.add(net -> {
+    loaders.put(at, l -> {
       int k = 0;
       if (scale) {
-        net.getLayer(at).setParam("gamma", vars.get(k++).reshape(1, channels));
-        net.getLayer(at).setParam("beta", vars.get(k++).reshape(1, channels));
+        l.setParam("gamma", vars.get(k++).reshape(1, channels));
+        l.setParam("beta", vars.get(k++).reshape(1, channels));
       }
-      net.getLayer(at).setParam("mean", vars.get(k++).reshape(1, channels));
-      net.getLayer(at).setParam("var", vars.get(k).reshape(1, channels));
+      l.setParam("mean", vars.get(k++).reshape(1, channels));
+      l.setParam("var", vars.get(k).reshape(1, channels));
     });
   }
 
@@ -357,11 +385,11 @@ final class StackBuilder {
     addLayer(new ConvolutionLayer.Builder(k[0], k[1]).name(name).stride(s).dilation(d).nIn(in).nOut(filters)
         .convolutionMode(same ? ConvolutionMode.Same : ConvolutionMode.Truncate).dataFormat(CNN2DFormat.NHWC)
         .hasBias(bias).activation(activation(c.path("activation"), name)).build());
-    loaders.add(net -> {
+    loaders.put(at, l -> {
       // Keras kernels are [kh, kw, in, out]; DL4J's are [out, in, kh, kw].
-      net.getLayer(at).setParam("W", vars.get(0).permute(3, 2, 0, 1).dup('c'));
+      l.setParam("W", vars.get(0).permute(3, 2, 0, 1).dup('c'));
       if (bias) {
-        net.getLayer(at).setParam("b", vars.get(1).reshape(1, filters));
+        l.setParam("b", vars.get(1).reshape(1, filters));
       }
     });
     shape = new long[] {outSize(shape[0], k[0], s[0], d[0], same), outSize(shape[1], k[1], s[1], d[1], same), filters};

@@ -1,0 +1,218 @@
+package dev.graft.converter.keras3;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.graft.GraftException;
+import dev.graft.converter.DeclaredSizes;
+import dev.graft.converter.KerasInbound;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.InputPreProcessor;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
+import org.deeplearning4j.nn.conf.graph.GraphVertex;
+import org.deeplearning4j.nn.conf.graph.MergeVertex;
+import org.deeplearning4j.nn.conf.graph.PreprocessorVertex;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/**
+ * Builds a DL4J ComputationGraph from a Keras 3 Functional config whose layers branch and merge
+ * (residual Add, Concatenate). Each layer is translated by {@link StackBuilder} on the shape of its
+ * input; layers that only reshape or rescale (Flatten, Rescaling, Normalization) ride along as
+ * preprocessors of the next layer, or become a preprocessor vertex where they feed a merge.
+ */
+final class FunctionalBuilder {
+  static final List<String> MERGES = List.of("Add", "Subtract", "Multiply", "Average", "Maximum", "Concatenate");
+
+  /**
+   * A Keras tensor: the Keras layer that outputs it, the DL4J vertex that computes it (an earlier
+   * one while preprocessors are pending), its Keras shape, and the preprocessors not yet applied.
+   */
+  private record Tensor(String layer, String vertex, long[] shape, List<InputPreProcessor> pending) {}
+
+  private final Path file;
+  private final StackBuilder layers;
+  private final ComputationGraphConfiguration.GraphBuilder graph =
+      new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT).graphBuilder();
+  private final Map<String, Tensor> tensors = new HashMap<>();
+  private final Map<String, Consumer<org.deeplearning4j.nn.api.Layer>> loaders = new HashMap<>();
+  /** Preprocessor vertices made so far, by the Keras layer (Flatten, Rescaling) whose output they hold. */
+  private final Map<String, String> materialized = new HashMap<>();
+
+  FunctionalBuilder(Path file, Weights weights) {
+    this.file = file;
+    this.layers = new StackBuilder(file, weights, new long[0]);
+  }
+
+  /** {@code inputShape}: one example's shape, from the model's single InputLayer. */
+  ComputationGraph build(JsonNode config, long[] inputShape) {
+    List<String> inputs = KerasInbound.references(config.path("input_layers"));
+    List<String> outputs = KerasInbound.references(config.path("output_layers"));
+    if (inputs.size() != 1 || outputs.size() != 1) {
+      throw GraftException.unsupported(file + ": a Functional model with " + inputs.size() + " inputs and "
+          + outputs.size() + " outputs (one of each is supported)");
+    }
+    graph.addInputs(inputs.get(0));
+    for (JsonNode layer : config.path("layers")) {
+      add(layer, inputs.get(0), inputShape);
+    }
+    Tensor out = tensor(outputs.get(0), "the model's output");
+    String outVertex = materialize(out);
+    if (outVertex.equals(inputs.get(0))) {
+      throw GraftException.badInput(file + ": the model has no layers");
+    }
+    graph.setOutputs(outVertex);
+    ComputationGraphConfiguration conf = graph.build();
+    long params = 0;
+    for (GraphVertex v : conf.getVertices().values()) {
+      params += v.numParams(true);
+    }
+    DeclaredSizes.checkParams(file, params);
+    ComputationGraph cg = new ComputationGraph(conf);
+    cg.init();
+    loaders.forEach((name, load) -> load.accept(cg.getLayer(name)));
+    return cg;
+  }
+
+  private void add(JsonNode layer, String inputName, long[] inputShape) {
+    String cls = layer.path("class_name").asText();
+    String name = layer.path("name").asText(layer.path("config").path("name").asText());
+    if (tensors.containsKey(name)) {
+      throw GraftException.badInput(file + ": two layers are named '" + name + "'");
+    }
+    if (cls.equals("InputLayer")) {
+      if (!name.equals(inputName)) {
+        throw GraftException.unsupported(file + ": input layer '" + name + "' is not the model's input");
+      }
+      layers.translate(layer, inputShape);
+      tensors.put(name, new Tensor(name, name, inputShape.clone(), List.of()));
+      return;
+    }
+    JsonNode inbound = layer.path("inbound_nodes");
+    if (inbound.size() != 1) {
+      throw GraftException.unsupported(file + ": layer '" + name + "' is called " + inbound.size()
+          + " times (layers shared between calls are not supported)");
+    }
+    List<Tensor> in = new ArrayList<>();
+    for (String ref : KerasInbound.references(inbound)) {
+      in.add(tensor(ref, "layer '" + name + "'"));
+    }
+    if (in.isEmpty()) {
+      throw GraftException.badInput(file + ": layer '" + name + "' has no inputs");
+    }
+    if (MERGES.contains(cls)) {
+      merge(layer.path("config"), cls, name, in);
+      return;
+    }
+    if (in.size() != 1) {
+      throw GraftException.unsupported(file + ": layer '" + name + "' of type " + cls + " takes " + in.size()
+          + " inputs (only " + String.join(", ", MERGES) + " may take several)");
+    }
+    Tensor x = in.get(0);
+    StackBuilder.Translation t = layers.translate(layer, x.shape());
+    if (t.layer() == null) {
+      List<InputPreProcessor> pending = new ArrayList<>(x.pending());
+      pending.addAll(t.preprocessors());
+      tensors.put(name, new Tensor(name, x.vertex(), t.outputShape(), pending));
+      return;
+    }
+    InputPreProcessor pp = StackBuilder.combine(x.pending());
+    if (pp == null) {
+      graph.addLayer(name, t.layer(), x.vertex());
+    } else {
+      graph.addLayer(name, t.layer(), pp, x.vertex());
+    }
+    if (t.loader() != null) {
+      loaders.put(name, t.loader());
+    }
+    tensors.put(name, new Tensor(name, name, t.outputShape(), t.preprocessors()));
+  }
+
+  private void merge(JsonNode c, String cls, String name, List<Tensor> in) {
+    if (in.size() < 2) {
+      throw GraftException.badInput(file + ": layer '" + name + "' of type " + cls + " has " + in.size() + " input");
+    }
+    long[] shape = in.get(0).shape();
+    String[] vertices = new String[in.size()];
+    for (int i = 0; i < in.size(); i++) {
+      vertices[i] = materialize(in.get(i));
+    }
+    GraphVertex vertex;
+    if (cls.equals("Concatenate")) {
+      int rank = shape.length;
+      int axis = c.path("axis").asInt(-1);
+      if (axis != -1 && axis != rank) {
+        throw GraftException.unsupported(file + ": layer '" + name + "': Concatenate over axis " + axis
+            + " (only the last, channels axis)");
+      }
+      long channels = 0;
+      for (Tensor t : in) {
+        sameShape(name, shape, t.shape(), rank - 1);
+        channels += t.shape()[rank - 1];
+      }
+      MergeVertex m = new MergeVertex();
+      // DL4J keeps Keras's channels-last layout (NHWC) for these layers: channels are its last axis.
+      m.setMergeAxis(rank == 1 ? 1 : rank);
+      vertex = m;
+      shape = shape.clone();
+      shape[rank - 1] = channels;
+    } else {
+      for (Tensor t : in) {
+        sameShape(name, shape, t.shape(), shape.length);
+      }
+      vertex = new ElementWiseVertex(switch (cls) {
+        case "Add" -> ElementWiseVertex.Op.Add;
+        case "Subtract" -> ElementWiseVertex.Op.Subtract;
+        case "Multiply" -> ElementWiseVertex.Op.Product;
+        case "Average" -> ElementWiseVertex.Op.Average;
+        default -> ElementWiseVertex.Op.Max;
+      });
+      if (cls.equals("Subtract") && in.size() != 2) {
+        throw GraftException.badInput(file + ": layer '" + name + "': Subtract takes two inputs, not " + in.size());
+      }
+    }
+    graph.addVertex(name, vertex, vertices);
+    tensors.put(name, new Tensor(name, name, shape, List.of()));
+  }
+
+  /** Compares shapes on every axis before {@code upTo} (Keras broadcasts nothing in these merges). */
+  private void sameShape(String name, long[] a, long[] b, int upTo) {
+    boolean same = a.length == b.length;
+    for (int i = 0; same && i < upTo; i++) {
+      same = a[i] == b[i];
+    }
+    if (!same) {
+      throw GraftException.badInput(file + ": layer '" + name + "' merges inputs of shapes " + Arrays.toString(a)
+          + " and " + Arrays.toString(b));
+    }
+  }
+
+  /** The vertex holding the tensor's value with its pending preprocessors applied. */
+  private String materialize(Tensor t) {
+    InputPreProcessor pp = StackBuilder.combine(t.pending());
+    if (pp == null) {
+      return t.vertex();
+    }
+    return materialized.computeIfAbsent(t.layer(), name -> {
+      // Named after the Keras layer, unless that name is the vertex that still owes its preprocessing.
+      String vertex = name.equals(t.vertex()) ? name + "_out" : name;
+      graph.addVertex(vertex, new PreprocessorVertex(pp), t.vertex());
+      return vertex;
+    });
+  }
+
+  private Tensor tensor(String layerName, String user) {
+    Tensor t = tensors.get(layerName);
+    if (t == null) {
+      throw GraftException.badInput(file + ": " + user + " takes its input from '" + layerName
+          + "', which is not a layer defined before it");
+    }
+    return t;
+  }
+}
