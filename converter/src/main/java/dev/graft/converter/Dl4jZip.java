@@ -67,6 +67,7 @@ public final class Dl4jZip {
     boolean graph;
     try (ZipFile zip = new ZipFile(file.toFile())) {
       graph = readEntry(file, zip, "configuration.json").has("vertices");
+      Dl4jCoefficients.check(file, zip);
       ZipEntry metaEntry = zip.getEntry(METADATA_ENTRY);
       meta = metaEntry == null ? null : readEntry(file, zip, METADATA_ENTRY);
     } catch (IOException e) {
