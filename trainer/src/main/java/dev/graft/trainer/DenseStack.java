@@ -44,7 +44,7 @@ public final class DenseStack {
     net.init();
     SplittableRandom rng = new SplittableRandom(seed);
     for (int i = 0; i < net.getnLayers(); i++) {
-      NetworkSurgery.glorotUniform(net, i, rng);
+      NetworkSurgery.glorotUniform(net.getLayer(i), rng);
     }
     return new Network(net, name, null, ModelFormat.DL4J_ZIP, "", new long[] {inputs}, "graft");
   }

@@ -8,11 +8,13 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The chapter's reuse recipe on a layer stack: keep the lower layers of a pretrained network
+ * The chapter's reuse recipe on a layer stack or a graph: keep the lower layers of a pretrained network
  * (on a copy: the base is never changed), put a new head on them, train with the reused layers
  * frozen, then unfreeze and train everything with a fresh optimizer.
  */
@@ -20,9 +22,12 @@ public final class FineTuner {
   private FineTuner() {}
 
   public static FineTuneResult fineTune(Network base, TaskData data, FineTuneOptions options, TrainingListener listener) {
-    MultiLayerNetwork baseNet = base.sequential();
-    List<String> names = base.layerNames();
-    int keep = names.size() - options.dropTop();
+    List<String> names = base.isSequential() ? base.layerNames() : GraphSurgery.reusedLayers((ComputationGraph) base.model());
+    int keep = base.isSequential() ? names.size() - options.dropTop() : names.size();
+    if (!base.isSequential() && options.dropTop() != 1) {
+      throw GraftException.usage("--drop " + options.dropTop() + ": for a Functional (graph) model only the output "
+          + "layer can be replaced (--drop 1)");
+    }
     if (keep < 1) {
       throw GraftException.usage("--drop " + options.dropTop() + " would drop every layer of " + base.label()
           + " (it has " + names.size() + ")");
@@ -41,20 +46,31 @@ public final class FineTuner {
     Random shuffler = new Random(options.seed());
     List<EpochStats> history = new ArrayList<>();
     Set<Integer> phaseOneFrozen = options.freezeEpochs() > 0 ? frozen : Set.of();
-    MultiLayerNetwork net = NetworkSurgery.withNewHead(baseNet, keep, head, phaseOneFrozen,
-        options.freezeOptimizer().updater(), options.seed());
+    Model net = base.isSequential()
+        ? NetworkSurgery.withNewHead(base.sequential(), keep, head, phaseOneFrozen, options.freezeOptimizer().updater(),
+            options.seed())
+        : GraphSurgery.withNewHead((ComputationGraph) base.model(), head, namesOf(phaseOneFrozen, reused),
+            options.freezeOptimizer().updater(), options.seed());
     if (options.freezeEpochs() > 0) {
       history.addAll(Fitter.fit(base, net, data.train(), data.valid(), "frozen", options.freezeEpochs(),
           options.batchSize(), shuffler, listener));
     }
     if (options.epochs() > 0) {
-      net = NetworkSurgery.rebuild(net, Set.of(), options.optimizer().updater(), options.seed());
+      net = net instanceof MultiLayerNetwork mln
+          ? NetworkSurgery.rebuild(mln, Set.of(), options.optimizer().updater(), options.seed())
+          : GraphSurgery.rebuild((ComputationGraph) net, Set.of(), options.optimizer().updater(), options.seed());
       history.addAll(Fitter.fit(base, net, data.train(), data.valid(), "unfrozen", options.epochs(),
           options.batchSize(), shuffler, listener));
     }
     Network tuned = base.withModel(net);
     List<String> frozenNames = frozen.stream().map(reused::get).toList();
     return new FineTuneResult(tuned, history, frozenNames, List.copyOf(reused), head, Evaluator.evaluate(tuned, data.test()));
+  }
+
+  private static Set<String> namesOf(Set<Integer> indices, List<String> names) {
+    Set<String> out = new java.util.HashSet<>();
+    indices.forEach(i -> out.add(names.get(i)));
+    return out;
   }
 
   private static Set<Integer> allIndices(int n) {

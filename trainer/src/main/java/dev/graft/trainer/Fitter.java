@@ -6,6 +6,8 @@ import dev.graft.trainer.data.Examples;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -19,7 +21,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 final class Fitter {
   private Fitter() {}
 
-  static List<EpochStats> fit(Network shape, MultiLayerNetwork net, Examples train, Examples valid,
+  static List<EpochStats> fit(Network shape, Model net, Examples train, Examples valid,
       String phase, int epochs, int batchSize, Random shuffler, TrainingListener listener) {
     if (train.size() == 0) {
       throw GraftException.usage("no training examples for this task");
@@ -42,7 +44,11 @@ final class Fitter {
         int to = Math.min(n, from + batchSize);
         INDArray bx = xs.get(NDArrayIndex.interval(from, to), NDArrayIndex.all()).reshape('c', shape.batchShape(to - from));
         INDArray by = ys.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
-        net.fit(new DataSet(bx, by));
+        if (net instanceof ComputationGraph graph) {
+          graph.fit(new DataSet(bx, by));
+        } else {
+          ((MultiLayerNetwork) net).fit(new DataSet(bx, by));
+        }
         lossSum += net.score();
         listener.batchDone();
       }

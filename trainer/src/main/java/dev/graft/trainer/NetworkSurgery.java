@@ -72,7 +72,7 @@ final class NetworkSurgery {
     }
     SplittableRandom rng = new SplittableRandom(seed);
     for (int i = keep; i < net.getnLayers(); i++) {
-      glorotUniform(net, i, rng);
+      glorotUniform(net.getLayer(i), rng);
     }
     return net;
   }
@@ -128,7 +128,7 @@ final class NetworkSurgery {
     });
   }
 
-  private static LossFunctions.LossFunction lossFor(DenseSpec spec) {
+  static LossFunctions.LossFunction lossFor(DenseSpec spec) {
     return switch (spec.activation()) {
       case "sigmoid" -> LossFunctions.LossFunction.XENT;
       case "softmax" -> LossFunctions.LossFunction.MCXENT;
@@ -137,8 +137,8 @@ final class NetworkSurgery {
   }
 
   /** Keras's glorot_uniform kernel and zero bias, from our own seeded generator. */
-  static void glorotUniform(MultiLayerNetwork net, int layer, SplittableRandom rng) {
-    var params = net.getLayer(layer).paramTable();
+  static void glorotUniform(org.deeplearning4j.nn.api.Layer layer, SplittableRandom rng) {
+    var params = layer.paramTable();
     var w = params.get("W");
     if (w == null) {
       return;
@@ -150,9 +150,9 @@ final class NetworkSurgery {
     for (int k = 0; k < values.length; k++) {
       values[k] = (float) ((rng.nextDouble() * 2 - 1) * limit);
     }
-    net.getLayer(layer).setParam("W", Nd4j.create(values, new long[] {fanIn, fanOut}, 'c'));
+    layer.setParam("W", Nd4j.create(values, new long[] {fanIn, fanOut}, 'c'));
     if (params.containsKey("b")) {
-      net.getLayer(layer).setParam("b", Nd4j.zeros(DataType.FLOAT, params.get("b").shape()));
+      layer.setParam("b", Nd4j.zeros(DataType.FLOAT, params.get("b").shape()));
     }
   }
 }
