@@ -102,6 +102,20 @@ def r(*shape, scale=0.5):
     return rng.normal(0, scale, size=shape)
 
 
+def conv(name, input_shape, filters, k, act, padding="same"):
+    return layer("Conv2D", name, input_shape, filters=filters, kernel_size=[k, k], strides=[1, 1], padding=padding,
+                 data_format="channels_last", dilation_rate=[1, 1], groups=1, activation=act, use_bias=True,
+                 kernel_initializer=init("GlorotUniform"), bias_initializer=init("Zeros"), kernel_regularizer=None,
+                 bias_regularizer=None, activity_regularizer=None, kernel_constraint=None, bias_constraint=None)
+
+
+def merge(cls, name, input_shapes, **config):
+    return {"module": "keras.layers", "class_name": cls, "config": {"name": name, "trainable": True,
+                                                                     "dtype": dtype(), **config},
+            "registered_name": None, "build_config": {"input_shape": [[None, *s] for s in input_shapes]}}
+
+
+
 os.makedirs(OUT, exist_ok=True)
 
 # Dense features: Rescaling, a Normalization adapted to data (variables mean, variance, count), PReLU.
@@ -134,20 +148,6 @@ write("cnn_depthwise_prelu", [8, 8, 3], [
     layer("GlobalAveragePooling2D", "gap", [3, 3, 4], data_format="channels_last", keepdims=False),
     dense("out", [4], 2, "softmax"),
 ], {"dw": [r(3, 3, 3, 2), r(6)], "prelu": [r(1, 1, 6)], "conv": [r(3, 3, 6, 4), r(4)], "out": [r(4, 2), r(2)]})
-
-
-def conv(name, input_shape, filters, k, act, padding="same"):
-    return layer("Conv2D", name, input_shape, filters=filters, kernel_size=[k, k], strides=[1, 1], padding=padding,
-                 data_format="channels_last", dilation_rate=[1, 1], groups=1, activation=act, use_bias=True,
-                 kernel_initializer=init("GlorotUniform"), bias_initializer=init("Zeros"), kernel_regularizer=None,
-                 bias_regularizer=None, activity_regularizer=None, kernel_constraint=None, bias_constraint=None)
-
-
-def merge(cls, name, input_shapes, **config):
-    return {"module": "keras.layers", "class_name": cls, "config": {"name": name, "trainable": True,
-                                                                     "dtype": dtype(), **config},
-            "registered_name": None, "build_config": {"input_shape": [[None, *s] for s in input_shapes]}}
-
 
 # A residual MLP: Rescaling straight into a Dense layer, a skip connection (Add), batch
 # normalization after the merge, then the normalized sum concatenated with the first layer's output.
@@ -196,5 +196,15 @@ write_functional("functional_fashion_skip", [28, 28], [
     call(dense("out", [32], 8, "softmax"), ("skip", [32])),
 ], "out", {"d1": [r(784, 32, scale=0.05), r(32, scale=0.1)], "d2": [r(32, 32, scale=0.2), r(32, scale=0.1)],
            "out": [r(32, 8), r(8)]})
+
+# Reshape: features to an image (height, width, channels), convolved, flattened, and reshaped
+# again with an inferred dimension (-1).
+write("mlp_reshape_cnn", [12], [
+    dense("expand", [12], 48, "relu"),
+    layer("Reshape", "to_image", [48], target_shape=[4, 4, 3]),
+    conv("conv", [4, 4, 3], 2, 3, "tanh"),
+    layer("Reshape", "to_vector", [4, 4, 2], target_shape=[-1]),
+    dense("out", [32], 3, "softmax"),
+], {"expand": [r(12, 48), r(48)], "conv": [r(3, 3, 3, 2), r(2)], "out": [r(32, 3), r(3)]})
 
 print("wrote", sorted(os.listdir(OUT)))

@@ -33,7 +33,7 @@ class KerasV3LayersTest {
   Path tmp;
 
   @ParameterizedTest
-  @ValueSource(strings = {"mlp_rescaling_normalization_prelu", "cnn_depthwise_prelu"})
+  @ValueSource(strings = {"mlp_rescaling_normalization_prelu", "cnn_depthwise_prelu", "mlp_reshape_cnn"})
   void importedLayersComputeWhatNumPyComputesFromTheArchive(String name) throws Exception {
     Path archive = resource(name + ".keras");
     Npy.Array x = Npy.read(resource(name + "_x.npy"));

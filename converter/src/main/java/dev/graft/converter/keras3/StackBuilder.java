@@ -56,7 +56,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * in model.weights.h5, checking every shape.
  */
 final class StackBuilder {
-  static final String SUPPORTED = "InputLayer, Dense, Flatten, Activation, ReLU, LeakyReLU, ELU, Softmax, "
+  static final String SUPPORTED = "InputLayer, Dense, Flatten, Reshape, Activation, ReLU, LeakyReLU, ELU, Softmax, "
       + "BatchNormalization, Dropout, AlphaDropout, GaussianNoise, GaussianDropout, SpatialDropout2D, Conv2D, "
       + "DepthwiseConv2D, MaxPooling2D, AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, ZeroPadding2D, "
       + "Rescaling, Normalization, PReLU";
@@ -111,6 +111,7 @@ final class StackBuilder {
       case "InputLayer" -> { }
       case "Dense" -> dense(c, name, group);
       case "Flatten" -> flatten();
+      case "Reshape" -> reshape(c, name);
       case "Activation" -> addLayer(new ActivationLayer.Builder().activation(activation(c.path("activation"), name)).name(name).build());
       case "ReLU" -> addLayer(new ActivationLayer.Builder().name(name).activation(relu(c)).build());
       case "LeakyReLU" -> addLayer(new ActivationLayer.Builder().name(name)
@@ -318,6 +319,44 @@ final class StackBuilder {
       preprocess(new CnnToFeedForwardPreProcessor(shape[0], shape[1], shape[2], CNN2DFormat.NHWC));
     }
     shape = new long[] {size};
+  }
+
+  /** Keras's Reshape, with at most one -1 in the target inferred; to rank 1 or 3 (channels last). */
+  private void reshape(JsonNode c, String name) {
+    JsonNode t = c.path("target_shape");
+    long size = 1;
+    for (long d : shape) {
+      size *= d;
+    }
+    long[] target = new long[t.size()];
+    int unknown = -1;
+    long known = 1;
+    for (int i = 0; i < target.length; i++) {
+      target[i] = t.get(i).asLong(0);
+      if (target[i] == -1 && unknown < 0) {
+        unknown = i;
+      } else if (target[i] < 1) {
+        throw GraftException.badInput(file + ": layer '" + name + "': target shape " + t);
+      } else {
+        known *= target[i];
+      }
+    }
+    if (unknown >= 0 && known > 0 && size % known == 0) {
+      target[unknown] = size / known;
+      known = size;
+    }
+    if (!t.isArray() || known != size) {
+      throw GraftException.badInput(file + ": layer '" + name + "': cannot reshape " + java.util.Arrays.toString(shape)
+          + " to " + t);
+    }
+    if (target.length != 1 && target.length != 3) {
+      throw GraftException.unsupported(file + ": layer '" + name + "': Reshape to " + t
+          + " (only to a vector or to height, width, channels)");
+    }
+    if (!java.util.Arrays.equals(target, shape)) {
+      preprocess(new dev.graft.converter.KerasReshapePreProcessor(shape, target));
+    }
+    shape = target;
   }
 
   private void dropout(String name, IDropout dropout) {

@@ -3,6 +3,7 @@ package dev.graft.converter.keras3;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.graft.GraftException;
 import dev.graft.converter.AffinePreProcessor;
+import dev.graft.converter.KerasReshapePreProcessor;
 import dev.graft.converter.Dl4jParams;
 import dev.graft.converter.Network;
 import java.util.ArrayList;
@@ -124,6 +125,15 @@ final class StackTranslator {
       flatten(layer, c.getFormat() == CNN2DFormat.NCHW);
     } else if (pp instanceof TensorFlowCnnToFeedForwardPreProcessor || pp instanceof KerasFlattenRnnPreprocessor) {
       flatten(layer, false); // already flattens in Keras's (row-major, channels-last) order
+    } else if (pp instanceof KerasReshapePreProcessor r && !channelsFirst) {
+      ObjectNode c = KerasConfigs.layerConfig(unique(layer + "_reshape"));
+      var target = KerasConfigs.JSON.createArrayNode();
+      for (long d : r.targetShape()) {
+        target.add(d);
+      }
+      c.set("target_shape", target);
+      add("Reshape", c, List.of());
+      shape = r.targetShape();
     } else if (pp instanceof FeedForwardToCnnPreProcessor f && f.getNumChannels() == 1) {
       // A flat vector to [1, h, w]: the same values as Keras's Reshape to (h, w, 1).
       ObjectNode c = KerasConfigs.layerConfig(unique(layer + "_reshape"));
@@ -133,7 +143,7 @@ final class StackTranslator {
       channelsFirst = true;
     } else {
       throw GraftException.unsupported("layer '" + layer + "': input preprocessor " + pp.getClass().getSimpleName()
-          + " cannot be written as .keras (supported: flatten preprocessors, FeedForwardToCnn with one channel)");
+          + " cannot be written as .keras (supported: flatten preprocessors, FeedForwardToCnn with one channel, Keras reshapes)");
     }
   }
 

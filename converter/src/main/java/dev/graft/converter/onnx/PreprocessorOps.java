@@ -2,6 +2,7 @@ package dev.graft.converter.onnx;
 
 import dev.graft.GraftException;
 import dev.graft.converter.AffinePreProcessor;
+import dev.graft.converter.KerasReshapePreProcessor;
 import org.deeplearning4j.nn.conf.preprocessor.ComposableInputPreProcessor;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
@@ -36,7 +37,8 @@ final class PreprocessorOps {
       // Keras's channels-last flatten of an NCHW array: to NHWC first.
       x = g.node("Transpose", n + "ToNHWC", x, GraphBuilder.ints("perm", 0, 2, 3, 1));
     } else if (!(p instanceof CnnToFeedForwardPreProcessor || p instanceof KerasFlattenRnnPreprocessor
-        || p instanceof FeedForwardToCnnPreProcessor || p instanceof ReshapePreprocessor)) {
+        || p instanceof FeedForwardToCnnPreProcessor || p instanceof ReshapePreprocessor
+        || p instanceof KerasReshapePreProcessor)) {
       throw GraftException.unsupported("layer '" + layer + "': input preprocessor " + p.getClass().getSimpleName()
           + " cannot be exported to ONNX (supported: CnnToFeedForward, FeedForwardToCnn, Keras Flatten and Reshape)");
     }
