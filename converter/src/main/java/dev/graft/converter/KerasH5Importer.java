@@ -71,6 +71,12 @@ public final class KerasH5Importer {
     }
     String version = h5.attribute("keras_version");
     String backend = h5.attribute("backend");
+    if (version != null && version.trim().matches("3(\\..*)?")) {
+      // Keras 3's legacy HDF5 writer uses its own config and weight naming; without a file Keras 3
+      // wrote to check against, importing one could load weights wrongly without a sound.
+      throw GraftException.unsupported(file + ": written by Keras " + version.trim() + " in its legacy HDF5 format, "
+          + "which graft does not import yet; save the model as .keras (model.save(\"model.keras\")) and import that");
+    }
     return parseConfig(file, json, version == null ? "1.x" : version.trim(), backend == null ? "" : backend.trim());
   }
 

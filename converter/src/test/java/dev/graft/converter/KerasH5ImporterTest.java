@@ -93,4 +93,20 @@ class KerasH5ImporterTest {
     assertTrue(e.getMessage().contains("'lc' of type LocallyConnected2D"), e.getMessage());
     assertTrue(e.getMessage().contains("Dense"), e.getMessage());
   }
+
+  /** Keras 3's legacy .h5 (keras_version 3.x) is refused with the way out, not imported on guesses. */
+  @Test
+  void keras3LegacyH5IsRefusedWithTheWayOut() {
+    Path file = tmp.resolve("keras3_legacy.h5");
+    try (io.jhdf.WritableHdfFile hdf = io.jhdf.HdfFile.write(file)) {
+      hdf.putAttribute("keras_version", "3.8.0");
+      hdf.putAttribute("backend", "tensorflow");
+      hdf.putAttribute("model_config", "{\"class_name\": \"Sequential\", \"config\": {\"name\": \"s\", \"layers\": []}}");
+      hdf.putDataset("unused", new int[] {1});
+    }
+    GraftException e = assertThrows(GraftException.class, () -> ModelLoader.load(file));
+    assertEquals(GraftException.Kind.UNSUPPORTED, e.kind());
+    assertTrue(e.getMessage().contains("Keras 3.8.0 in its legacy HDF5 format") && e.getMessage().contains(".keras"),
+        e.getMessage());
+  }
 }
