@@ -67,7 +67,7 @@ final class FinetuneCommand implements Callable<Integer> {
       "by ONNX Runtime. Default for .onnx bases: just below the output layer."})
   String cut;
 
-  @Option(names = "--no-cache", description = "With --cut: recompute the frozen layers every epoch instead (for comparison).")
+  @Option(names = "--no-cache", description = "With --cut: recompute the frozen layers every epoch instead (for comparison). With an ONNX base: import it as trainable DL4J layers and fine-tune as Keras bases are (an unfreeze phase included).")
   boolean noCache;
 
   @Option(names = "--cache-dir", paramLabel = "DIR", description = "Activation cache (else $GRAFT_CACHE_DIR, $XDG_CACHE_HOME/graft, ~/.cache/graft).")
@@ -93,14 +93,15 @@ final class FinetuneCommand implements Callable<Integer> {
         .batchSize(training.batchSize)
         .seed(training.seed)
         .build();
-    if (ModelFormat.detect(base) == ModelFormat.ONNX) {
+    if (ModelFormat.detect(base) == ModelFormat.ONNX && !noCache) {
       return new OnnxFinetune(this, task, options).run();
     }
     Network network = ModelLoader.load(base);
     TaskData data = taskOptions.load(task);
     var listener = Progress.forTraining("finetune");
+    // An ONNX base with --no-cache is imported as DL4J layers and trained as Keras bases are.
     FineTuneResult result = cut == null || noCache
-        ? FineTuner.fineTune(network, data, noCache ? dropAbove(network, options) : options, listener)
+        ? FineTuner.fineTune(network, data, noCache && cut != null ? dropAbove(network, options) : options, listener)
         : CachedFineTuner.fineTune(network, cut, data, options, new ActivationCache(ActivationCache.defaultDir(cacheDir)), listener);
     Path target = out != null ? out : Path.of(stem(base) + "-" + task.name() + ".zip");
     ObjectNode record = FineTuneRecord.describe(network, data, options, result);

@@ -16,7 +16,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "inspect", description = {"Show a model's layers: name, type, output shape, parameters, trainable.",
-    "For ONNX files: inputs, outputs, operator counts, parameters and the valid cut points."})
+    "For ONNX files: inputs, outputs, operator counts, parameters, the valid cut points and whether",
+    "graft can import every operator as a trainable layer."})
 final class InspectCommand implements Callable<Integer> {
   @Parameters(paramLabel = "MODEL", description = "Keras .h5 or graft/DL4J .zip")
   Path model;
@@ -84,14 +85,18 @@ final class InspectCommand implements Callable<Integer> {
     // Refused like every other reader would, though inspect itself opens no external data.
     var proto = dev.graft.ExternalData.parseChecked(model);
     OnnxSummary s = OnnxSummary.of(proto);
+    String notImportable = dev.graft.converter.onnx.importer.OnnxImporter.unsupportedNodes(proto);
     var out = spec.commandLine().getOut();
     if (!json) {
       out.println(model + ": ONNX");
       out.print(s.render());
+      out.println("importable as trainable DL4J layers: " + (notImportable.isEmpty()
+          ? "every operator is supported" : "no, unsupported: " + notImportable));
       out.flush();
       return 0;
     }
     ObjectNode o = Json.MAPPER.valueToTree(s);
+    o.put("unsupported_operators", notImportable);
     o.put("file", model.toString());
     o.put("format", "ONNX");
     Json.print(out, o);

@@ -37,9 +37,6 @@ final class OnnxFinetune {
   }
 
   int run() {
-    if (c.noCache) {
-      throw GraftException.usage("--no-cache needs a base graft can train (Keras or DL4J); an ONNX trunk only runs cached");
-    }
     ModelProto base = dev.graft.ExternalData.parseChecked(c.base);
     String cut = c.cut != null ? c.cut : GraphCut.belowHead(base);
     int epochs = options.freezeEpochs() + options.epochs();

@@ -58,14 +58,7 @@ public final class ModelLoader {
       case KERAS_H5 -> KerasH5Importer.importFile(file);
       case DL4J_ZIP -> Dl4jZip.read(file);
       case KERAS_V3 -> dev.graft.converter.keras3.KerasV3Importer.importFile(file);
-      case ONNX -> throw refuseOnnx(file, format);
+      case ONNX -> dev.graft.converter.onnx.importer.OnnxImporter.importFile(file);
     };
-  }
-
-  private static GraftException refuseOnnx(Path file, ModelFormat format) {
-    // A hostile file is reported as such before the (temporary) lack of an ONNX importer.
-    dev.graft.ExternalData.parseChecked(file);
-    return GraftException.unsupported(file + ": " + format.description()
-          + " files cannot be loaded as trainable networks yet (supported: Keras .h5 and .keras, Deeplearning4j .zip)");
   }
 }

@@ -34,7 +34,7 @@ import java.util.zip.ZipOutputStream;
  * outcomes: imported, a clean graft error, or anything else (another exception type, a hang).
  * A JVM death ends the run, which is the point: it must never happen.
  *
- * <p>Run: {@code samples/run FuzzModels [--per-format 10000] [--seed 1] [--json]}
+ * <p>Run: {@code samples/run FuzzModels [--per-format 10000] [--seed 1] [--formats keras-h5,keras-v3,dl4j-zip,onnx] [--json]}
  */
 public final class FuzzModels {
   static final long TIMEOUT_SECONDS = 30;
@@ -54,7 +54,8 @@ public final class FuzzModels {
     int perFormat = Samples.intOption(args, "--per-format", 10_000);
     long seed = Samples.intOption(args, "--seed", 1);
     Path shared = Path.of(System.getProperty("graft.shared", "../shared")).resolve("models");
-    List<Report> reports = run(shared, perFormat, seed, Files.createTempDirectory("graft-fuzz"));
+    String only = Samples.stringOption(args, "--formats", "keras-h5,keras-v3,dl4j-zip,onnx");
+    List<Report> reports = run(shared, perFormat, seed, Files.createTempDirectory("graft-fuzz"), List.of(only.split(",")));
     if (List.of(args).contains("--json")) {
       ObjectMapper json = new ObjectMapper();
       System.out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(reports));
@@ -68,15 +69,31 @@ public final class FuzzModels {
   }
 
   public static List<Report> run(Path shared, int perFormat, long seed, Path work) throws IOException {
+    return run(shared, perFormat, seed, work, List.of("keras-h5", "keras-v3", "dl4j-zip", "onnx"));
+  }
+
+  /** {@code formats}: which of keras-h5, keras-v3, dl4j-zip and onnx to fuzz. */
+  public static List<Report> run(Path shared, int perFormat, long seed, Path work, List<String> formats) throws IOException {
     List<Report> reports = new ArrayList<>();
-    reports.add(fuzz("keras-h5", seeds(shared.resolve("keras2"), ".h5", 12), perFormat, seed, work, ".h5",
-        FuzzModels::mutateBytes, file -> ModelSummary.of(ModelLoader.load(file))));
-    reports.add(fuzz("keras-v3", seeds(shared.resolve("keras3"), ".keras", 2), perFormat, seed, work, ".keras",
-        FuzzModels::mutateZip, file -> ModelSummary.of(ModelLoader.load(file))));
-    reports.add(fuzz("dl4j-zip", dl4jSeeds(shared, work), perFormat, seed, work, ".zip",
-        FuzzModels::mutateZip, file -> ModelSummary.of(ModelLoader.load(file))));
-    reports.add(fuzz("onnx", seeds(Path.of("/usr/share/libonnx-testdata/data"), "model.onnx", 60), perFormat, seed, work,
-        ".onnx", FuzzModels::mutateBytes, FuzzModels::readOnnx));
+    Reader importAndSummarize = file -> ModelSummary.of(ModelLoader.load(file));
+    if (formats.contains("keras-h5")) {
+      reports.add(fuzz("keras-h5", seeds(shared.resolve("keras2"), ".h5", 12), perFormat, seed, work, ".h5",
+          FuzzModels::mutateBytes, importAndSummarize));
+    }
+    if (formats.contains("keras-v3")) {
+      reports.add(fuzz("keras-v3", seeds(shared.resolve("keras3"), ".keras", 2), perFormat, seed, work, ".keras",
+          FuzzModels::mutateZip, importAndSummarize));
+    }
+    if (formats.contains("dl4j-zip")) {
+      reports.add(fuzz("dl4j-zip", dl4jSeeds(shared, work), perFormat, seed, work, ".zip", FuzzModels::mutateZip,
+          importAndSummarize));
+    }
+    if (formats.contains("onnx")) {
+      // ONNX's own test models, and the PyTorch exports graft's importer is tested on (from the project root).
+      List<byte[]> onnxSeeds = new ArrayList<>(seeds(Path.of("/usr/share/libonnx-testdata/data"), "model.onnx", 60));
+      onnxSeeds.addAll(seeds(Path.of("src/test/resources/onnx"), ".onnx", 20));
+      reports.add(fuzz("onnx", onnxSeeds, perFormat, seed, work, ".onnx", FuzzModels::mutateBytes, FuzzModels::readOnnx));
+    }
     return reports;
   }
 
@@ -87,6 +104,7 @@ public final class FuzzModels {
     try (OnnxModel m = OnnxModel.load(file, ModelOptions.defaults())) {
       m.inputs();
     }
+    ModelSummary.of(ModelLoader.load(file)); // the importer to trainable DL4J layers
   }
 
   /** DL4J zips written by graft from the chapter's Keras models (a dense stack and one with dropout). */

@@ -15,6 +15,15 @@ final class Samples {
     return fallback;
   }
 
+  static String stringOption(String[] args, String name, String fallback) {
+    for (int i = 0; i + 1 < args.length; i++) {
+      if (args[i].equals(name)) {
+        return args[i + 1];
+      }
+    }
+    return fallback;
+  }
+
   static double median(double[] values) {
     double[] v = values.clone();
     Arrays.sort(v);

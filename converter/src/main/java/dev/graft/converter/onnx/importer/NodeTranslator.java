@@ -263,9 +263,13 @@ final class NodeTranslator {
       pending.add(new CnnToFeedForwardPreProcessor(from[2], from[3], from[1]));
     } else if (from.length == 2 && target.length == 4) {
       pending.add(new FeedForwardToCnnPreProcessor(target[2], target[3], target[1]));
+    } else if (target.length == 2 && from.length != 2) {
+      // Row-major, as ONNX reshapes: a rank-3 example ([N, 28, 28], say) to a vector.
+      pending.add(new dev.graft.converter.KerasReshapePreProcessor(Arrays.copyOfRange(from, 1, from.length),
+          new long[] {target[1]}));
     } else if (!(from.length == 2 && target.length == 2)) {
       throw unsupported(node, "a reshape of " + Arrays.toString(from) + " to " + Arrays.toString(target)
-          + " (supported: images to vectors and back)");
+          + " (supported: examples to vectors, and vectors to images)");
     }
     g.define(node.getOutput(0), new Value.Tensor(x.vertex(), target, pending));
   }
