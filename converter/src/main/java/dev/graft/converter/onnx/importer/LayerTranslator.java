@@ -52,6 +52,9 @@ final class LayerTranslator {
     }
     INDArray w = (a.integer("transB", 0) != 0 ? b.transpose() : b).mul(a.real("alpha", 1f));
     INDArray bias = in.size() > 2 && in.get(2) != null ? weight(node, in, 2).mul(a.real("beta", 1f)) : null;
+    if (bias != null && bias.length() == 1 && w.size(1) != 1) {
+      bias = org.nd4j.linalg.factory.Nd4j.valueArrayOf(new long[] {w.size(1)}, bias.getFloat(0)); // a scalar C broadcasts
+    }
     dense(node, x, w, bias);
   }
 
@@ -88,6 +91,9 @@ final class LayerTranslator {
     int t = in.get(0) instanceof Value.Tensor ? 0 : 1;
     if (!(in.get(t) instanceof Value.Tensor x) || in.size() != 2 || !(in.get(1 - t) instanceof Value.Constant c)) {
       throw unsupported(node, "this operator with a constant operand of that kind");
+    }
+    if (x.rank() < 2) {
+      throw unsupported(node, node.getOpType() + " of a constant to a tensor of shape " + Arrays.toString(x.shape()));
     }
     GraphAssembly.Spec producer = g.assembly.spec(x.vertex());
     boolean add = node.getOpType().equals("Add") || node.getOpType().equals("Sub") && t == 0;

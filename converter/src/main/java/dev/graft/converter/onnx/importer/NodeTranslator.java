@@ -67,7 +67,21 @@ final class NodeTranslator {
       return;
     }
     switch (node.getOpType()) {
-      case "Identity", "Dropout", "Cast" -> g.define(node.getOutput(0), tensor(in, 0, node));
+      case "Identity" -> g.define(node.getOutput(0), tensor(in, 0, node));
+      case "Dropout" -> {
+        INDArray training = in.size() > 2 ? array(in.get(2)) : null;
+        if (training != null && training.getDouble(0) != 0) {
+          throw unsupported(node, "Dropout in training mode (random at every run; graft imports inference graphs)");
+        }
+        g.define(node.getOutput(0), tensor(in, 0, node));
+      }
+      case "Cast" -> {
+        long to = a.integer("to", 1);
+        if (to != 1 && to != 11) {
+          throw unsupported(node, "Cast of a computed tensor to type " + to + " (only to float or double)");
+        }
+        g.define(node.getOutput(0), tensor(in, 0, node));
+      }
       case "Relu" -> activation(node, in, new ActivationReLU());
       case "LeakyRelu" -> activation(node, in, new ActivationLReLU(a.real("alpha", 0.01f)));
       case "Elu" -> activation(node, in, new ActivationELU(a.real("alpha", 1f)));

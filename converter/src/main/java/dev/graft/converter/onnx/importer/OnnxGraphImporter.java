@@ -76,7 +76,10 @@ final class OnnxGraphImporter {
     }
     String vertex = assembly.materialize(t);
     if (vertex.equals(input)) {
-      throw GraftException.unsupported(label + ": the graph computes nothing from its input");
+      // The output is the input (Identity, Dropout): DL4J needs a vertex to output.
+      vertex = assembly.name("identity");
+      assembly.layer(vertex, new org.deeplearning4j.nn.conf.layers.ActivationLayer.Builder()
+          .activation(new org.nd4j.linalg.activations.impl.ActivationIdentity()).build(), List.of(), input);
     }
     return assembly.build(file, vertex);
   }
