@@ -78,6 +78,37 @@ class CachedFineTuneTest {
     }
   }
 
+  /**
+   * --keep-upper: the model's own layers above the cut are imported and trained on the cached
+   * activations under the new head. The stitched ONNX equals trunk (ONNX Runtime) then upper layers
+   * (DL4J), and keeping them beats a new head alone at the same, low cut.
+   */
+  @Test
+  void keptUpperLayersTrainOnTheCacheAndStitch() {
+    Network base = KerasH5Importer.importFile(SharedModels.require(MODEL_A));
+    TaskData data = shirtVsSandal();
+    ModelProto onnx = OnnxExporter.export(base, ExportOptions.defaults());
+    String cut = onnx.getGraph().getNode(2).getOutput(0); // the first hidden layer's output
+    FineTuneOptions options = FineTuneOptions.builder().freezeEpochs(4).epochs(16).seed(1).build();
+    ActivationCache cache = new ActivationCache(tmp);
+    var upper = CachedFineTuner.trainUpper(onnx, cut, data, options, cache, ModelOptions.defaults(), TrainingListener.NONE);
+    var headOnly = CachedFineTuner.train(onnx, cut, data,
+        FineTuneOptions.builder().freezeEpochs(20).epochs(0).seed(1).build(), cache, ModelOptions.defaults(), TrainingListener.NONE);
+    assertTrue(headOnly.cacheHits()[0], "the second run reuses the cached activations");
+    assertEquals(20, upper.history().size());
+    float[] x = java.util.Arrays.copyOf(data.test().features(), 100 * 784);
+    try (OnnxModel trunk = OnnxModel.load(upper.trunk().toByteArray(), ModelOptions.defaults());
+        OnnxModel stitched = OnnxModel.load(upper.stitched().toByteArray(), ModelOptions.defaults());
+        OnnxModel other = OnnxModel.load(headOnly.stitched().toByteArray(), ModelOptions.defaults())) {
+      float[] expected = Classifier.of(upper.head()).predict(trunk.predict(x, 100), 100);
+      OnnxExportTest.assertClose(expected, stitched.predict(x, 100), "stitched vs trunk then upper layers");
+      double kept = dev.graft.trainer.Evaluator.evaluate(Classifier.of(stitched), data.test()).accuracy();
+      double fresh = dev.graft.trainer.Evaluator.evaluate(Classifier.of(other), data.test()).accuracy();
+      System.out.printf("cut %s: upper layers kept %.4f, new head only %.4f%n", cut, kept, fresh);
+      assertTrue(kept > 0.97 && kept > fresh, "kept " + kept + ", new head only " + fresh);
+    }
+  }
+
   /** An operator graft's importer will never see: the trunk stays ONNX, only the head is trained. */
   @Test
   void trunkWithForeignOperatorTrainsThroughTheCache() throws Exception {

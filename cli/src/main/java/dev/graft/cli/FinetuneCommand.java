@@ -70,6 +70,11 @@ final class FinetuneCommand implements Callable<Integer> {
   @Option(names = "--no-cache", description = "With --cut: recompute the frozen layers every epoch instead (for comparison). With an ONNX base: import it as trainable DL4J layers and fine-tune as Keras bases are (an unfreeze phase included).")
   boolean noCache;
 
+  @Option(names = "--keep-upper", description = {"ONNX base with --cut: keep the model's own layers between the cut and "
+      + "its output layer (imported as trainable DL4J layers) under the new head, and train them on the cached "
+      + "activations: frozen for --freeze-epochs, then trained for --epochs. Without it only a new head is trained."})
+  boolean keepUpper;
+
   @Option(names = "--cache-dir", paramLabel = "DIR", description = "Activation cache (else $GRAFT_CACHE_DIR, $XDG_CACHE_HOME/graft, ~/.cache/graft).")
   Path cacheDir;
 

@@ -45,8 +45,9 @@ final class OnnxFinetune {
         .seed(options.seed()).build();
     TaskData data = c.taskOptions.load(task);
     ActivationCache cache = new ActivationCache(ActivationCache.defaultDir(c.cacheDir));
-    CachedFineTuner.Result r = CachedFineTuner.train(base, cut, data, headOptions, cache, ModelOptions.defaults(),
-        Progress.forTraining("finetune"));
+    CachedFineTuner.Result r = c.keepUpper
+        ? CachedFineTuner.trainUpper(base, cut, data, options, cache, ModelOptions.defaults(), Progress.forTraining("finetune"))
+        : CachedFineTuner.train(base, cut, data, headOptions, cache, ModelOptions.defaults(), Progress.forTraining("finetune"));
     Path target = c.out != null ? c.out : Path.of(FinetuneCommand.stem(c.base) + "-" + task.name() + ".onnx");
     if (!target.getFileName().toString().endsWith(".onnx")) {
       throw GraftException.usage("an ONNX base gives an ONNX model: --out must end in .onnx");
@@ -62,6 +63,7 @@ final class OnnxFinetune {
     record.put("cut", r.cutTensor());
     record.put("task", task.describe());
     record.put("head_epochs", epochs);
+    record.put("kept_upper_layers", c.keepUpper);
     record.put("test_accuracy", test.accuracy());
     record.put("test_loss", test.loss());
     var keys = record.putArray("cache_keys");
@@ -84,7 +86,8 @@ final class OnnxFinetune {
     o.printf("base %s cut at %s (trunk in ONNX Runtime, activations %s in %s)%n", c.base, r.cutTensor(),
         r.cacheHits()[0] ? "reused from the cache" : "computed and cached", cache.dir());
     for (EpochStats e : r.history()) {
-      o.printf("  head epoch %2d  loss %.4f  val_loss %.4f  val_accuracy %.4f%n", e.epoch(), e.trainLoss(), e.validLoss(), e.validAccuracy());
+      o.printf("  %-8s epoch %2d  loss %.4f  val_loss %.4f  val_accuracy %.4f%n", e.phase(), e.epoch(), e.trainLoss(),
+          e.validLoss(), e.validAccuracy());
     }
     o.printf("stitched model: test accuracy %.4f, loss %.4f (%d images)%nsaved %s%n", test.accuracy(), test.loss(), test.n(), target);
     o.flush();

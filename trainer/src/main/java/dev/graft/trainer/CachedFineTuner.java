@@ -14,7 +14,9 @@ import dev.graft.trainer.data.Examples;
 import dev.graft.trainer.data.TaskData;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import dev.graft.converter.onnx.importer.OnnxImporter;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -45,22 +47,9 @@ public final class CachedFineTuner {
   private static Result train(ModelProto base, String cut, TaskData data, FineTuneOptions options, ActivationCache cache,
       ModelOptions runtime, TrainingListener listener, Random shuffler) {
     GraphCut.Halves halves = GraphCut.cut(base, cut);
-    byte[] trunkBytes = halves.trunk().toByteArray();
     List<String> keys = new ArrayList<>();
     boolean[] hits = new boolean[3];
-    Examples[] features = new Examples[3];
-    try (OnnxModel trunk = OnnxModel.load(trunkBytes, runtime)) {
-      Examples[] splits = {data.train(), data.valid(), data.test()};
-      String[] names = {"train", "valid", "test"};
-      for (int i = 0; i < 3; i++) {
-        String key = ActivationCache.key(trunkBytes, halves.tensor(), splits[i].features(), "float32 pixels/255");
-        keys.add(key);
-        hits[i] = cache != null && cache.read(key) != null;
-        String description = "{\"data\": \"" + data.task().describe().replace("\"", "'") + " " + names[i]
-            + "\", \"cut\": \"" + halves.tensor().replace("\"", "'") + "\"}";
-        features[i] = activations(trunk, splits[i], key, description, cache, listener);
-      }
-    }
+    Examples[] features = features(halves, data, cache, runtime, listener, keys, hits);
     int columns = features[0].featureCount();
     List<DenseSpec> head = headOf(options, data);
     List<DenseSpec> hidden = head.subList(0, head.size() - 1);
@@ -75,6 +64,46 @@ public final class CachedFineTuner {
     ModelProto headOnnx = OnnxExporter.export(headNet, ExportOptions.builder().opset(opset).build());
     ModelProto stitched = GraphStitch.stitch(halves.trunk(), headOnnx, "head/");
     return new Result(headNet, halves.trunk(), stitched, halves.tensor(), history, keys, hits);
+  }
+
+  /**
+   * Like {@link #train}, but the model's own layers between the cut and its output layer are kept:
+   * imported to DL4J as trainable layers, their output layer replaced by the new head, and trained
+   * on the cached activations as {@link FineTuner} trains a base (reused layers frozen for
+   * {@code freezeEpochs}, then everything above the cut for {@code epochs}). The trunk stays frozen.
+   */
+  public static Result trainUpper(ModelProto base, String cut, TaskData data, FineTuneOptions options,
+      ActivationCache cache, ModelOptions runtime, TrainingListener listener) {
+    GraphCut.Halves halves = GraphCut.cut(base, cut);
+    List<String> keys = new ArrayList<>();
+    boolean[] hits = new boolean[3];
+    Examples[] f = features(halves, data, cache, runtime, listener, keys, hits);
+    Network upper = OnnxImporter.importModel(halves.rest(), null, "the layers above " + halves.tensor(), Map.of(), "");
+    FineTuneResult tuned = FineTuner.fineTune(upper, new TaskData(data.task(), f[0], f[1], f[2]), options, listener);
+    int opset = (int) Math.max(ExportOptions.MIN_OPSET, Math.min(ExportOptions.MAX_OPSET, opset(base)));
+    ModelProto upperOnnx = OnnxExporter.export(tuned.network(), ExportOptions.builder().opset(opset).build());
+    ModelProto stitched = GraphStitch.stitch(halves.trunk(), upperOnnx, "upper/");
+    return new Result(tuned.network(), halves.trunk(), stitched, halves.tensor(), tuned.history(), keys, hits);
+  }
+
+  /** The trunk's activations for the train, validation and test splits, from the cache or computed (and cached). */
+  private static Examples[] features(GraphCut.Halves halves, TaskData data, ActivationCache cache, ModelOptions runtime,
+      TrainingListener listener, List<String> keys, boolean[] hits) {
+    byte[] trunkBytes = halves.trunk().toByteArray();
+    Examples[] features = new Examples[3];
+    try (OnnxModel trunk = OnnxModel.load(trunkBytes, runtime)) {
+      Examples[] splits = {data.train(), data.valid(), data.test()};
+      String[] names = {"train", "valid", "test"};
+      for (int i = 0; i < 3; i++) {
+        String key = ActivationCache.key(trunkBytes, halves.tensor(), splits[i].features(), "float32 pixels/255");
+        keys.add(key);
+        hits[i] = cache != null && cache.read(key) != null;
+        String description = "{\"data\": \"" + data.task().describe().replace("\"", "'") + " " + names[i]
+            + "\", \"cut\": \"" + halves.tensor().replace("\"", "'") + "\"}";
+        features[i] = activations(trunk, splits[i], key, description, cache, listener);
+      }
+    }
+    return features;
   }
 
   /**

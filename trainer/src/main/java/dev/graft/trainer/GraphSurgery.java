@@ -16,7 +16,6 @@ import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.FeedForwardLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
-import org.deeplearning4j.nn.conf.layers.misc.FrozenLayer;
 import org.deeplearning4j.nn.conf.layers.misc.FrozenLayerWithBackprop;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.weights.WeightInit;
@@ -105,14 +104,6 @@ final class GraphSurgery {
   private static void copyVertices(ComputationGraphConfiguration conf, ComputationGraphConfiguration.GraphBuilder g,
       Set<String> skip, Set<String> frozen, IUpdater updater, ComputationGraph source) {
     g.addInputs(conf.getNetworkInputs());
-    // A frozen layer passes gradients down only where something trainable sits below it.
-    boolean trainableBelow = false;
-    for (String name : conf.getTopologicalOrderStr()) {
-      if (conf.getVertices().get(name) instanceof LayerVertex && !skip.contains(name) && !frozen.contains(name)
-          && source.getLayer(name).numParams() > 0) {
-        trainableBelow = true;
-      }
-    }
     for (String name : conf.getTopologicalOrderStr()) {
       GraphVertex vertex = conf.getVertices().get(name);
       if (vertex == null || skip.contains(name)) {
@@ -125,7 +116,8 @@ final class GraphSurgery {
           b.setIUpdater(updater.clone());
         }
         if (frozen.contains(name) && source.getLayer(name).numParams() > 0) {
-          layer = trainableBelow ? new FrozenLayerWithBackprop(layer) : new FrozenLayer(layer);
+          // A graph's backward pass wants an error for every vertex, even below frozen layers: these pass it on.
+          layer = new FrozenLayerWithBackprop(layer);
         }
         InputPreProcessor pp = lv.getPreProcessor();
         if (pp == null) {
