@@ -65,6 +65,7 @@ MODELS = {
         nn.Conv2d(1, 6, 5, stride=2, padding=2), nn.ReLU(), nn.Conv2d(6, 6, 3, dilation=2), nn.Sigmoid(),
         nn.MaxPool2d(3, stride=1, padding=1), nn.AdaptiveMaxPool2d(1), nn.Flatten(), nn.Linear(6, 4)), (1, 20, 20)),
     "residual_concat": (Residual, (3, 8, 8)),
+    "mlp_logsoftmax": (lambda: nn.Sequential(nn.Linear(20, 10), nn.Tanh(), nn.Linear(10, 4), nn.LogSoftmax(dim=1)), (20,)),
 }
 
 os.makedirs(OUT, exist_ok=True)
@@ -84,3 +85,11 @@ for name, (make, shape) in MODELS.items():
         onnx.checker.check_model(onnx.load(path))
         ops = sorted({n.op_type for n in onnx.load(path).graph.node})
         print(path, ops)
+
+# The MLP at opset 13 again, its weights in an external data file beside it (ONNX's
+# save_as_external_data): the importer must read initializers from there.
+ext = onnx.load(OUT + "mlp_op13.onnx")
+onnx.save_model(ext, OUT + "mlp_external.onnx", save_as_external_data=True, all_tensors_to_one_file=True,
+                location="mlp_external.weights", size_threshold=0)
+onnx.checker.check_model(OUT + "mlp_external.onnx")
+print(OUT + "mlp_external.onnx", "with", OUT + "mlp_external.weights")

@@ -2,7 +2,10 @@ package dev.graft.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.graft.GraftException;
 import dev.graft.converter.Network;
 import dev.graft.converter.onnx.ExportOptions;
 import dev.graft.converter.onnx.OnnxExporter;
@@ -18,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -33,7 +37,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * ONNX Runtime gives the same outputs for the original and the round-tripped file.
  */
 class OnnxImportTest {
-  static final List<String> MODELS = List.of("mlp", "bn_mlp", "cnn_depthwise", "cnn_strided_maxpool", "residual_concat");
+  static final List<String> MODELS = List.of("mlp", "bn_mlp", "cnn_depthwise", "cnn_strided_maxpool", "residual_concat",
+      "mlp_logsoftmax");
   static final int[] OPSETS = {11, 13, 15, 17};
 
   @TempDir
@@ -70,6 +75,22 @@ class OnnxImportTest {
       KerasWriterTest.assertClose(a, again.predict(x.data(), n), 1e-5, model + " round trip ONNX -> DL4J -> ONNX");
     }
     assertEquals(expected.length, network.output(input).length());
+  }
+
+  /** Initializers in an external data file inside the model's folder are read from there. */
+  @Test
+  void externalDataInTheModelsFolderIsRead() throws Exception {
+    Path file = resource("mlp_external.onnx");
+    resource("mlp_external.weights");
+    Npy.Array x = Npy.read(resource("mlp_x.npy"));
+    float[] expected = Npy.read(resource("mlp_y.npy")).data();
+    assertTrue(Files.size(file) < Files.size(tmp.resolve("mlp_external.weights")), "the weights are not in the model file");
+    Network network = OnnxImporter.importFile(file);
+    INDArray input = Nd4j.create(x.data(), x.shape(), 'c').castTo(DataType.FLOAT);
+    KerasWriterTest.assertClose(expected, network.output(input).dup('c').data().asFloat(), 1e-4, "external data");
+    Files.delete(tmp.resolve("mlp_external.weights"));
+    GraftException e = assertThrows(GraftException.class, () -> OnnxImporter.importFile(file));
+    assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
   }
 
   private Path resource(String name) throws IOException {

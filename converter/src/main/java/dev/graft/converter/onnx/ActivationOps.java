@@ -72,6 +72,12 @@ final class ActivationOps {
       }
       return g.node("Softmax", n + "Softmax", x, attr("axis", 1L));
     }
+    if (fn instanceof dev.graft.converter.ActivationLogSoftmax) {
+      if (rank != 2) {
+        throw GraftException.unsupported("layer '" + layer + "': log softmax over a rank-" + rank + " tensor cannot be exported");
+      }
+      return g.node("LogSoftmax", n + "LogSoftmax", x, attr("axis", 1L));
+    }
     if (fn instanceof ActivationHardSigmoid) {
       return g.node("HardSigmoid", n + "HardSigmoid", x, attr("alpha", 0.2f), attr("beta", 0.5f));
     }

@@ -34,7 +34,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 final class NodeTranslator {
   /** Every op type this importer knows; a model using any other is refused listing them all. */
   static final Set<String> SUPPORTED = Set.of("Gemm", "MatMul", "Add", "Sub", "Mul", "Sum", "Mean", "Max", "Conv",
-      "BatchNormalization", "Relu", "LeakyRelu", "PRelu", "Elu", "Selu", "Sigmoid", "Tanh", "Softmax", "Softplus",
+      "BatchNormalization", "Relu", "LeakyRelu", "PRelu", "Elu", "Selu", "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "Softplus",
       "HardSigmoid", "MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool", "Flatten", "Reshape", "Shape",
       "Gather", "Unsqueeze", "Squeeze", "Concat", "Cast", "Constant", "Dropout", "Identity", "Pad", "Slice",
       // folded at import when their inputs are constants or shapes:
@@ -100,7 +100,7 @@ final class NodeTranslator {
         }
         activation(node, in, new ActivationHardSigmoid());
       }
-      case "Softmax" -> softmax(node, a, in);
+      case "Softmax", "LogSoftmax" -> softmax(node, a, in);
       case "Add", "Sub", "Mul", "Sum", "Mean", "Max" -> elementWise(node, in);
       case "Concat" -> concat(node, a, in);
       case "Flatten" -> flatten(node, tensor(in, 0, node), (int) a.integer("axis", 1));
@@ -148,9 +148,10 @@ final class NodeTranslator {
     Value.Tensor x = tensor(in, 0, node);
     long axis = a.integer("axis", g.opset >= 13 ? -1 : 1);
     if (x.rank() != 2 || (axis != 1 && axis != -1)) {
-      throw unsupported(node, "Softmax over axis " + axis + " of a rank-" + x.rank() + " tensor (only over the features of a rank-2 tensor)");
+      throw unsupported(node, node.getOpType() + " over axis " + axis + " of a rank-" + x.rank() + " tensor (only over the features of a rank-2 tensor)");
     }
-    activation(node, in, new ActivationSoftmax());
+    activation(node, in, node.getOpType().equals("Softmax") ? new ActivationSoftmax()
+        : new dev.graft.converter.ActivationLogSoftmax());
   }
 
   private void elementWise(NodeProto node, List<Value> in) {
