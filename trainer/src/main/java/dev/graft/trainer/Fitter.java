@@ -34,37 +34,45 @@ final class Fitter {
     List<EpochStats> history = new ArrayList<>();
     listener.phaseStarted(phase, epochs, batches);
     for (int epoch = 1; epoch <= epochs; epoch++) {
-      long start = System.nanoTime();
-      int[] order = permutation(n, shuffler);
-      INDArray xs = Nd4j.pullRows(x, 1, order);
-      INDArray ys = Nd4j.pullRows(y, 1, order);
-      double lossSum = 0;
-      for (int b = 0; b < batches; b++) {
-        int from = b * batchSize;
-        int to = Math.min(n, from + batchSize);
-        INDArray bx = xs.get(NDArrayIndex.interval(from, to), NDArrayIndex.all()).reshape('c', shape.batchShape(to - from));
-        INDArray by = ys.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
-        if (net instanceof ComputationGraph graph) {
-          graph.fit(new DataSet(bx, by));
-        } else {
-          ((MultiLayerNetwork) net).fit(new DataSet(bx, by));
-        }
-        lossSum += net.score();
-        listener.batchDone();
-      }
-      double trainLoss = lossSum / batches;
-      if (!Double.isFinite(trainLoss)) {
-        throw new GraftException(GraftException.Kind.FAILURE, "training diverged in " + phase + " epoch " + epoch
-            + " (loss " + trainLoss + "); try a lower learning rate");
-      }
-      long millis = (System.nanoTime() - start) / 1_000_000;
-      Metrics v = valid.size() > 0 ? Evaluator.evaluate(shape.withModel(net), valid) : new Metrics(Double.NaN, Double.NaN, 0);
-      EpochStats stats = new EpochStats(phase, epoch, trainLoss, v.loss(), v.accuracy(), millis);
-      history.add(stats);
-      listener.epochDone(stats);
+      history.add(epoch(shape, net, x, y, valid, phase, epoch, batchSize, shuffler, listener));
     }
     listener.phaseDone(phase);
     return history;
+  }
+
+  /** One pass over (x, y) in a shuffled order, then validation. */
+  static EpochStats epoch(Network shape, Model net, INDArray x, INDArray y, Examples valid, String phase, int epoch,
+      int batchSize, Random shuffler, TrainingListener listener) {
+    int n = (int) x.size(0);
+    int batches = (n + batchSize - 1) / batchSize;
+    long start = System.nanoTime();
+    int[] order = permutation(n, shuffler);
+    INDArray xs = Nd4j.pullRows(x, 1, order);
+    INDArray ys = Nd4j.pullRows(y, 1, order);
+    double lossSum = 0;
+    for (int b = 0; b < batches; b++) {
+      int from = b * batchSize;
+      int to = Math.min(n, from + batchSize);
+      INDArray bx = xs.get(NDArrayIndex.interval(from, to), NDArrayIndex.all()).reshape('c', shape.batchShape(to - from));
+      INDArray by = ys.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
+      if (net instanceof ComputationGraph graph) {
+        graph.fit(new DataSet(bx, by));
+      } else {
+        ((MultiLayerNetwork) net).fit(new DataSet(bx, by));
+      }
+      lossSum += net.score();
+      listener.batchDone();
+    }
+    double trainLoss = lossSum / batches;
+    if (!Double.isFinite(trainLoss)) {
+      throw new GraftException(GraftException.Kind.FAILURE, "training diverged in " + phase + " epoch " + epoch
+          + " (loss " + trainLoss + "); try a lower learning rate");
+    }
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    Metrics v = valid.size() > 0 ? Evaluator.evaluate(shape.withModel(net), valid) : new Metrics(Double.NaN, Double.NaN, 0);
+    EpochStats stats = new EpochStats(phase, epoch, trainLoss, v.loss(), v.accuracy(), millis);
+    listener.epochDone(stats);
+    return stats;
   }
 
   static void checkInput(Network network, Examples examples) {

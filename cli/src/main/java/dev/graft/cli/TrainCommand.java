@@ -1,0 +1,122 @@
+package dev.graft.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.graft.AtomicWrite;
+import dev.graft.converter.Dl4jZip;
+import dev.graft.trainer.EpochStats;
+import dev.graft.trainer.FineTuneRecord;
+import dev.graft.trainer.LearningCurves;
+import dev.graft.trainer.TrainOptions;
+import dev.graft.trainer.TrainingLoop;
+import dev.graft.trainer.data.Task;
+import dev.graft.trainer.data.TaskData;
+import dev.graft.trainer.spec.NetworkSpec;
+import dev.graft.trainer.spec.SpecJson;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "train", description = {
+    "Train a network from a JSON spec (dense layers, initializers, activations, batch norm, dropout, max-norm,",
+    "l1/l2, optimizer, learning-rate schedule, gradient clipping) on a task: validation every epoch, early",
+    "stopping that restores the best weights, checkpoints that --resume continues from, learning curves."})
+final class TrainCommand implements Callable<Integer> {
+  @Parameters(index = "0", paramLabel = "SPEC.json")
+  Path specFile;
+
+  @Mixin
+  TaskOptions taskOptions = new TaskOptions();
+
+  @Option(names = "--out", paramLabel = "FILE", required = true, description = "The trained network (DL4J zip), with a JSON record beside it.")
+  Path out;
+
+  @Option(names = "--epochs", description = "Default: 30.")
+  int epochs = 30;
+
+  @Option(names = "--batch-size", description = "Default: 32.")
+  int batchSize = 32;
+
+  @Option(names = "--patience", description = "Early stopping: stop after N epochs without a better validation loss and restore the best weights (default 0: off).")
+  int patience;
+
+  @Option(names = "--checkpoint-dir", paramLabel = "DIR", description = "Write checkpoints here (at each new best, and every --checkpoint-every epochs).")
+  Path checkpointDir;
+
+  @Option(names = "--checkpoint-every", paramLabel = "N", description = "Also checkpoint every N epochs.")
+  int checkpointEvery;
+
+  @Option(names = "--resume", description = "Continue from the newest checkpoint in --checkpoint-dir (a killed run ends as an uninterrupted one would).")
+  boolean resume;
+
+  @Option(names = "--plot", paramLabel = "PNG", description = "Save the learning curves (loss, val_loss, val_accuracy, learning rate) as a PNG.")
+  Path plot;
+
+  @Option(names = "--json", description = "Print JSON: test_accuracy, test_loss, epochs, best_epoch, history.")
+  boolean json;
+
+  @Spec
+  CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    if (FineTuneRecord.sidecar(out).toAbsolutePath().normalize().equals(specFile.toAbsolutePath().normalize())) {
+      throw dev.graft.GraftException.usage("--out " + out + " would write its record to " + specFile
+          + ", the spec itself; choose another --out name");
+    }
+    NetworkSpec network = SpecJson.read(specFile);
+    Task task = taskOptions.resolve(null);
+    TaskData data = taskOptions.load(task);
+    TrainOptions options = new TrainOptions(epochs, batchSize, patience, checkpointDir, checkpointEvery, resume);
+    TrainingLoop.Result r = TrainingLoop.train(network, data, options, Progress.forTraining("train"));
+    ObjectNode record = Json.object();
+    record.put("spec", specFile.toString());
+    try {
+      record.set("network", Json.MAPPER.readTree(SpecJson.write(network)));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+    record.put("task", task.describe());
+    record.put("test_accuracy", r.test().accuracy());
+    record.put("test_loss", r.test().loss());
+    record.put("epochs", r.history().size());
+    record.put("best_epoch", r.bestEpoch());
+    record.put("stopped_early", r.stoppedEarly());
+    record.put("resumed_after_epoch", r.resumedAfter());
+    ArrayNode history = record.putArray("history");
+    for (int i = 0; i < r.history().size(); i++) {
+      EpochStats e = r.history().get(i);
+      history.addObject().put("epoch", e.epoch()).put("loss", e.trainLoss()).put("val_loss", e.validLoss())
+          .put("val_accuracy", e.validAccuracy()).put("learning_rate", r.learningRates().get(i));
+    }
+    ObjectNode meta = Json.object();
+    meta.set("training", record);
+    Dl4jZip.write(r.network(), out, meta);
+    AtomicWrite.writeString(FineTuneRecord.sidecar(out), record.toPrettyString() + "\n");
+    if (plot != null) {
+      LearningCurves.save(plot, r.history(), r.learningRates(), network.name() + " on " + task.name());
+    }
+    var o = spec.commandLine().getOut();
+    if (json) {
+      Json.print(o, record);
+      return 0;
+    }
+    if (r.resumedAfter() > 0) {
+      o.printf("resumed after epoch %d from %s%n", r.resumedAfter(), checkpointDir);
+    }
+    for (int i = r.resumedAfter(); i < r.history().size(); i++) {
+      EpochStats e = r.history().get(i);
+      o.printf("  epoch %3d  loss %.4f  val_loss %.4f  val_accuracy %.4f  lr %.3g%n", e.epoch(), e.trainLoss(),
+          e.validLoss(), e.validAccuracy(), r.learningRates().get(i));
+    }
+    o.printf("%sbest epoch %d; test accuracy %.4f, loss %.4f (%d images)%nsaved %s%n",
+        r.stoppedEarly() ? "stopped early; " : "", r.bestEpoch(), r.test().accuracy(), r.test().loss(), r.test().n(), out);
+    o.flush();
+    return 0;
+  }
+}
