@@ -38,6 +38,14 @@ final class LoadedModel implements AutoCloseable {
     return classifier;
   }
 
+  /** The DL4J network, for what ONNX Runtime cannot do (MC dropout: ONNX files have no dropout left). */
+  Network network(String why) {
+    if (network == null) {
+      throw dev.graft.GraftException.usage(why + " needs a Keras or DL4J model: ONNX files have their dropout removed");
+    }
+    return network;
+  }
+
   /** Number of outputs per example. */
   int outputs() {
     return classifier.predict(new float[(int) classifier.inputSize()], 1).length;

@@ -2,6 +2,7 @@ package dev.graft.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.graft.GraftException;
+import dev.graft.trainer.McDropout;
 import dev.graft.runtime.Npy;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -31,6 +32,16 @@ final class PredictCommand implements Callable<Integer> {
   @Option(names = "--batch-size", defaultValue = "256", description = "Examples per call (default: ${DEFAULT-VALUE}).")
   int batchSize;
 
+  @Option(names = "--mc-dropout", paramLabel = "N", description = "MC dropout: N predictions with dropout active; "
+      + "--output gets their mean (Keras and DL4J models).")
+  int mcDropout;
+
+  @Option(names = "--std", paramLabel = "Y_STD.npy", description = "With --mc-dropout: the standard deviation of the N predictions.")
+  Path std;
+
+  @Option(names = "--seed", defaultValue = "42", description = "With --mc-dropout: the dropout masks' seed (default: ${DEFAULT-VALUE}).")
+  long seed;
+
   @Option(names = "--json", description = "Print JSON.")
   boolean json;
 
@@ -53,16 +64,36 @@ final class PredictCommand implements Callable<Integer> {
         throw GraftException.usage(input + ": examples of shape " + Arrays.toString(Arrays.copyOfRange(x.shape(), 1, x.shape().length))
             + " (" + d + " values) do not fit " + model + ", which takes " + loaded.classifier().inputSize() + " values");
       }
+      if (std != null && mcDropout == 0) {
+        throw GraftException.usage("--std goes with --mc-dropout N");
+      }
       float[] y = null;
+      float[] sd = null;
       int outputs = 0;
       for (int start = 0; start < n; start += batchSize) {
         int m = Math.min(batchSize, n - start);
-        float[] part = loaded.classifier().predict(Arrays.copyOfRange(x.data(), start * d, (start + m) * d), m);
+        float[] batch = Arrays.copyOfRange(x.data(), start * d, (start + m) * d);
+        float[] part;
+        float[] partStd = null;
+        if (mcDropout != 0) {
+          McDropout.Result r = McDropout.predict(loaded.network("--mc-dropout"), batch, m, mcDropout, seed + start);
+          part = r.mean();
+          partStd = r.std();
+        } else {
+          part = loaded.classifier().predict(batch, m);
+        }
         if (y == null) {
           outputs = part.length / m;
           y = new float[n * outputs];
+          sd = new float[n * outputs];
         }
         System.arraycopy(part, 0, y, start * outputs, part.length);
+        if (partStd != null) {
+          System.arraycopy(partStd, 0, sd, start * outputs, partStd.length);
+        }
+      }
+      if (std != null) {
+        Npy.write(std, sd, new long[] {n, outputs});
       }
       Npy.write(output, y, new long[] {n, outputs});
       var o = spec.commandLine().getOut();
