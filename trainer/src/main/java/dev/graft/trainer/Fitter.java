@@ -86,7 +86,7 @@ final class Fitter {
     }
   }
 
-  private static int[] permutation(int n, Random rng) {
+  static int[] permutation(int n, Random rng) {
     int[] order = new int[n];
     for (int i = 0; i < n; i++) {
       order[i] = i;
