@@ -1,15 +1,12 @@
 package dev.graft.trainer.spec;
 
+import dev.graft.trainer.KerasUpdater;
 import dev.graft.trainer.Momentum;
 import java.util.List;
 import org.nd4j.linalg.learning.config.AdaDelta;
-import org.nd4j.linalg.learning.config.AdaGrad;
-import org.nd4j.linalg.learning.config.AdaMax;
 import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.learning.config.IUpdater;
-import org.nd4j.linalg.learning.config.Nadam;
 import org.nd4j.linalg.learning.config.Nesterovs;
-import org.nd4j.linalg.learning.config.RmsProp;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.schedule.ISchedule;
 
@@ -59,11 +56,11 @@ public record OptimizerSpec(String name, Double learningRate, Double momentum, D
       case "sgd" -> new Sgd(lr);
       case "momentum" -> new Momentum(lr, momentum != null ? momentum : 0.9);
       case "nesterov" -> new Nesterovs(lr, momentum != null ? momentum : 0.9);
-      case "adagrad" -> new AdaGrad(lr, eps());
-      case "rmsprop" -> new RmsProp(lr, rho != null ? rho : 0.9, eps());
+      case "adagrad" -> new KerasUpdater("adagrad", lr, b1, b2, eps());
+      case "rmsprop" -> new KerasUpdater("rmsprop", lr, b1, rho != null ? rho : 0.9, eps());
       case "adam" -> new Adam(lr, b1, b2, eps());
-      case "adamax" -> new AdaMax(lr, b1, b2, eps());
-      case "nadam" -> new Nadam(lr, b1, b2, eps());
+      case "adamax" -> new KerasUpdater("adamax", lr, b1, b2, eps());
+      case "nadam" -> new KerasUpdater("nadam", lr, b1, b2, eps());
       case "adadelta" -> new AdaDelta(rho != null ? rho : 0.95, eps());
       default -> throw new IllegalStateException(name);
     };
