@@ -101,6 +101,30 @@ class TrainingLoopTest {
     assertEquals(best, Evaluator.evaluate(r.network(), data.valid()).loss(), 1e-6, "the network holds the best epoch's weights");
   }
 
+  /** Performance scheduling (ReduceLROnPlateau): the rate halves after each epoch without a better validation loss. */
+  @Test
+  void performanceScheduleHalvesTheRateOnPlateaus() {
+    TaskData data = data();
+    NetworkSpec spec = NetworkSpec.builder().name("plateau").input(784).dense(64, "relu")
+        .optimizer(OptimizerSpec.of("sgd").learningRate(0.3)).schedule(ScheduleSpec.performance(0.5, 1)).seed(8).build();
+    var r = TrainingLoop.train(spec, data, new TrainOptions(10, 32, 0, null, 0, false), TrainingListener.NONE);
+    double best = Double.MAX_VALUE;
+    double lr = 0.3;
+    int reductions = 0;
+    for (int e = 0; e < r.history().size(); e++) {
+      assertEquals(lr, r.learningRates().get(e), 1e-12, "learning rate in epoch " + (e + 1));
+      double v = r.history().get(e).validLoss();
+      if (v < best) {
+        best = v;
+      } else {
+        lr *= 0.5;
+        reductions++;
+      }
+    }
+    assertTrue(reductions > 0, "the validation loss plateaued at least once: " + r.history());
+    assertEquals(lr, ((MultiLayerNetwork) r.network().model()).getLearningRate(0), 1e-12, "the network uses the reduced rate");
+  }
+
   /** Keras's l2(c) adds c * sum(w^2) to the loss: one SGD step moves w by an extra -lr * 2c * w. */
   @Test
   void l2IsKerasL2() {
