@@ -13,7 +13,15 @@ import dev.graft.trainer.data.Task;
 import dev.graft.trainer.data.TaskData;
 import dev.graft.trainer.spec.NetworkSpec;
 import dev.graft.trainer.spec.SpecJson;
+import dev.graft.converter.ModelLoader;
+import dev.graft.converter.Network;
+import dev.graft.runtime.Npy;
+import dev.graft.trainer.WeightReuse;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,6 +31,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "train", description = {
+    "Build a network from a JSON spec, optionally take some layers' weights from another model, and train it.",
     "Train a network from a JSON spec (dense layers, initializers, activations, batch norm, dropout, max-norm,",
     "l1/l2, optimizer, learning-rate schedule, gradient clipping) on a task: validation every epoch, early",
     "stopping that restores the best weights, checkpoints that --resume continues from, learning curves."})
@@ -57,11 +66,27 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--plot", paramLabel = "PNG", description = "Save the learning curves (loss, val_loss, val_accuracy, learning rate) as a PNG.")
   Path plot;
 
+  @Option(names = "--reuse-from", paramLabel = "MODEL", description = "Copy weights from this model (Keras, DL4J zip or ONNX) before training.")
+  Path reuseFrom;
+
+  @Option(names = "--reuse", paramLabel = "PATTERN", description = {"With --reuse-from: its layers whose names match this "
+      + "regular expression, in order, go into this network's dense layers in order (e.g. 'dense_21[7-9]')."})
+  String reusePattern;
+
+  @Option(names = "--set-weights", paramLabel = "LAYER=KERNEL.npy[,BIAS.npy]", description = {"Set a layer's kernel "
+      + "([in, out], Keras's layout) and bias from .npy arrays before training (repeatable)."})
+  List<String> setWeights = new ArrayList<>();
+
   @Option(names = "--json", description = "Print JSON: test_accuracy, test_loss, epochs, best_epoch, history.")
   boolean json;
 
   @Spec
   CommandSpec spec;
+
+  private static INDArray npy(Path file) {
+    Npy.Array a = Npy.read(file);
+    return Nd4j.create(a.data(), a.shape(), 'c');
+  }
 
   @Override
   public Integer call() {
@@ -73,7 +98,27 @@ final class TrainCommand implements Callable<Integer> {
     Task task = taskOptions.resolve(null);
     TaskData data = taskOptions.load(task);
     TrainOptions options = new TrainOptions(epochs, batchSize, patience, checkpointDir, checkpointEvery, resume);
-    TrainingLoop.Result r = TrainingLoop.train(network, data, options, Progress.forTraining("train"));
+    if ((reuseFrom == null) != (reusePattern == null)) {
+      throw dev.graft.GraftException.usage("--reuse-from and --reuse go together");
+    }
+    Network source = reuseFrom == null ? null : ModelLoader.load(reuseFrom);
+    List<String> reused = new ArrayList<>();
+    TrainingLoop.Result r = TrainingLoop.train(network, data, options, Progress.forTraining("train"), n -> {
+      if (source != null) {
+        reused.addAll(WeightReuse.copyMatching(source, reusePattern, n));
+      }
+      for (String s : setWeights) {
+        int eq = s.indexOf('=');
+        if (eq < 1) {
+          throw dev.graft.GraftException.usage("--set-weights is LAYER=KERNEL.npy[,BIAS.npy], not '" + s + "'");
+        }
+        String[] files = s.substring(eq + 1).split(",");
+        INDArray kernel = npy(Path.of(files[0]));
+        INDArray bias = files.length > 1 ? npy(Path.of(files[1])) : null;
+        WeightReuse.setWeights(n, s.substring(0, eq), kernel, bias);
+        reused.add(s);
+      }
+    });
     ObjectNode record = Json.object();
     record.put("spec", specFile.toString());
     try {
@@ -88,6 +133,7 @@ final class TrainCommand implements Callable<Integer> {
     record.put("best_epoch", r.bestEpoch());
     record.put("stopped_early", r.stoppedEarly());
     record.put("resumed_after_epoch", r.resumedAfter());
+    reused.forEach(record.putArray("weights_from")::add);
     ArrayNode history = record.putArray("history");
     for (int i = 0; i < r.history().size(); i++) {
       EpochStats e = r.history().get(i);
@@ -106,6 +152,7 @@ final class TrainCommand implements Callable<Integer> {
       Json.print(o, record);
       return 0;
     }
+    reused.forEach(w -> o.println("weights: " + w));
     if (r.resumedAfter() > 0) {
       o.printf("resumed after epoch %d from %s%n", r.resumedAfter(), checkpointDir);
     }

@@ -28,6 +28,15 @@ public final class TrainingLoop {
       boolean stoppedEarly, int resumedAfter, Metrics test) {}
 
   public static Result train(NetworkSpec spec, TaskData data, TrainOptions options, TrainingListener listener) {
+    return train(spec, data, options, listener, n -> { });
+  }
+
+  /**
+   * @param prepare runs on the freshly built network before the first epoch (weights reused from
+   *     another model, say); not on a resumed run, whose checkpoint already holds them
+   */
+  public static Result train(NetworkSpec spec, TaskData data, TrainOptions options, TrainingListener listener,
+      java.util.function.Consumer<Network> prepare) {
     int n = data.train().size();
     if (n == 0) {
       throw GraftException.usage("no training examples for this task");
@@ -66,6 +75,9 @@ public final class TrainingLoop {
       lr = s.learningRate();
       lrBestLoss = s.lrBestLoss();
       sinceLrImproved = s.sinceLrImproved();
+    }
+    if (loaded == null) {
+      prepare.accept(network);
     }
     INDArray x = data.train().featureMatrix();
     INDArray y = data.train().labelMatrix();
