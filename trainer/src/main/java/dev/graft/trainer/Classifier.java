@@ -30,8 +30,13 @@ public interface Classifier {
 
       @Override
       public float[] predict(float[] rows, int n) {
+        // Freed at once: with JavaCPP's pointer GC off (graft's launcher setting), arrays made
+        // outside DL4J's workspaces are never freed otherwise.
         INDArray x = Nd4j.create(rows, new long[] {n, network.inputSize()}, 'c');
-        return network.outputFlat(x).dup('c').data().asFloat();
+        INDArray y = network.outputFlat(x);
+        float[] out = y.dup('c').data().asFloat();
+        Fitter.free(x, y);
+        return out;
       }
     };
   }

@@ -19,6 +19,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * reported training loss is the mean over the epoch's batches, validation runs after each epoch.
  */
 final class Fitter {
+
   private Fitter() {}
 
   static List<EpochStats> fit(Network shape, Model net, Examples train, Examples valid,
@@ -36,6 +37,7 @@ final class Fitter {
     for (int epoch = 1; epoch <= epochs; epoch++) {
       history.add(epoch(shape, net, x, y, valid, phase, epoch, batchSize, shuffler, listener));
     }
+    free(x, y);
     listener.phaseDone(phase);
     return history;
   }
@@ -63,6 +65,7 @@ final class Fitter {
       lossSum += net.score();
       listener.batchDone();
     }
+    free(xs, ys);
     double trainLoss = lossSum / batches;
     if (!Double.isFinite(trainLoss)) {
       throw new GraftException(GraftException.Kind.FAILURE, "training diverged in " + phase + " epoch " + epoch
@@ -73,6 +76,18 @@ final class Fitter {
     EpochStats stats = new EpochStats(phase, epoch, trainLoss, v.loss(), v.accuracy(), millis);
     listener.epochDone(stats);
     return stats;
+  }
+
+  /**
+   * Frees arrays made outside DL4J's workspaces now: graft runs with JavaCPP's pointer GC off
+   * (much faster), which leaves such arrays allocated until the JVM exits. Views are left alone.
+   */
+  static void free(INDArray... arrays) {
+    for (INDArray a : arrays) {
+      if (a != null && !a.wasClosed() && a.closeable()) {
+        a.close();
+      }
+    }
   }
 
   static void checkInput(Network network, Examples examples) {

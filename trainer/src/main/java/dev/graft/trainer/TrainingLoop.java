@@ -129,6 +129,7 @@ public final class TrainingLoop {
       }
     }
     listener.phaseDone("train");
+    Fitter.free(x, y);
     if (options.patience() > 0 && bestParams != null) {
       net.setParams(bestParams); // early stopping restores the best weights, as Keras's restore_best_weights
     }
