@@ -1,0 +1,84 @@
+package dev.graft.samples;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.graft.converter.Network;
+import dev.graft.trainer.DenseSpec;
+import dev.graft.trainer.DenseStack;
+import dev.graft.trainer.EpochStats;
+import dev.graft.trainer.Optimizer;
+import dev.graft.trainer.Trainer;
+import dev.graft.trainer.TrainingListener;
+import dev.graft.trainer.data.FashionMnist;
+import dev.graft.trainer.data.Task;
+import dev.graft.trainer.data.TaskData;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * One training epoch of model A on task A's images, batch 32, SGD 1e-3: graft's trainer (with the
+ * launcher's settings) and PyTorch on one thread (scripts/torch_epoch_benchmark.py), side by side
+ * in one run, medians over several epochs; then graft's peak resident memory over 20 epochs.
+ * Debian's python3-torch calls the system BLAS: without OpenBLAS installed (libopenblas0-pthread)
+ * it runs the reference BLAS, about 8x slower, which the output shows.
+ *
+ * <p>Run: {@code samples/run TrainBenchmark [--epochs 5] [--memory-epochs 20]}
+ */
+public final class TrainBenchmark {
+  public static void main(String[] args) throws Exception {
+    int epochs = Samples.intOption(args, "--epochs", 5);
+    int memoryEpochs = Samples.intOption(args, "--memory-epochs", 20);
+    TaskData data = TaskData.of(FashionMnist.load(null), Task.preset("all-but-sandal-shirt"));
+    int n = data.train().size();
+    Network model = DenseStack.build("model_a", 784, DenseStack.chapterHidden(), new DenseSpec(8, "softmax"),
+        Optimizer.sgd(1e-3), 1);
+    List<EpochStats> graft = Trainer.train(model, data, epochs, 32, 1, TrainingListener.NONE);
+    double[] graftSeconds = graft.stream().mapToDouble(e -> e.millis() / 1000.0).toArray();
+    double[] torch = torch(n, epochs);
+    System.out.printf("one epoch of model A on %,d images, batch 32, SGD (medians of %d epochs):%n", n, epochs);
+    System.out.printf("  graft (DL4J, OMP_NUM_THREADS=%s): %.2f s   %s%n", System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"),
+        Samples.median(graftSeconds), java.util.Arrays.toString(graftSeconds));
+    if (torch != null) {
+      System.out.printf("  PyTorch, one thread:       %.2f s   %s%n", Samples.median(torch), java.util.Arrays.toString(torch));
+      System.out.printf("  ratio graft / PyTorch: %.2f (target: at most 1.5)%n", Samples.median(graftSeconds) / Samples.median(torch));
+    }
+    Trainer.train(model, data, memoryEpochs, 32, 2, TrainingListener.NONE);
+    System.out.printf("peak resident memory after %d more epochs: %s%n", memoryEpochs, peakRss());
+  }
+
+  private static double[] torch(int n, int epochs) throws IOException, InterruptedException {
+    Path script = Path.of("scripts/torch_epoch_benchmark.py");
+    if (!Files.exists(script)) {
+      System.out.println("  (PyTorch side skipped: run from the project root)");
+      return null;
+    }
+    ProcessBuilder pb = new ProcessBuilder("/usr/bin/python3", script.toString(), String.valueOf(n), String.valueOf(epochs))
+        .redirectError(ProcessBuilder.Redirect.INHERIT);
+    pb.environment().put("OMP_NUM_THREADS", "1");
+    pb.environment().put("OPENBLAS_NUM_THREADS", "1");
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes());
+    if (p.waitFor() != 0) {
+      System.out.println("  (PyTorch side failed: is Debian's python3-torch installed?)");
+      return null;
+    }
+    JsonNode j = new ObjectMapper().readTree(out);
+    System.out.println("  PyTorch's BLAS: " + j.path("blas").asText("?"));
+    double[] t = new double[j.get("epoch_seconds").size()];
+    for (int i = 0; i < t.length; i++) {
+      t[i] = j.get("epoch_seconds").get(i).asDouble();
+    }
+    return t;
+  }
+
+  private static String peakRss() throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+      if (line.startsWith("VmHWM:")) {
+        return line.substring(6).trim();
+      }
+    }
+    return "unknown";
+  }
+}
