@@ -12,7 +12,6 @@ import dev.graft.runtime.ModelOptions;
 import dev.graft.runtime.Npy;
 import dev.graft.runtime.OnnxModel;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,13 +59,7 @@ class KerasV3LayersTest {
   }
 
   private Path resource(String name) throws IOException {
-    Path target = tmp.resolve("in-" + name);
-    try (InputStream in = getClass().getResourceAsStream("/keras3/" + name)) {
-      if (in == null) {
-        throw new IOException("test resource /keras3/" + name + " missing");
-      }
-      Files.copy(in, target);
-    }
-    return target;
+    return TestResources.copy(tmp.resolve("in"), "keras3", name);
   }
+
 }

@@ -14,7 +14,6 @@ import dev.graft.runtime.ModelOptions;
 import dev.graft.runtime.Npy;
 import dev.graft.runtime.OnnxModel;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -94,16 +93,7 @@ class OnnxImportTest {
   }
 
   private Path resource(String name) throws IOException {
-    Path target = tmp.resolve(name);
-    if (Files.exists(target)) {
-      return target;
-    }
-    try (InputStream in = getClass().getResourceAsStream("/onnx/" + name)) {
-      if (in == null) {
-        throw new IOException("test resource /onnx/" + name + " missing");
-      }
-      Files.copy(in, target);
-    }
-    return target;
+    return TestResources.copy(tmp, "onnx", name);
   }
+
 }

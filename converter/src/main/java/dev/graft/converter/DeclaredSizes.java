@@ -26,6 +26,19 @@ public record DeclaredSizes(long arrays, long values) {
     }
   }
 
+  /** A ComputationGraph from {@code conf}, initialised, after refusing one with more parameters than graft allocates. */
+  public static org.deeplearning4j.nn.graph.ComputationGraph newGraph(java.nio.file.Path file,
+      org.deeplearning4j.nn.conf.ComputationGraphConfiguration conf) {
+    long params = 0;
+    for (org.deeplearning4j.nn.conf.graph.GraphVertex v : conf.getVertices().values()) {
+      params += v.numParams(true);
+    }
+    checkParams(file, params);
+    org.deeplearning4j.nn.graph.ComputationGraph cg = new org.deeplearning4j.nn.graph.ComputationGraph(conf);
+    cg.init();
+    return cg;
+  }
+
   @Override
   public String toString() {
     return String.format("%d weight arrays declaring %,d values", arrays, values);

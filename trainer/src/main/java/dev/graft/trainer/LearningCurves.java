@@ -35,11 +35,16 @@ public final class LearningCurves {
     lr.setYAxisGroup(1);
     chart.setYAxisGroupTitle(1, "learning rate");
     chart.getStyler().setYAxisGroupPosition(1, org.knowm.xchart.style.Styler.YAxisPosition.Right);
+    savePng(chart, png);
+  }
+
+  /** A chart as a PNG file, written atomically. */
+  static void savePng(XYChart chart, Path png) {
     byte[] bytes;
     try {
       bytes = BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
     } catch (IOException e) {
-      throw new GraftException(GraftException.Kind.FAILURE, "cannot draw the learning curves: " + e.getMessage(), e);
+      throw new GraftException(GraftException.Kind.FAILURE, "cannot draw " + png + ": " + e.getMessage(), e);
     }
     AtomicWrite.write(png, tmp -> Files.write(tmp, bytes));
   }

@@ -1,19 +1,15 @@
 package dev.graft.trainer;
 
-import dev.graft.AtomicWrite;
 import dev.graft.GraftException;
 import dev.graft.converter.Network;
 import dev.graft.trainer.data.TaskData;
 import dev.graft.trainer.spec.NetworkSpec;
 import dev.graft.trainer.spec.SpecNetworkBuilder;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.markers.SeriesMarkers;
@@ -102,12 +98,6 @@ public final class LrFinder {
     double hi = ys.stream().mapToDouble(Double::doubleValue).max().orElse(1);
     chart.addSeries(String.format("suggested %.2g", r.suggested()), new double[] {r.suggested(), r.suggested()},
         new double[] {lo, hi}).setMarker(SeriesMarkers.NONE);
-    byte[] bytes;
-    try {
-      bytes = BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
-    } catch (IOException e) {
-      throw new GraftException(GraftException.Kind.FAILURE, "cannot draw the plot: " + e.getMessage(), e);
-    }
-    AtomicWrite.write(png, tmp -> Files.write(tmp, bytes));
+    LearningCurves.savePng(chart, png);
   }
 }

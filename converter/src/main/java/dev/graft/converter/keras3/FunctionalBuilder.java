@@ -68,14 +68,7 @@ final class FunctionalBuilder {
       throw GraftException.badInput(file + ": the model has no layers");
     }
     graph.setOutputs(outVertex);
-    ComputationGraphConfiguration conf = graph.build();
-    long params = 0;
-    for (GraphVertex v : conf.getVertices().values()) {
-      params += v.numParams(true);
-    }
-    DeclaredSizes.checkParams(file, params);
-    ComputationGraph cg = new ComputationGraph(conf);
-    cg.init();
+    ComputationGraph cg = DeclaredSizes.newGraph(file, graph.build());
     loaders.forEach((name, load) -> load.accept(cg.getLayer(name)));
     return cg;
   }

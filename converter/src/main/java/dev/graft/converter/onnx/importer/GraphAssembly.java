@@ -108,14 +108,7 @@ final class GraphAssembly {
       }
     }
     g.setOutputs(output);
-    ComputationGraphConfiguration conf = g.build();
-    long params = 0;
-    for (GraphVertex v : conf.getVertices().values()) {
-      params += v.numParams(true);
-    }
-    DeclaredSizes.checkParams(file, params);
-    ComputationGraph cg = new ComputationGraph(conf);
-    cg.init();
+    ComputationGraph cg = DeclaredSizes.newGraph(file, g.build());
     List<String> problems = new ArrayList<>();
     for (Spec s : specs.values()) {
       for (Map.Entry<String, INDArray> p : s.params.entrySet()) {
