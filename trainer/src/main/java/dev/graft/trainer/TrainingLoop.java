@@ -140,8 +140,13 @@ public final class TrainingLoop {
 
   /** The learning rate this epoch starts with, as the updater's schedule gives it. */
   private static double currentRate(MultiLayerNetwork net, NetworkSpec spec) {
-    var updater = net.getLayer(0).conf().getLayer().getUpdaterByParam("W");
-    return updater.hasLearningRate() ? updater.getLearningRate(net.getIterationCount(), net.getEpochCount())
-        : spec.optimizer().rate();
+    for (var layer : net.getLayers()) {
+      if (layer.paramTable().containsKey("W")) { // the first Dense layer (input batch norm may come first)
+        var updater = layer.conf().getLayer().getUpdaterByParam("W");
+        return updater.hasLearningRate() ? updater.getLearningRate(net.getIterationCount(), net.getEpochCount())
+            : spec.optimizer().rate();
+      }
+    }
+    return spec.optimizer().rate();
   }
 }

@@ -10,6 +10,8 @@ import java.util.List;
  * ({@link SpecJson}) and the fluent {@link Builder}; {@link SpecCheck} refuses one that makes no
  * sense, naming the field.
  *
+ * @param inputDropout rate of Dropout on the input, as the book's Dropout before the first Dense (0: none)
+ * @param inputBatchNorm batch normalization of the input, as the book's BatchNormalization first
  * @param output null: Dense(1, sigmoid) for binary tasks, Dense(n, softmax) otherwise
  * @param schedule null: a constant learning rate
  * @param clipValue clip each gradient element to [-v, v] (Keras's clipvalue), or null
@@ -17,8 +19,9 @@ import java.util.List;
  * @param selfNormalizing the user asks for a self-normalizing network: SELU layers, LeCun normal
  *     initialization, no batch normalization, alpha dropout only; checked
  */
-public record NetworkSpec(String name, long[] input, List<LayerSpec> layers, LayerSpec output, OptimizerSpec optimizer,
-    ScheduleSpec schedule, Double clipValue, Double clipNorm, double l1, double l2, boolean selfNormalizing, long seed) {
+public record NetworkSpec(String name, long[] input, double inputDropout, boolean inputBatchNorm, List<LayerSpec> layers,
+    LayerSpec output, OptimizerSpec optimizer, ScheduleSpec schedule, Double clipValue, Double clipNorm, double l1, double l2,
+    boolean selfNormalizing, long seed) {
 
   public static Builder builder() {
     return new Builder();
@@ -37,6 +40,8 @@ public record NetworkSpec(String name, long[] input, List<LayerSpec> layers, Lay
   public static final class Builder {
     private String name = "network";
     private long[] input = {784};
+    private double inputDropout;
+    private boolean inputBatchNorm;
     private final List<LayerSpec> layers = new ArrayList<>();
     private LayerSpec output;
     private OptimizerSpec optimizer = OptimizerSpec.of("sgd");
@@ -55,6 +60,16 @@ public record NetworkSpec(String name, long[] input, List<LayerSpec> layers, Lay
 
     public Builder input(long... shape) {
       input = shape.clone();
+      return this;
+    }
+
+    public Builder inputDropout(double rate) {
+      inputDropout = rate;
+      return this;
+    }
+
+    public Builder inputBatchNorm(boolean value) {
+      inputBatchNorm = value;
       return this;
     }
 
@@ -120,7 +135,8 @@ public record NetworkSpec(String name, long[] input, List<LayerSpec> layers, Lay
 
     /** The spec, checked. */
     public NetworkSpec build() {
-      NetworkSpec spec = new NetworkSpec(name, input.clone(), List.copyOf(layers), output, optimizer, schedule, clipValue,
+      NetworkSpec spec = new NetworkSpec(name, input.clone(), inputDropout, inputBatchNorm, List.copyOf(layers), output,
+          optimizer, schedule, clipValue,
           clipNorm, l1, l2, selfNormalizing, seed);
       SpecCheck.check(spec, "spec");
       return spec;

@@ -22,6 +22,13 @@ final class SpecCheck {
         throw bad(where + ".input", "has a dimension of " + d);
       }
     }
+    rate(spec.inputDropout(), where + ".input_dropout", true);
+    if (spec.selfNormalizing() && spec.inputBatchNorm()) {
+      throw bad(where + ".input_batch_norm", "breaks self-normalization (standardize the inputs instead)");
+    }
+    if (spec.selfNormalizing() && spec.inputDropout() > 0) {
+      throw bad(where + ".input_dropout", "breaks self-normalization; use alpha_dropout on the layers");
+    }
     if (spec.layers().isEmpty()) {
       throw bad(where + ".layers", "is empty: a network needs at least one hidden layer");
     }

@@ -24,7 +24,8 @@ import java.util.Set;
  */
 public final class SpecJson {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Set<String> TOP = Set.of("name", "input", "layers", "output", "optimizer", "schedule",
+  private static final Set<String> TOP = Set.of("name", "input", "input_dropout", "input_batch_norm", "layers", "output",
+      "optimizer", "schedule",
       "clip_value", "clip_norm", "l1", "l2", "self_normalizing", "seed");
   private static final Set<String> LAYER = Set.of("units", "activation", "alpha", "initializer", "batch_norm", "use_bias",
       "dropout", "alpha_dropout", "max_norm", "l1", "l2", "repeat");
@@ -77,7 +78,8 @@ public final class SpecJson {
     } else {
       throw SpecCheck.bad(label + ".input", "must be a number or a list of numbers (the shape of one example)");
     }
-    NetworkSpec spec = new NetworkSpec(root.path("name").asText("network"), input, layers,
+    NetworkSpec spec = new NetworkSpec(root.path("name").asText("network"), input, number(root, "input_dropout", 0, label),
+        bool(root, "input_batch_norm", false, label), layers,
         root.has("output") ? layer(root.get("output"), label + ".output") : null,
         root.has("optimizer") ? optimizer(root.get("optimizer"), label + ".optimizer") : OptimizerSpec.of("sgd"),
         root.has("schedule") ? schedule(root.get("schedule"), label + ".schedule") : null,
@@ -131,6 +133,12 @@ public final class SpecJson {
     ArrayNode in = o.putArray("input");
     for (long d : spec.input()) {
       in.add(d);
+    }
+    if (spec.inputDropout() > 0) {
+      o.put("input_dropout", spec.inputDropout());
+    }
+    if (spec.inputBatchNorm()) {
+      o.put("input_batch_norm", true);
     }
     ArrayNode layers = o.putArray("layers");
     spec.layers().forEach(l -> layers.add(layerJson(l)));

@@ -56,6 +56,12 @@ public final class SpecNetworkBuilder {
     NeuralNetConfiguration.ListBuilder list = global.list();
     int index = 0;
     long nIn = spec.inputSize();
+    if (spec.inputBatchNorm()) {
+      list.layer(index++, new BatchNormalization.Builder().name("input_bn").nIn(nIn).nOut(nIn).eps(1e-3).decay(0.99).build());
+    }
+    if (spec.inputDropout() > 0) {
+      list.layer(index++, new DropoutLayer.Builder().name("input_dropout").dropOut(new Dropout(1 - spec.inputDropout())).build());
+    }
     int n = 0;
     for (LayerSpec l : spec.layers()) {
       for (int r = 0; r < l.repeat(); r++) {

@@ -35,6 +35,17 @@ class NetworkSpecTest {
   }
 
   @Test
+  void inputDropoutAndBatchNorm() {
+    String json = "{\"input\": [28, 28], \"input_dropout\": 0.2, \"input_batch_norm\": true,"
+        + " \"layers\": [{\"units\": 300, \"activation\": \"elu\", \"initializer\": \"he_normal\", \"dropout\": 0.2}],"
+        + " \"optimizer\": \"nadam\"}";
+    NetworkSpec built = NetworkSpec.builder().input(28, 28).inputDropout(0.2).inputBatchNorm(true)
+        .layer(LayerSpec.dense(300, "elu").initializer("he_normal").dropout(0.2)).optimizer(OptimizerSpec.of("nadam")).build();
+    assertEquals(SpecJson.write(built), SpecJson.write(SpecJson.parse(json, "d.json")));
+    refused(json.replace("\"input_dropout\": 0.2", "\"input_dropout\": 1.5"), "net.json.input_dropout: must be in [0, 1)");
+  }
+
+  @Test
   void nonsenseIsRefusedNamingTheField() {
     refused(JSON.replace("\"selu\", \"initializer\": \"lecun_normal\", \"alpha", "\"sellu\", \"initializer\": \"lecun_normal\", \"alpha"),
         "net.json.layers[0].activation: unknown 'sellu'");
