@@ -3,7 +3,6 @@ package dev.graft.trainer.spec;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.nd4j.linalg.schedule.CycleSchedule;
 import org.nd4j.linalg.schedule.ExponentialSchedule;
 import org.nd4j.linalg.schedule.ISchedule;
 import org.nd4j.linalg.schedule.InverseSchedule;
@@ -59,11 +58,7 @@ public record ScheduleSpec(String name, double s, double c, List<Integer> bounda
         }
         yield new MapSchedule(ScheduleType.EPOCH, map);
       }
-      case "1cycle" -> {
-        int total = Math.max(2, epochs * batchesPerEpoch);
-        int annealing = Math.max(1, total / 10);
-        yield new CycleSchedule(ScheduleType.ITERATION, maxRate / 10, maxRate, total, annealing, 0.001);
-      }
+      case "1cycle" -> new OneCycleSchedule(Math.max(2, epochs * batchesPerEpoch), maxRate);
       default -> null;
     };
   }
