@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Writes the ONNX import fixtures: small PyTorch networks (MLPs, batch normalization, CNNs with
-depthwise convolutions, padding, residual and concatenated branches, global pooling) exported by
+depthwise and transposed convolutions, padding, residual and concatenated branches, global pooling) exported by
 torch.onnx.export at opsets 11, 13, 15 and 17 with a dynamic batch, each with an input batch and
 PyTorch's own output as .npy. Run offline from the project root with Debian's python3-torch and
 python3-onnx; the outputs in src/test/resources/onnx are committed and checked by OnnxImportTest
@@ -66,6 +66,9 @@ MODELS = {
         nn.MaxPool2d(3, stride=1, padding=1), nn.AdaptiveMaxPool2d(1), nn.Flatten(), nn.Linear(6, 4)), (1, 20, 20)),
     "residual_concat": (Residual, (3, 8, 8)),
     "mlp_logsoftmax": (lambda: nn.Sequential(nn.Linear(20, 10), nn.Tanh(), nn.Linear(10, 4), nn.LogSoftmax(dim=1)), (20,)),
+    "cnn_transpose": (lambda: nn.Sequential(
+        nn.Conv2d(1, 4, 3, padding=1), nn.ReLU(), nn.ConvTranspose2d(4, 3, 2, stride=2), nn.Tanh(),
+        nn.ConvTranspose2d(3, 2, 3, stride=1, padding=1, bias=False), nn.Flatten(), nn.Linear(2 * 16 * 16, 3)), (1, 8, 8)),
 }
 
 os.makedirs(OUT, exist_ok=True)

@@ -37,7 +37,7 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 class OnnxImportTest {
   static final List<String> MODELS = List.of("mlp", "bn_mlp", "cnn_depthwise", "cnn_strided_maxpool", "residual_concat",
-      "mlp_logsoftmax");
+      "mlp_logsoftmax", "cnn_transpose");
   static final int[] OPSETS = {11, 13, 15, 17};
 
   @TempDir

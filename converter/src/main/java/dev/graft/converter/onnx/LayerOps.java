@@ -31,7 +31,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 
 /** One DL4J layer (inference form) as ONNX operators. */
 final class LayerOps {
-  static final String SUPPORTED = "DenseLayer, OutputLayer, LossLayer, ActivationLayer, DropoutLayer, "
+  static final String SUPPORTED = "DenseLayer, OutputLayer, LossLayer, ActivationLayer, DropoutLayer, Deconvolution2D, "
       + "BatchNormalization, ConvolutionLayer (2D), DepthwiseConvolution2D, SubsamplingLayer (max/avg), GlobalPoolingLayer (max/avg), "
       + "ZeroPaddingLayer, PReLULayer";
 
@@ -73,6 +73,11 @@ final class LayerOps {
     if (layer.getClass() == ConvolutionLayer.class) {
       ConvolutionLayer c = (ConvolutionLayer) layer;
       String y = channelsFirst(g, c.getCnn2dDataFormat(), x, name, in -> conv(g, c, params, in, name));
+      return activation(g, layer, y, outShape.length, name);
+    }
+    if (layer.getClass() == org.deeplearning4j.nn.conf.layers.Deconvolution2D.class) {
+      var c = (org.deeplearning4j.nn.conf.layers.Deconvolution2D) layer;
+      String y = channelsFirst(g, c.getCnn2dDataFormat(), x, name, in -> convTranspose(g, c, params, in, name));
       return activation(g, layer, y, outShape.length, name);
     }
     if (layer instanceof DepthwiseConvolution2D c) {
@@ -120,6 +125,23 @@ final class LayerOps {
     }
     String nchw = g.node("Transpose", name + "/ToNCHW", x, ints("perm", 0, 3, 1, 2));
     return g.node("Transpose", name + "/ToNHWC", op.apply(nchw), ints("perm", 0, 2, 3, 1));
+  }
+
+  /** DL4J's Deconvolution2D (Truncate mode, no dilation) is ONNX's ConvTranspose; both keep W as [in, out, kh, kw]. */
+  private static String convTranspose(GraphBuilder g, org.deeplearning4j.nn.conf.layers.Deconvolution2D c,
+      Map<String, INDArray> params, String x, String name) {
+    if (c.getConvolutionMode() != ConvolutionMode.Truncate || c.getDilation()[0] != 1 || c.getDilation()[1] != 1) {
+      throw GraftException.unsupported("layer '" + name + "': transposed convolution with convolution mode "
+          + c.getConvolutionMode() + " or dilation " + java.util.Arrays.toString(c.getDilation())
+          + " cannot be exported (only Truncate, no dilation)");
+    }
+    INDArray w = params.get("W");
+    String[] inputs = c.hasBias() && params.containsKey("b")
+        ? new String[] {x, g.floats(name + "/kernel", w, w.shape()), g.floats(name + "/bias", params.get("b"), params.get("b").length())}
+        : new String[] {x, g.floats(name + "/kernel", w, w.shape())};
+    int[] p = c.getPadding();
+    return g.node("ConvTranspose", name, inputs, ints("kernel_shape", c.getKernelSize()[0], c.getKernelSize()[1]),
+        ints("strides", c.getStride()[0], c.getStride()[1]), ints("pads", p[0], p[1], p[0], p[1]));
   }
 
   private static String conv(GraphBuilder g, ConvolutionLayer c, Map<String, INDArray> params, String x, String name) {

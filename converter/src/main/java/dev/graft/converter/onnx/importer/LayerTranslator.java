@@ -35,6 +35,7 @@ final class LayerTranslator {
       case "Gemm" -> gemm(node, a, in);
       case "MatMul" -> matmul(node, in);
       case "Conv" -> conv(node, a, in);
+      case "ConvTranspose" -> convTranspose(node, a, in);
       case "BatchNormalization" -> batchNorm(node, a, in);
       case "MaxPool", "AveragePool" -> pool(node, a, in);
       case "GlobalAveragePool", "GlobalMaxPool" -> globalPool(node, in);
@@ -159,6 +160,47 @@ final class LayerTranslator {
       s.params.put("b", bias.reshape(1, cout));
     }
     g.define(node.getOutput(0), new Value.Tensor(name, win.output(x, cout), List.of()));
+  }
+
+  /** ConvTranspose: group 1, no dilation or output padding, symmetric pads; DL4J's Deconvolution2D keeps ONNX's [in, out, kh, kw]. */
+  private void convTranspose(NodeProto node, NodeAttributes a, List<Value> in) {
+    Value.Tensor x = input(node, in, 4);
+    INDArray w = weight(node, in, 1);
+    if (w.rank() != 4 || a.integer("group", 1) != 1) {
+      throw unsupported(node, "a transposed convolution of rank " + (w.rank() - 2) + " with " + a.integer("group", 1)
+          + " groups (only 2-D, one group)");
+    }
+    String autoPad = a.text("auto_pad", "NOTSET");
+    long[] pads = a.integers("pads", new long[] {0, 0, 0, 0});
+    long[] outPad = a.integers("output_padding", new long[] {0, 0});
+    int[] d = ints(a.integers("dilations", new long[] {1, 1}), node, "dilations");
+    if (!(autoPad.equals("NOTSET") || autoPad.equals("VALID")) || pads.length != 4 || pads[0] != pads[2]
+        || pads[1] != pads[3] || outPad[0] != 0 || outPad[1] != 0 || d[0] != 1 || d[1] != 1 || a.has("output_shape")) {
+      throw unsupported(node, "ConvTranspose with auto_pad " + autoPad + ", pads " + Arrays.toString(pads) + ", output_padding "
+          + Arrays.toString(outPad) + ", dilations " + Arrays.toString(d) + " (only symmetric pads, no dilation, "
+          + "no output padding or shape)");
+    }
+    long cin = x.shape()[1];
+    if (w.size(0) != cin) {
+      throw GraftException.badInput(g.label + ": node '" + node.getName() + "': weight " + Arrays.toString(w.shape())
+          + " for " + cin + " input channels");
+    }
+    long cout = w.size(1);
+    int[] k = {(int) w.size(2), (int) w.size(3)};
+    int[] s = ints(a.integers("strides", new long[] {1, 1}), node, "strides");
+    int[] p = {(int) pads[0], (int) pads[1]};
+    INDArray bias = in.size() > 2 && in.get(2) != null ? weight(node, in, 2) : null;
+    String name = name(node);
+    GraphAssembly.Spec spec = g.assembly.layer(name, new org.deeplearning4j.nn.conf.layers.Deconvolution2D.Builder(k)
+        .stride(s).padding(p).convolutionMode(ConvolutionMode.Truncate).nIn(cin).nOut(cout).hasBias(bias != null)
+        .activation(new ActivationIdentity()).build(), x.pending(), x.vertex());
+    spec.params.put("W", w.dup('c'));
+    if (bias != null) {
+      spec.params.put("b", bias.reshape(1, cout));
+    }
+    long h = (x.shape()[2] - 1) * s[0] + k[0] - 2L * p[0];
+    long wd = (x.shape()[3] - 1) * s[1] + k[1] - 2L * p[1];
+    g.define(node.getOutput(0), new Value.Tensor(name, new long[] {-1, cout, h, wd}, List.of()));
   }
 
   private void pool(NodeProto node, NodeAttributes a, List<Value> in) {

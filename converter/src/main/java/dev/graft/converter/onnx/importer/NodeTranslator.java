@@ -34,6 +34,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 final class NodeTranslator {
   /** Every op type this importer knows; a model using any other is refused listing them all. */
   static final Set<String> SUPPORTED = Set.of("Gemm", "MatMul", "Add", "Sub", "Mul", "Sum", "Mean", "Max", "Conv",
+      "ConvTranspose",
       "BatchNormalization", "Relu", "LeakyRelu", "PRelu", "Elu", "Selu", "Sigmoid", "Tanh", "Softmax", "LogSoftmax", "Softplus",
       "HardSigmoid", "MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool", "Flatten", "Reshape", "Shape",
       "Gather", "Unsqueeze", "Squeeze", "Concat", "Cast", "Constant", "Dropout", "Identity", "Pad", "Slice",
@@ -110,7 +111,7 @@ final class NodeTranslator {
         shape[0] = Value.BATCH;
         g.define(node.getOutput(0), new Value.Ints(shape, false));
       }
-      case "Gemm", "MatMul", "Conv", "BatchNormalization", "MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool",
+      case "Gemm", "MatMul", "Conv", "ConvTranspose", "BatchNormalization", "MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool",
           "Pad", "PRelu" -> layers.translate(node, a, in);
       default -> throw unsupported(node, "this operator on a computed input");
     }
