@@ -8,7 +8,8 @@ import picocli.CommandLine.Option;
 
 /** The graft command. Each subcommand is a thin layer over the library; errors map to exit codes here. */
 @Command(name = "graft", mixinStandardHelpOptions = true, versionProvider = Version.class,
-    description = "Reuse pretrained networks (Keras .h5, DL4J .zip, ONNX): inspect, evaluate, freeze and fine-tune, convert, predict.",
+    description = "Reuse pretrained networks (Keras .h5 and .keras, DL4J .zip, ONNX): inspect, evaluate, freeze and "
+        + "fine-tune, train from a spec, convert, predict.",
     subcommands = {InspectCommand.class, EvalCommand.class, FinetuneCommand.class, TrainCommand.class, LrFindCommand.class, ConvertCommand.class,
         PredictCommand.class, CacheCommand.class, DemoCommand.class,
         CommandLine.HelpCommand.class},
