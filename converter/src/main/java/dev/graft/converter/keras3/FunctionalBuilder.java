@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.graft.GraftException;
 import dev.graft.converter.DeclaredSizes;
 import dev.graft.converter.KerasInbound;
+import dev.graft.converter.Preprocessors;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -115,7 +116,7 @@ final class FunctionalBuilder {
       tensors.put(name, new Tensor(name, x.vertex(), t.outputShape(), pending));
       return;
     }
-    InputPreProcessor pp = StackBuilder.combine(x.pending());
+    InputPreProcessor pp = Preprocessors.combine(x.pending());
     if (pp == null) {
       graph.addLayer(name, t.layer(), x.vertex());
     } else {
@@ -188,7 +189,7 @@ final class FunctionalBuilder {
 
   /** The vertex holding the tensor's value with its pending preprocessors applied. */
   private String materialize(Tensor t) {
-    InputPreProcessor pp = StackBuilder.combine(t.pending());
+    InputPreProcessor pp = Preprocessors.combine(t.pending());
     if (pp == null) {
       return t.vertex();
     }

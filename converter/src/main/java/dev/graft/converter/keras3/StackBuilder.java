@@ -6,7 +6,6 @@ import dev.graft.converter.AffinePreProcessor;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
 import org.deeplearning4j.nn.conf.layers.PReLULayer;
-import org.deeplearning4j.nn.conf.preprocessor.ComposableInputPreProcessor;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -89,7 +88,7 @@ final class StackBuilder {
       throw GraftException.unsupported(file + ": the model ends in a Rescaling, Normalization or Flatten layer with "
           + "nothing after it");
     }
-    preprocessors.forEach((at, pps) -> list.inputPreProcessor(at, combine(pps)));
+    preprocessors.forEach((at, pps) -> list.inputPreProcessor(at, dev.graft.converter.Preprocessors.combine(pps)));
     var conf = list.build();
     long params = 0;
     for (var c : conf.getConfs()) {
@@ -257,14 +256,6 @@ final class StackBuilder {
     }
     addLayer(b.build());
     loaders.put(at, l -> l.setParam("W", vars.get(0).reshape(l.getParam("W").shape())));
-  }
-
-  /** One preprocessor applying {@code pps} in order, or null for none. */
-  static InputPreProcessor combine(List<InputPreProcessor> pps) {
-    if (pps.isEmpty()) {
-      return null;
-    }
-    return pps.size() == 1 ? pps.get(0) : new ComposableInputPreProcessor(pps.toArray(InputPreProcessor[]::new));
   }
 
   private void addLayer(Layer layer) {

@@ -1,6 +1,7 @@
 package dev.graft.converter.onnx.importer;
 
 import dev.graft.converter.DeclaredSizes;
+import dev.graft.converter.Preprocessors;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -13,7 +14,6 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.PreprocessorVertex;
 import org.deeplearning4j.nn.conf.layers.Layer;
-import org.deeplearning4j.nn.conf.preprocessor.ComposableInputPreProcessor;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -60,7 +60,7 @@ final class GraphAssembly {
 
   Spec layer(String name, Layer layer, List<InputPreProcessor> pending, String... inputs) {
     layer.setLayerName(name);
-    Spec s = new Spec(name, layer, null, combine(pending), inputs);
+    Spec s = new Spec(name, layer, null, Preprocessors.combine(pending), inputs);
     specs.put(name, s);
     return s;
   }
@@ -75,22 +75,27 @@ final class GraphAssembly {
     return specs.get(name);
   }
 
+  /**
+   * The layer that computes {@code t} when a following activation or bias can be folded into it:
+   * {@code t} is its plain output (no reshape pending) and its activation is still the identity.
+   * The caller also checks that nothing else reads {@code t}.
+   */
+  Spec foldableProducer(Value.Tensor t) {
+    Spec s = specs.get(t.vertex());
+    boolean plain = s != null && t.pending().isEmpty() && s.layer instanceof org.deeplearning4j.nn.conf.layers.BaseLayer b
+        && b.getActivationFn() instanceof org.nd4j.linalg.activations.impl.ActivationIdentity;
+    return plain ? s : null;
+  }
+
   /** The vertex holding {@code t} with its pending reshapes applied. */
   String materialize(Value.Tensor t) {
-    InputPreProcessor pp = combine(t.pending());
+    InputPreProcessor pp = Preprocessors.combine(t.pending());
     if (pp == null) {
       return t.vertex();
     }
     String name = name(t.vertex() + "_reshaped");
     vertex(name, new PreprocessorVertex(pp), t.vertex());
     return name;
-  }
-
-  static InputPreProcessor combine(List<InputPreProcessor> pps) {
-    if (pps.isEmpty()) {
-      return null;
-    }
-    return pps.size() == 1 ? pps.get(0) : new ComposableInputPreProcessor(pps.toArray(InputPreProcessor[]::new));
   }
 
   ComputationGraph build(Path file, String output) {

@@ -96,16 +96,15 @@ final class LayerTranslator {
     if (x.rank() < 2) {
       throw unsupported(node, node.getOpType() + " of a constant to a tensor of shape " + Arrays.toString(x.shape()));
     }
-    GraphAssembly.Spec producer = g.assembly.spec(x.vertex());
+    GraphAssembly.Spec producer = g.assembly.foldableProducer(x);
     boolean add = node.getOpType().equals("Add") || node.getOpType().equals("Sub") && t == 0;
     long channels = x.shape()[1];
     INDArray v = c.array().castTo(DataType.FLOAT);
     boolean perChannel = v.length() == channels && (x.rank() == 2 ? v.size(-1) == channels
         : Arrays.stream(v.shape()).filter(d -> d != 1).count() <= 1 && (v.rank() < 3 || v.size(v.rank() - 3) == channels));
-    boolean foldable = add && x.pending().isEmpty() && producer != null && perChannel && g.singleUse(nameOf(node, t))
+    boolean foldable = add && producer != null && perChannel && g.singleUse(node.getInput(t))
         && (producer.layer instanceof DenseLayer d && !d.hasBias()
-            || producer.layer instanceof ConvolutionLayer cl && !cl.hasBias() && !(producer.layer instanceof DepthwiseConvolution2D))
-        && ((org.deeplearning4j.nn.conf.layers.BaseLayer) producer.layer).getActivationFn() instanceof ActivationIdentity;
+            || producer.layer instanceof ConvolutionLayer cl && !cl.hasBias() && !(producer.layer instanceof DepthwiseConvolution2D));
     if (!foldable) {
       throw unsupported(node, node.getOpType() + " of a constant of shape " + Arrays.toString(v.shape()) + " to a tensor of shape "
           + Arrays.toString(x.shape()) + " (only a bias right after a Dense or Conv layer without one)");
@@ -117,10 +116,6 @@ final class LayerTranslator {
     }
     producer.params.put("b", (node.getOpType().equals("Sub") ? v.neg() : v).reshape(1, channels));
     g.define(node.getOutput(0), x);
-  }
-
-  private static String nameOf(NodeProto node, int input) {
-    return node.getInput(input);
   }
 
   private void conv(NodeProto node, NodeAttributes a, List<Value> in) {

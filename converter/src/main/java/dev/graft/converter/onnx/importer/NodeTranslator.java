@@ -16,7 +16,6 @@ import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationELU;
 import org.nd4j.linalg.activations.impl.ActivationHardSigmoid;
-import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.activations.impl.ActivationLReLU;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
 import org.nd4j.linalg.activations.impl.ActivationSELU;
@@ -133,10 +132,9 @@ final class NodeTranslator {
 
   private void activation(NodeProto node, List<Value> in, IActivation fn) {
     Value.Tensor x = tensor(in, 0, node);
-    GraphAssembly.Spec producer = g.assembly.spec(x.vertex());
-    if (x.pending().isEmpty() && producer != null && producer.layer instanceof BaseLayer base
-        && base.getActivationFn() instanceof ActivationIdentity && g.singleUse(node.getInput(0))) {
-      base.setActivationFn(fn); // Gemm + Relu becomes one Dense layer with a ReLU, as Keras would have it
+    GraphAssembly.Spec producer = g.assembly.foldableProducer(x);
+    if (producer != null && g.singleUse(node.getInput(0))) {
+      ((BaseLayer) producer.layer).setActivationFn(fn); // Gemm + Relu becomes one Dense layer with a ReLU, as Keras has it
       g.define(node.getOutput(0), new Value.Tensor(x.vertex(), x.shape(), List.of()));
       return;
     }
