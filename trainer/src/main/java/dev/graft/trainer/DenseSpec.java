@@ -4,6 +4,7 @@ import dev.graft.GraftException;
 import java.util.Locale;
 import java.util.Set;
 import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /** A Dense layer of a new head: units and a Keras activation name. */
 public record DenseSpec(int units, String activation) {
@@ -42,6 +43,20 @@ public record DenseSpec(int units, String activation) {
       case "softmax" -> Activation.SOFTMAX;
       case "softplus" -> Activation.SOFTPLUS;
       default -> throw new IllegalStateException(activation);
+    };
+  }
+
+  /** The loss an output layer with this activation trains with, as Keras pairs them. */
+  public LossFunctions.LossFunction loss() {
+    return lossFor(activation);
+  }
+
+  /** Binary cross-entropy after a sigmoid, categorical after a softmax, mean squared error otherwise. */
+  public static LossFunctions.LossFunction lossFor(String activation) {
+    return switch (activation) {
+      case "sigmoid" -> LossFunctions.LossFunction.XENT;
+      case "softmax" -> LossFunctions.LossFunction.MCXENT;
+      default -> LossFunctions.LossFunction.MSE;
     };
   }
 

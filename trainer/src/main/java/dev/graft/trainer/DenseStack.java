@@ -36,9 +36,7 @@ public final class DenseStack {
           .activation(spec.dl4jActivation()).build());
       nIn = spec.units();
     }
-    LossFunctions.LossFunction loss = output.activation().equals("sigmoid") ? LossFunctions.LossFunction.XENT
-        : output.activation().equals("softmax") ? LossFunctions.LossFunction.MCXENT : LossFunctions.LossFunction.MSE;
-    list.layer(hidden.size(), new OutputLayer.Builder(loss).name("output").nIn(nIn).nOut(output.units())
+    list.layer(hidden.size(), new OutputLayer.Builder(output.loss()).name("output").nIn(nIn).nOut(output.units())
         .activation(output.dl4jActivation()).build());
     MultiLayerNetwork net = new MultiLayerNetwork(list.build());
     net.init();

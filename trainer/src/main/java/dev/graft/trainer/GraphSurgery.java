@@ -62,7 +62,7 @@ final class GraphSurgery {
       DenseSpec spec = head.get(j);
       boolean last = j == head.size() - 1;
       String name = unique(conf, last ? "head" : "head_" + j);
-      FeedForwardLayer.Builder<?> b = last ? new OutputLayer.Builder(NetworkSurgery.lossFor(spec)) : new DenseLayer.Builder();
+      FeedForwardLayer.Builder<?> b = last ? new OutputLayer.Builder(spec.loss()) : new DenseLayer.Builder();
       Layer layer = b.name(name).nIn(nIn).nOut(spec.units()).activation(spec.dl4jActivation())
           .weightInit(WeightInit.XAVIER_UNIFORM).updater(updater.clone()).build();
       if (pp != null) {

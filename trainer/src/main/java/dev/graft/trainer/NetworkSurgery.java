@@ -58,7 +58,7 @@ final class NetworkSurgery {
     for (int j = 0; j < head.size(); j++) {
       DenseSpec spec = head.get(j);
       boolean last = j == head.size() - 1;
-      FeedForwardLayer.Builder<?> b = last ? new OutputLayer.Builder(lossFor(spec)) : new DenseLayer.Builder();
+      FeedForwardLayer.Builder<?> b = last ? new OutputLayer.Builder(spec.loss()) : new DenseLayer.Builder();
       list.layer(keep + j, b.name(last ? "head" : "head_" + j).nIn(nIn).nOut(spec.units())
           .activation(spec.dl4jActivation()).weightInit(WeightInit.XAVIER_UNIFORM).updater(updater.clone()).build());
       nIn = spec.units();
@@ -126,14 +126,6 @@ final class NetworkSurgery {
         to.inputPreProcessor(i, p.clone());
       }
     });
-  }
-
-  static LossFunctions.LossFunction lossFor(DenseSpec spec) {
-    return switch (spec.activation()) {
-      case "sigmoid" -> LossFunctions.LossFunction.XENT;
-      case "softmax" -> LossFunctions.LossFunction.MCXENT;
-      default -> LossFunctions.LossFunction.MSE;
-    };
   }
 
   /** Keras's glorot_uniform kernel and zero bias, from our own seeded generator. */

@@ -2,6 +2,7 @@ package dev.graft.trainer.spec;
 
 import dev.graft.converter.ModelFormat;
 import dev.graft.converter.Network;
+import dev.graft.trainer.DenseSpec;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.constraint.MaxNormConstraint;
@@ -99,12 +100,7 @@ public final class SpecNetworkBuilder {
       }
     }
     LayerSpec out = spec.output() != null ? spec.output() : LayerSpec.dense(outputs, outputs == 1 ? "sigmoid" : "softmax");
-    LossFunctions.LossFunction loss = switch (out.activation()) {
-      case "sigmoid" -> LossFunctions.LossFunction.XENT;
-      case "softmax" -> LossFunctions.LossFunction.MCXENT;
-      default -> LossFunctions.LossFunction.MSE;
-    };
-    list.layer(index, new OutputLayer.Builder(loss).name("output").nIn(nIn).nOut(out.units()).activation(activation(out))
+    list.layer(index, new OutputLayer.Builder(DenseSpec.lossFor(out.activation())).name("output").nIn(nIn).nOut(out.units()).activation(activation(out))
         .weightInit(init(out.initializer())).build());
     MultiLayerNetwork net = new MultiLayerNetwork(list.build());
     net.init();
