@@ -4,6 +4,7 @@ import dev.graft.GraftException;
 import dev.graft.converter.Network;
 import dev.graft.converter.onnx.ExportOptions;
 import dev.graft.converter.onnx.OnnxExporter;
+import dev.graft.converter.onnx.importer.OnnxImporter;
 import dev.graft.onnx.ModelProto;
 import dev.graft.runtime.ActivationCache;
 import dev.graft.runtime.GraphCut;
@@ -16,7 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import dev.graft.converter.onnx.importer.OnnxImporter;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -46,24 +46,20 @@ public final class CachedFineTuner {
 
   private static Result train(ModelProto base, String cut, TaskData data, FineTuneOptions options, ActivationCache cache,
       ModelOptions runtime, TrainingListener listener, Random shuffler) {
-    GraphCut.Halves halves = GraphCut.cut(base, cut);
-    List<String> keys = new ArrayList<>();
-    boolean[] hits = new boolean[3];
-    Examples[] features = features(halves, data, cache, runtime, listener, keys, hits);
-    int columns = features[0].featureCount();
-    List<DenseSpec> head = headOf(options, data);
-    List<DenseSpec> hidden = head.subList(0, head.size() - 1);
-    Network headNet = DenseStack.build("head", columns, hidden, head.get(head.size() - 1), options.freezeOptimizer(), options.seed());
     if (options.freezeEpochs() < 1) {
       throw GraftException.usage("the cached path trains the head with the trunk frozen: --freeze-epochs must be at least 1");
     }
+    GraphCut.Halves halves = GraphCut.cut(base, cut);
+    Cached c = features(halves, data, cache, runtime, listener);
+    int columns = c.train().featureCount();
+    List<DenseSpec> head = headOf(options, data);
+    List<DenseSpec> hidden = head.subList(0, head.size() - 1);
+    Network headNet = DenseStack.build("head", columns, hidden, head.get(head.size() - 1), options.freezeOptimizer(), options.seed());
     Nd4j.getRandom().setSeed(options.seed());
-    List<EpochStats> history = Fitter.fit(headNet, headNet.sequential(), features[0], features[1], "cached",
+    List<EpochStats> history = Fitter.fit(headNet, headNet.sequential(), c.train(), c.valid(), "cached",
         options.freezeEpochs(), options.batchSize(), shuffler, listener);
-    int opset = (int) Math.max(ExportOptions.MIN_OPSET, Math.min(ExportOptions.MAX_OPSET, opset(base)));
-    ModelProto headOnnx = OnnxExporter.export(headNet, ExportOptions.builder().opset(opset).build());
-    ModelProto stitched = GraphStitch.stitch(halves.trunk(), headOnnx, "head/");
-    return new Result(headNet, halves.trunk(), stitched, halves.tensor(), history, keys, hits);
+    return new Result(headNet, halves.trunk(), stitch(base, halves, headNet, "head/"), halves.tensor(), history, c.keys(),
+        c.hits());
   }
 
   /**
@@ -75,35 +71,45 @@ public final class CachedFineTuner {
   public static Result trainUpper(ModelProto base, String cut, TaskData data, FineTuneOptions options,
       ActivationCache cache, ModelOptions runtime, TrainingListener listener) {
     GraphCut.Halves halves = GraphCut.cut(base, cut);
-    List<String> keys = new ArrayList<>();
-    boolean[] hits = new boolean[3];
-    Examples[] f = features(halves, data, cache, runtime, listener, keys, hits);
+    Cached c = features(halves, data, cache, runtime, listener);
     Network upper = OnnxImporter.importModel(halves.rest(), null, "the layers above " + halves.tensor(), Map.of(), "");
-    FineTuneResult tuned = FineTuner.fineTune(upper, new TaskData(data.task(), f[0], f[1], f[2]), options, listener);
-    int opset = (int) Math.max(ExportOptions.MIN_OPSET, Math.min(ExportOptions.MAX_OPSET, opset(base)));
-    ModelProto upperOnnx = OnnxExporter.export(tuned.network(), ExportOptions.builder().opset(opset).build());
-    ModelProto stitched = GraphStitch.stitch(halves.trunk(), upperOnnx, "upper/");
-    return new Result(tuned.network(), halves.trunk(), stitched, halves.tensor(), tuned.history(), keys, hits);
+    FineTuneResult tuned = FineTuner.fineTune(upper, new TaskData(data.task(), c.train(), c.valid(), c.test()), options,
+        listener);
+    return new Result(tuned.network(), halves.trunk(), stitch(base, halves, tuned.network(), "upper/"), halves.tensor(),
+        tuned.history(), c.keys(), c.hits());
   }
 
+  /** The trunk's activations of each split, their cache keys, and which came from the cache. */
+  private record Cached(Examples train, Examples valid, Examples test, List<String> keys, boolean[] hits) {}
+
   /** The trunk's activations for the train, validation and test splits, from the cache or computed (and cached). */
-  private static Examples[] features(GraphCut.Halves halves, TaskData data, ActivationCache cache, ModelOptions runtime,
-      TrainingListener listener, List<String> keys, boolean[] hits) {
+  private static Cached features(GraphCut.Halves halves, TaskData data, ActivationCache cache, ModelOptions runtime,
+      TrainingListener listener) {
     byte[] trunkBytes = halves.trunk().toByteArray();
     Examples[] features = new Examples[3];
+    List<String> keys = new ArrayList<>();
+    boolean[] hits = new boolean[3];
     try (OnnxModel trunk = OnnxModel.load(trunkBytes, runtime)) {
       Examples[] splits = {data.train(), data.valid(), data.test()};
       String[] names = {"train", "valid", "test"};
       for (int i = 0; i < 3; i++) {
         String key = ActivationCache.key(trunkBytes, halves.tensor(), splits[i].features(), "float32 pixels/255");
         keys.add(key);
-        hits[i] = cache != null && cache.read(key) != null;
         String description = "{\"data\": \"" + data.task().describe().replace("\"", "'") + " " + names[i]
             + "\", \"cut\": \"" + halves.tensor().replace("\"", "'") + "\"}";
-        features[i] = activations(trunk, splits[i], key, description, cache, listener);
+        boolean[] computed = {false};
+        features[i] = activations(trunk, splits[i], key, description, cache, listener, computed);
+        hits[i] = cache != null && !computed[0]; // from the cache when the trunk never ran
       }
     }
-    return features;
+    return new Cached(features[0], features[1], features[2], keys, hits);
+  }
+
+  /** {@code trained} exported at the base model's opset (within what the exporter writes) and joined under the trunk. */
+  private static ModelProto stitch(ModelProto base, GraphCut.Halves halves, Network trained, String prefix) {
+    int opset = (int) Math.max(ExportOptions.MIN_OPSET, Math.min(ExportOptions.MAX_OPSET, opset(base)));
+    ModelProto onnx = OnnxExporter.export(trained, ExportOptions.builder().opset(opset).build());
+    return GraphStitch.stitch(halves.trunk(), onnx, prefix);
   }
 
   /**
@@ -148,13 +154,16 @@ public final class CachedFineTuner {
         : List.of(data.task().binary() ? new DenseSpec(1, "sigmoid") : new DenseSpec(data.task().outputs(), "softmax"));
   }
 
+  /** {@code computed[0]} is set when the trunk had to run (nothing usable in the cache). */
   private static Examples activations(OnnxModel trunk, Examples split, String key, String description,
-      ActivationCache cache, TrainingListener listener) {
+      ActivationCache cache, TrainingListener listener, boolean[] computed) {
     int rows = split.size();
     int d = split.featureCount();
     int columns = (int) (trunk.outputShape(1).length == 0 ? 0 : product(trunk.outputShape(1)));
-    ActivationCache.Producer producer = (from, to) ->
-        trunk.predict(java.util.Arrays.copyOfRange(split.features(), from * d, to * d), to - from);
+    ActivationCache.Producer producer = (from, to) -> {
+      computed[0] = true;
+      return trunk.predict(java.util.Arrays.copyOfRange(split.features(), from * d, to * d), to - from);
+    };
     float[] values;
     if (cache != null) {
       values = cache.getOrCompute(key, rows, columns, TRUNK_BATCH, description, producer,

@@ -19,7 +19,6 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * reported training loss is the mean over the epoch's batches, validation runs after each epoch.
  */
 final class Fitter {
-
   private Fitter() {}
 
   static List<EpochStats> fit(Network shape, Model net, Examples train, Examples valid,

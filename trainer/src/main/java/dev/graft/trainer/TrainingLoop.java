@@ -75,8 +75,7 @@ public final class TrainingLoop {
       lr = s.learningRate();
       lrBestLoss = s.lrBestLoss();
       sinceLrImproved = s.sinceLrImproved();
-    }
-    if (loaded == null) {
+    } else {
       prepare.accept(network);
     }
     INDArray x = data.train().featureMatrix();
