@@ -34,8 +34,9 @@ public interface Classifier {
         // outside DL4J's workspaces are never freed otherwise.
         INDArray x = Nd4j.create(rows, new long[] {n, network.inputSize()}, 'c');
         INDArray y = network.outputFlat(x);
-        float[] out = y.dup('c').data().asFloat();
-        Fitter.free(x, y);
+        INDArray rowMajor = y.dup('c');
+        float[] out = rowMajor.data().asFloat();
+        Fitter.free(x, y, rowMajor);
         return out;
       }
     };

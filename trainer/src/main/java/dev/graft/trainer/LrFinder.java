@@ -45,8 +45,11 @@ public final class LrFinder {
     MultiLayerNetwork net = network.sequential();
     Nd4j.getRandom().setSeed(spec.seed());
     int[] order = Fitter.permutation(n, new Random(spec.seed()));
-    INDArray xs = Nd4j.pullRows(data.train().featureMatrix(), 1, order);
-    INDArray ys = Nd4j.pullRows(data.train().labelMatrix(), 1, order);
+    INDArray x = data.train().featureMatrix();
+    INDArray y = data.train().labelMatrix();
+    INDArray xs = Nd4j.pullRows(x, 1, order);
+    INDArray ys = Nd4j.pullRows(y, 1, order);
+    Fitter.free(x, y);
     double factor = Math.exp(Math.log(maxRate / minRate) / (batches - 1));
     List<Double> rates = new ArrayList<>();
     List<Double> losses = new ArrayList<>();
@@ -71,6 +74,7 @@ public final class LrFinder {
       }
       best = Math.min(best, loss);
     }
+    Fitter.free(xs, ys);
     int argmin = 0;
     for (int i = 1; i < losses.size(); i++) {
       if (losses.get(i) < losses.get(argmin)) {
