@@ -53,6 +53,9 @@ final class PredictCommand implements Callable<Integer> {
     if (batchSize < 1) {
       throw GraftException.usage("--batch-size must be at least 1");
     }
+    if (std != null && mcDropout == 0) {
+      throw GraftException.usage("--std goes with --mc-dropout N");
+    }
     Npy.Array x = Npy.read(input);
     if (x.shape().length < 1 || x.shape()[0] < 1) {
       throw GraftException.badInput(input + ": needs at least one example (shape " + Arrays.toString(x.shape()) + ")");
@@ -63,9 +66,6 @@ final class PredictCommand implements Callable<Integer> {
       if (d != loaded.classifier().inputSize()) {
         throw GraftException.usage(input + ": examples of shape " + Arrays.toString(Arrays.copyOfRange(x.shape(), 1, x.shape().length))
             + " (" + d + " values) do not fit " + model + ", which takes " + loaded.classifier().inputSize() + " values");
-      }
-      if (std != null && mcDropout == 0) {
-        throw GraftException.usage("--std goes with --mc-dropout N");
       }
       float[] y = null;
       float[] sd = null;
@@ -85,7 +85,7 @@ final class PredictCommand implements Callable<Integer> {
         if (y == null) {
           outputs = part.length / m;
           y = new float[n * outputs];
-          sd = new float[n * outputs];
+          sd = mcDropout != 0 ? new float[n * outputs] : null;
         }
         System.arraycopy(part, 0, y, start * outputs, part.length);
         if (partStd != null) {
