@@ -54,7 +54,7 @@ public final class FuzzModels {
     int perFormat = Samples.intOption(args, "--per-format", 10_000);
     long seed = Samples.intOption(args, "--seed", 1);
     Path shared = Path.of(System.getProperty("graft.shared", "../shared")).resolve("models");
-    String only = Samples.stringOption(args, "--formats", "keras-h5,keras-v3,dl4j-zip,onnx");
+    String only = Samples.stringOption(args, "--formats", String.join(",", FORMATS));
     List<Report> reports = run(shared, perFormat, seed, Files.createTempDirectory("graft-fuzz"), List.of(only.split(",")));
     if (List.of(args).contains("--json")) {
       ObjectMapper json = new ObjectMapper();
@@ -68,8 +68,11 @@ public final class FuzzModels {
     }
   }
 
+  /** The formats fuzzed, in report order. */
+  static final List<String> FORMATS = List.of("keras-h5", "keras-v3", "dl4j-zip", "onnx");
+
   public static List<Report> run(Path shared, int perFormat, long seed, Path work) throws IOException {
-    return run(shared, perFormat, seed, work, List.of("keras-h5", "keras-v3", "dl4j-zip", "onnx"));
+    return run(shared, perFormat, seed, work, FORMATS);
   }
 
   /** {@code formats}: which of keras-h5, keras-v3, dl4j-zip and onnx to fuzz. */
