@@ -1,0 +1,140 @@
+package dev.graft.trainer;
+
+import org.deeplearning4j.nn.api.Layer;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.feedforward.dense.DenseLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.params.DefaultParamInitializer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * DL4J's dense layer without its second forward product: DL4J 1.0.0-M2.1's backprop computes the
+ * layer's pre-activation {@code x W + b} again although the forward pass just did (about a quarter
+ * of a dense network's matrix work per step). This layer keeps a copy of it from the training
+ * forward pass and backpropagates from that; everything else is DL4J's code path, so the
+ * weight gradients are bit-identical. The configuration stays DL4J's DenseLayer: saved models do
+ * not change. Layer norm, masks and weight noise take DL4J's own path.
+ */
+final class OnePassDenseLayer extends DenseLayer {
+  private INDArray preActivation;
+  private INDArray preActivationInput;
+  private String preActivationWorkspace;
+  /** Backward passes that used the kept pre-activation (tests check the fast path ran). */
+  int onePassSteps;
+  /** Set on the network's first layer: fit discards the gradient with respect to the network's input. */
+  private boolean inputGradientUnused;
+
+  private OnePassDenseLayer(NeuralNetConfiguration conf, DataType dataType) {
+    super(conf, dataType);
+  }
+
+  /**
+   * Puts this layer in place of each plain DL4J dense layer of the network (frozen ones stay as
+   * they are), sharing the original's parameters and gradient views, until the returned handle
+   * is closed. Meant around {@code fit} calls only: the first layer then skips the gradient with
+   * respect to the network's input, which {@code fit} throws away (for model A that product is as
+   * large as the first layer's forward one).
+   */
+  static Installed installIn(MultiLayerNetwork net) {
+    Layer[] layers = net.getLayers(); // the network's own array
+    Layer[] originals = layers.clone();
+    boolean changed = false;
+    for (int i = 0; i < layers.length; i++) {
+      if (layers[i].getClass() == DenseLayer.class) {
+        Layer old = layers[i];
+        OnePassDenseLayer layer = new OnePassDenseLayer(old.conf(), old.params().dataType());
+        layer.setListeners(old.getListeners());
+        layer.setIndex(old.getIndex());
+        layer.setParamsViewArray(old.params());
+        layer.setParamTable(old.paramTable());
+        layer.setConf(old.conf());
+        layer.inputGradientUnused = i == 0;
+        layers[i] = layer;
+        changed = true;
+      }
+    }
+    shareGradientViews(net, changed);
+    return new Installed(net, originals, changed);
+  }
+
+  /** Gives the layers now in the network the network's gradient views, if it has made them yet. */
+  private static void shareGradientViews(MultiLayerNetwork net, boolean changed) {
+    if (changed && net.getGradientsViewArray() != null) {
+      net.setBackpropGradientsViewArray(net.getGradientsViewArray());
+    }
+  }
+
+  /** Puts DL4J's own layers back when closed. */
+  record Installed(MultiLayerNetwork net, Layer[] originals, boolean changed) implements AutoCloseable {
+    @Override
+    public void close() {
+      System.arraycopy(originals, 0, net.getLayers(), 0, originals.length);
+      shareGradientViews(net, changed);
+    }
+  }
+
+  private boolean plain() {
+    return !hasLayerNorm() && maskArray == null && layerConf().getWeightNoise() == null;
+  }
+
+  @Override
+  public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+    preActivation = null;
+    if (!training || !plain()) {
+      return super.activate(training, workspaceMgr);
+    }
+    INDArray z = preOutput(true, workspaceMgr);
+    preActivation = workspaceMgr.dup(ArrayType.ACTIVATIONS, z); // the activation below overwrites z
+    preActivationInput = input;
+    preActivationWorkspace = workspaceMgr.isScopedOut(ArrayType.ACTIVATIONS) ? null
+        : workspaceMgr.getWorkspaceName(ArrayType.ACTIVATIONS);
+    return layerConf().getActivationFn().getActivation(z, true);
+  }
+
+  /** Whether the kept pre-activation belongs to the current input and its memory is still live. */
+  private boolean kept() {
+    return preActivation != null && preActivationInput == input && plain() && (preActivationWorkspace == null
+        || Nd4j.getWorkspaceManager().checkIfWorkspaceExistsAndActive(preActivationWorkspace));
+  }
+
+  /** BaseLayer.backpropGradient of DL4J 1.0.0-M2.1, with the kept pre-activation and without layer norm. */
+  @Override
+  public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+    if (!kept()) {
+      preActivation = null;
+      return super.backpropGradient(epsilon, workspaceMgr);
+    }
+    assertInputSet(true);
+    INDArray delta = layerConf().getActivationFn().backprop(preActivation, epsilon).getFirst();
+    preActivation = null;
+    preActivationInput = null;
+    onePassSteps++;
+    Gradient ret = new DefaultGradient();
+    if (hasBias()) {
+      INDArray biasGrad = gradientViews.get(DefaultParamInitializer.BIAS_KEY);
+      delta.sum(biasGrad, 0);
+      ret.gradientForVariable().put(DefaultParamInitializer.BIAS_KEY, biasGrad);
+    }
+    INDArray w = getParamWithNoise(DefaultParamInitializer.WEIGHT_KEY, true, workspaceMgr);
+    INDArray epsilonNext;
+    if (inputGradientUnused) { // zeros of the right shape: an input preprocessor may still reshape them
+      epsilonNext = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, delta.dataType(), new long[] {delta.size(0), w.size(0)}, 'f');
+    } else {
+      epsilonNext = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, delta.dataType(),
+          new long[] {w.size(0), delta.size(0)}, 'f');
+      epsilonNext = w.mmuli(delta.transpose(), epsilonNext).transpose();
+    }
+    INDArray weightGrad = gradientViews.get(DefaultParamInitializer.WEIGHT_KEY);
+    Nd4j.gemm(input.castTo(weightGrad.dataType()), delta, weightGrad, true, false, 1.0, 0.0);
+    ret.gradientForVariable().put(DefaultParamInitializer.WEIGHT_KEY, weightGrad);
+    weightNoiseParams.clear();
+    return new Pair<>(ret, backpropDropOutIfPresent(epsilonNext));
+  }
+}
