@@ -90,15 +90,8 @@ public final class ChapterExperiments {
     Metrics once = Evaluator.evaluate(network, data.test());
     int n = data.test().size();
     McDropout.Result r = McDropout.predict(network, data.test().features(), n, 100, 42);
-    int right = 0;
-    for (int i = 0; i < n; i++) {
-      int best = 0;
-      for (int k = 1; k < r.outputs(); k++) {
-        best = r.mean()[i * r.outputs() + k] > r.mean()[i * r.outputs() + best] ? k : best;
-      }
-      right += best == data.test().labels()[i] ? 1 : 0;
-    }
-    System.out.printf("%-16s %6s %12.4f %10s  %s%n", "mc_dropout", "-", right / (double) n, "-",
+    double accuracy = Evaluator.accuracy(r.mean(), r.outputs(), data.test().labels());
+    System.out.printf("%-16s %6s %12.4f %10s  %s%n", "mc_dropout", "-", accuracy, "-",
         String.format("test accuracy of 100 passes' mean; one deterministic pass: %.4f", once.accuracy()));
   }
 }

@@ -39,23 +39,39 @@ public final class Evaluator {
       for (int i = start; i < end; i++) {
         int label = examples.labels()[i];
         int row = (i - start) * outputs;
+        correct += predictedClass(p, row, outputs) == label ? 1 : 0;
         if (outputs == 1) {
           double q = clip(p[row]);
-          correct += (q >= 0.5 ? 1 : 0) == label ? 1 : 0;
           lossSum -= label == 1 ? Math.log(q) : Math.log(1 - q);
         } else {
-          int best = 0;
-          for (int k = 1; k < outputs; k++) {
-            if (p[row + k] > p[row + best]) {
-              best = k;
-            }
-          }
-          correct += best == label ? 1 : 0;
           lossSum -= Math.log(clip(p[row + label]));
         }
       }
     }
     return new Metrics((double) correct / n, lossSum / n, n);
+  }
+
+  /** Accuracy of predictions given as {@code outputs} values per example (as {@link #evaluate} reads them). */
+  public static double accuracy(float[] predictions, int outputs, int[] labels) {
+    int correct = 0;
+    for (int i = 0; i < labels.length; i++) {
+      correct += predictedClass(predictions, i * outputs, outputs) == labels[i] ? 1 : 0;
+    }
+    return (double) correct / labels.length;
+  }
+
+  /** The class an example's outputs predict: P(1) >= 0.5 for one sigmoid output, else the arg max. */
+  private static int predictedClass(float[] p, int row, int outputs) {
+    if (outputs == 1) {
+      return p[row] >= 0.5 ? 1 : 0;
+    }
+    int best = 0;
+    for (int k = 1; k < outputs; k++) {
+      if (p[row + k] > p[row + best]) {
+        best = k;
+      }
+    }
+    return best;
   }
 
   private static void checkOutputs(String label, Examples examples, int outputs) {
