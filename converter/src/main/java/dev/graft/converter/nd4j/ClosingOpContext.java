@@ -23,13 +23,15 @@ import org.nd4j.nativeblas.OpaqueRandomGenerator;
 
 /**
  * ND4J's CPU op context (CpuOpContext) with a {@link #close()} that frees the native context, and
- * argument arrays freed as soon as libnd4j has copied them. The stock class's close() does nothing
+ * op arguments passed through reused buffers instead of a new native array per argument list. The stock class's close() does nothing
  * and leaves both to JavaCPP's pointer GC; the executioner closes every context it builds, so with
  * the GC off this is what keeps custom ops from leaking. With the GC on, whichever of close() and
  * the GC comes first frees the context, once.
  */
 final class ClosingOpContext extends BaseOpContext implements Deallocatable {
   private static final NativeOps OPS = NativeOpsHolder.getInstance().getDeviceNativeOps();
+  /** libnd4j copies op arguments into the context, so one native buffer per thread serves every op. */
+  private static final ThreadLocal<ArgumentBuffers> ARGUMENTS = ThreadLocal.withInitial(ArgumentBuffers::new);
 
   private final OpaqueContext context = OPS.createGraphContext(1);
   private final AtomicBoolean freed = new AtomicBoolean();
@@ -61,9 +63,7 @@ final class ClosingOpContext extends BaseOpContext implements Deallocatable {
   public void setIArguments(long... arguments) {
     if (arguments.length > 0) {
       super.setIArguments(arguments);
-      try (LongPointer p = new LongPointer(arguments)) {
-        OPS.setGraphContextIArguments(context, p, arguments.length);
-      }
+      OPS.setGraphContextIArguments(context, ARGUMENTS.get().longs(arguments), arguments.length);
     }
   }
 
@@ -71,9 +71,7 @@ final class ClosingOpContext extends BaseOpContext implements Deallocatable {
   public void setBArguments(boolean... arguments) {
     if (arguments.length > 0) {
       super.setBArguments(arguments);
-      try (BooleanPointer p = new BooleanPointer(arguments)) {
-        OPS.setGraphContextBArguments(context, p, arguments.length);
-      }
+      OPS.setGraphContextBArguments(context, ARGUMENTS.get().booleans(arguments), arguments.length);
     }
   }
 
@@ -81,9 +79,7 @@ final class ClosingOpContext extends BaseOpContext implements Deallocatable {
   public void setTArguments(double... arguments) {
     if (arguments.length > 0) {
       super.setTArguments(arguments);
-      try (DoublePointer p = new DoublePointer(arguments)) {
-        OPS.setGraphContextTArguments(context, p, arguments.length);
-      }
+      OPS.setGraphContextTArguments(context, ARGUMENTS.get().doubles(arguments), arguments.length);
     }
   }
 
@@ -95,9 +91,7 @@ final class ClosingOpContext extends BaseOpContext implements Deallocatable {
       for (int i = 0; i < arguments.length; i++) {
         types[i] = arguments[i].toInt();
       }
-      try (IntPointer p = new IntPointer(types)) {
-        OPS.setGraphContextDArguments(context, p, arguments.length);
-      }
+      OPS.setGraphContextDArguments(context, ARGUMENTS.get().ints(types), arguments.length);
     }
   }
 
@@ -168,5 +162,41 @@ final class ClosingOpContext extends BaseOpContext implements Deallocatable {
   @Override
   public int targetDevice() {
     return 0;
+  }
+
+  /** Native arrays that grow as needed and are reused for every argument list on this thread. */
+  private static final class ArgumentBuffers {
+    private LongPointer longs = new LongPointer(16);
+    private DoublePointer doubles = new DoublePointer(16);
+    private IntPointer ints = new IntPointer(16);
+    private BooleanPointer booleans = new BooleanPointer(16);
+
+    LongPointer longs(long[] values) {
+      if (longs.capacity() < values.length) {
+        longs = new LongPointer(values.length);
+      }
+      return longs.put(values, 0, values.length);
+    }
+
+    DoublePointer doubles(double[] values) {
+      if (doubles.capacity() < values.length) {
+        doubles = new DoublePointer(values.length);
+      }
+      return doubles.put(values, 0, values.length);
+    }
+
+    IntPointer ints(int[] values) {
+      if (ints.capacity() < values.length) {
+        ints = new IntPointer(values.length);
+      }
+      return ints.put(values, 0, values.length);
+    }
+
+    BooleanPointer booleans(boolean[] values) {
+      if (booleans.capacity() < values.length) {
+        booleans = new BooleanPointer(values.length);
+      }
+      return booleans.put(values, 0, values.length);
+    }
   }
 }
