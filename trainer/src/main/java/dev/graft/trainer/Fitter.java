@@ -38,23 +38,25 @@ final class Fitter {
     int batches = (n + batchSize - 1) / batchSize;
     List<EpochStats> history = new ArrayList<>();
     listener.phaseStarted(phase, epochs, batches);
-    for (int epoch = 1; epoch <= epochs; epoch++) {
-      history.add(epoch(shape, net, x, y, valid, phase, epoch, batchSize, shuffler, listener));
+    try (ShuffledCopy shuffled = new ShuffledCopy(x, y)) {
+      for (int epoch = 1; epoch <= epochs; epoch++) {
+        history.add(epoch(shape, net, shuffled, valid, phase, epoch, batchSize, shuffler, listener));
+      }
     }
     free(x, y);
     listener.phaseDone(phase);
     return history;
   }
 
-  /** One pass over (x, y) in a shuffled order, then validation. */
-  static EpochStats epoch(Network shape, Model net, INDArray x, INDArray y, Examples valid, String phase, int epoch,
+  /** One pass over the training data in a new shuffled order, then validation. */
+  static EpochStats epoch(Network shape, Model net, ShuffledCopy data, Examples valid, String phase, int epoch,
       int batchSize, Random shuffler, TrainingListener listener) {
-    int n = (int) x.size(0);
-    int batches = (n + batchSize - 1) / batchSize;
     long start = System.nanoTime();
-    int[] order = permutation(n, shuffler);
-    INDArray xs = Nd4j.pullRows(x, 1, order);
-    INDArray ys = Nd4j.pullRows(y, 1, order);
+    data.shuffle(shuffler);
+    INDArray xs = data.features();
+    INDArray ys = data.labels();
+    int n = (int) xs.size(0);
+    int batches = (n + batchSize - 1) / batchSize;
     double lossSum = 0;
     try (OnePassDenseLayer.Installed fast = net instanceof MultiLayerNetwork m ? OnePassDenseLayer.installIn(m) : null) {
       for (int b = 0; b < batches; b++) {
@@ -71,7 +73,6 @@ final class Fitter {
         listener.batchDone();
       }
     }
-    free(xs, ys);
     double trainLoss = lossSum / batches;
     if (!Double.isFinite(trainLoss)) {
       throw new GraftException(GraftException.Kind.FAILURE, "training diverged in " + phase + " epoch " + epoch

@@ -82,49 +82,51 @@ public final class TrainingLoop {
     INDArray y = data.train().labelMatrix();
     boolean stoppedEarly = false;
     listener.phaseStarted("train", options.epochs() - start + 1, batches);
-    for (int epoch = start; epoch <= options.epochs(); epoch++) {
-      // Each epoch's randomness depends on the seed and the epoch only: what makes --resume exact.
-      Nd4j.getRandom().setSeed(spec.seed() * 1_000_003L + epoch);
-      net.setEpochCount(epoch - 1);
-      double rate = plateau != null ? lr : currentRate(net, spec);
-      EpochStats stats = Fitter.epoch(network, net, x, y, data.valid(), "train", epoch, options.batchSize(),
-          new Random(spec.seed() * 31L + epoch), listener);
-      history.add(stats);
-      rates.add(rate);
-      double loss = Double.isNaN(stats.validLoss()) ? stats.trainLoss() : stats.validLoss();
-      boolean better = loss < bestLoss;
-      if (better) {
-        bestLoss = loss;
-        bestEpoch = epoch;
-        bestParams = net.params().dup();
-        sinceBest = 0;
-      } else {
-        sinceBest++;
-      }
-      if (plateau != null) {
-        if (loss < lrBestLoss) {
-          lrBestLoss = loss;
-          sinceLrImproved = 0;
-        } else if (++sinceLrImproved >= plateau.patience()) {
-          lr *= plateau.factor();
-          net.setLearningRate(lr);
-          sinceLrImproved = 0;
-        }
-      }
-      boolean stop = options.patience() > 0 && sinceBest >= options.patience();
-      if (checkpoints != null) {
+    try (ShuffledCopy shuffled = new ShuffledCopy(x, y)) {
+      for (int epoch = start; epoch <= options.epochs(); epoch++) {
+        // Each epoch's randomness depends on the seed and the epoch only: what makes --resume exact.
+        Nd4j.getRandom().setSeed(spec.seed() * 1_000_003L + epoch);
+        net.setEpochCount(epoch - 1);
+        double rate = plateau != null ? lr : currentRate(net, spec);
+        EpochStats stats = Fitter.epoch(network, net, shuffled, data.valid(), "train", epoch, options.batchSize(),
+            new Random(spec.seed() * 31L + epoch), listener);
+        history.add(stats);
+        rates.add(rate);
+        double loss = Double.isNaN(stats.validLoss()) ? stats.trainLoss() : stats.validLoss();
+        boolean better = loss < bestLoss;
         if (better) {
-          checkpoints.saveBest(net, epoch);
+          bestLoss = loss;
+          bestEpoch = epoch;
+          bestParams = net.params().dup();
+          sinceBest = 0;
+        } else {
+          sinceBest++;
         }
-        if (better || options.checkpointEvery() > 0 && epoch % options.checkpointEvery() == 0 || stop
-            || epoch == options.epochs()) {
-          checkpoints.save(net, new Checkpoints.State(epoch, bestEpoch, bestLoss, lr, sinceBest, sinceLrImproved,
-              lrBestLoss, history, rates));
+        if (plateau != null) {
+          if (loss < lrBestLoss) {
+            lrBestLoss = loss;
+            sinceLrImproved = 0;
+          } else if (++sinceLrImproved >= plateau.patience()) {
+            lr *= plateau.factor();
+            net.setLearningRate(lr);
+            sinceLrImproved = 0;
+          }
         }
-      }
-      if (stop) {
-        stoppedEarly = true;
-        break;
+        boolean stop = options.patience() > 0 && sinceBest >= options.patience();
+        if (checkpoints != null) {
+          if (better) {
+            checkpoints.saveBest(net, epoch);
+          }
+          if (better || options.checkpointEvery() > 0 && epoch % options.checkpointEvery() == 0 || stop
+              || epoch == options.epochs()) {
+            checkpoints.save(net, new Checkpoints.State(epoch, bestEpoch, bestLoss, lr, sinceBest, sinceLrImproved,
+                lrBestLoss, history, rates));
+          }
+        }
+        if (stop) {
+          stoppedEarly = true;
+          break;
+        }
       }
     }
     listener.phaseDone("train");
