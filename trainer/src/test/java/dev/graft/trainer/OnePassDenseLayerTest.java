@@ -17,6 +17,7 @@ import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.activations.impl.ActivationSELU;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
@@ -56,6 +57,16 @@ class OnePassDenseLayerTest {
         .layer(new DenseLayer.Builder().nOut(30).activation(Activation.SELU).build())
         .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(4).activation(Activation.SOFTMAX).build())
         .setInputType(InputType.convolutional(4, 5, 1)), new long[] {64, 1, 4, 5});
+  }
+
+  @Test
+  void seluBackpropEqualsDl4jsBitForBit() {
+    int n = 200_001;
+    INDArray z = Nd4j.linspace(DataType.FLOAT, -30, 0.0003, n).reshape(1, n); // through 0, in small steps
+    INDArray eps = Nd4j.rand(DataType.FLOAT, 1, n).subi(0.5);
+    INDArray dl4j = new ActivationSELU().backprop(z.dup(), eps.dup()).getFirst();
+    INDArray graft = OnePassDenseLayer.seluBackprop(z.dup(), eps.dup());
+    assertArrayEquals(dl4j.toFloatVector(), graft.toFloatVector(), 0f);
   }
 
   private static void assertSameTraining(Supplier<NeuralNetConfiguration.ListBuilder> conf) {
