@@ -18,8 +18,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * One training epoch of model A on task A's images, batch 32, SGD 1e-3: graft's trainer (with the
- * launcher's settings) and PyTorch on one thread (scripts/torch_epoch_benchmark.py), side by side
+ * One training epoch of model A on task A's images, batch 32, SGD 1e-3: graft's trainer (with
+ * {@code graft train}'s JVM settings unless GRAFT_JAVA_OPTS says otherwise) and PyTorch on one thread (scripts/torch_epoch_benchmark.py), side by side
  * in one run, medians over several epochs; then graft's peak resident memory over 20 epochs.
  * Debian's python3-torch calls the system BLAS: without OpenBLAS installed (libopenblas0-pthread)
  * it runs the reference BLAS, about 8x slower, which the output shows.
@@ -38,7 +38,9 @@ public final class TrainBenchmark {
     double[] graftSeconds = graft.stream().mapToDouble(e -> e.millis() / 1000.0).toArray();
     double[] torch = torch(n, epochs);
     System.out.printf("one epoch of model A on %,d images, batch 32, SGD (medians of %d epochs):%n", n, epochs);
-    System.out.printf("  graft (DL4J, OMP_NUM_THREADS=%s): %.2f s   %s%n", System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"),
+    System.out.printf("  graft (DL4J, OMP_NUM_THREADS=%s, JavaCPP pointer GC %s, max heap %d MB): %.2f s   %s%n",
+        System.getenv().getOrDefault("OMP_NUM_THREADS", "unset"),
+        Boolean.getBoolean("org.bytedeco.javacpp.nopointergc") ? "off" : "on", Runtime.getRuntime().maxMemory() >> 20,
         Samples.median(graftSeconds), java.util.Arrays.toString(graftSeconds));
     if (torch != null) {
       System.out.printf("  PyTorch, one thread:       %.2f s   %s%n", Samples.median(torch), java.util.Arrays.toString(torch));
