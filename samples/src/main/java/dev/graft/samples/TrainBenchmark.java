@@ -46,8 +46,17 @@ public final class TrainBenchmark {
       System.out.printf("  PyTorch, one thread:       %.2f s   %s%n", Samples.median(torch), java.util.Arrays.toString(torch));
       System.out.printf("  ratio graft / PyTorch: %.2f (target: at most 1.5)%n", Samples.median(graftSeconds) / Samples.median(torch));
     }
-    Trainer.train(model, data, memoryEpochs, 32, 2, TrainingListener.NONE);
-    System.out.printf("peak resident memory after %d more epochs: %s%n", memoryEpochs, peakRss());
+    List<String> rss = new java.util.ArrayList<>();
+    Trainer.train(model, data, memoryEpochs, 32, 2, new TrainingListener() {
+      @Override
+      public void epochDone(EpochStats stats) {
+        if (stats.epoch() % 5 == 0) {
+          rss.add(stats.epoch() + ": " + status("VmRSS:"));
+        }
+      }
+    });
+    System.out.printf("resident memory over %d more epochs (every 5th): %s; peak %s%n", memoryEpochs, rss,
+        status("VmHWM:"));
   }
 
   private static double[] torch(int n, int epochs) throws IOException, InterruptedException {
@@ -75,11 +84,16 @@ public final class TrainBenchmark {
     return t;
   }
 
-  private static String peakRss() throws IOException {
-    for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-      if (line.startsWith("VmHWM:")) {
-        return line.substring(6).trim();
+  /** A line of /proc/self/status, e.g. VmRSS: (resident now) or VmHWM: (peak resident). */
+  private static String status(String key) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith(key)) {
+          return line.substring(key.length()).trim();
+        }
       }
+    } catch (IOException e) {
+      return "unknown (" + e.getMessage() + ")";
     }
     return "unknown";
   }
