@@ -22,10 +22,9 @@ final class Gemm {
   private Gemm() {}
 
   /**
-   * Products land in column-major results: with those, OpenBLAS gives the same bits whatever the
-   * operands' layouts, and DL4J computes every layer product that way (into a temporary, copied to
-   * a row-major result), so graft's layers match DL4J's bit for bit. A row-major c is filled the
-   * same way.
+   * As DL4J's {@code mmuli}, a row-major c is computed into a column-major temporary and copied:
+   * OpenBLAS's rounding depends on the layouts it is given (at small sizes), so graft's products
+   * match DL4J's bit for bit only for the same layouts.
    */
   static void multiply(INDArray a, boolean transposeA, INDArray b, boolean transposeB, INDArray c) {
     if (c.rank() == 2 && c.ordering() == 'c' && c.size(0) > 1 && c.size(1) > 1) {

@@ -102,9 +102,10 @@ final class OnePassDenseLayer extends DenseLayer {
   }
 
   /**
-   * BaseLayer.preOutputWithPreNorm of DL4J 1.0.0-M2.1 for a plain layer, with the product written
-   * straight into a column-major result by {@link Gemm} (DL4J computes it into a column-major
-   * temporary and copies that to a row-major array: same bits, one op and one copy more).
+   * BaseLayer.preOutputWithPreNorm of DL4J 1.0.0-M2.1 for a plain layer, with the product through
+   * {@link Gemm}, computed column-major and copied to a row-major result as DL4J does (in the
+   * workspace, where DL4J allocates its temporary outside): the next products then see the same
+   * layouts as under DL4J, which their bits depend on.
    */
   @Override
   protected Pair<INDArray, INDArray> preOutputWithPreNorm(boolean training, boolean forBackprop,
@@ -115,8 +116,10 @@ final class OnePassDenseLayer extends DenseLayer {
     }
     applyDropOutIfNecessary(training, workspaceMgr);
     INDArray in = input.castTo(dataType);
-    INDArray z = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, w.dataType(), new long[] {in.size(0), w.size(1)}, 'f');
-    Gemm.multiply(in, false, w, false, z);
+    long[] shape = {in.size(0), w.size(1)};
+    INDArray product = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, w.dataType(), shape, 'f');
+    Gemm.multiply(in, false, w, false, product);
+    INDArray z = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, w.dataType(), shape, 'c').assign(product);
     if (hasBias()) {
       z.addiRowVector(getParam(DefaultParamInitializer.BIAS_KEY));
     }

@@ -43,22 +43,6 @@ class GemmTest {
   }
 
   @Test
-  void operandLayoutsGiveTheSameBits() {
-    Nd4j.getRandom().setSeed(3);
-    INDArray a = Nd4j.rand(DataType.FLOAT, 'c', 32, 784).subi(0.5);
-    INDArray b = Nd4j.rand(DataType.FLOAT, 'f', 784, 300).subi(0.5);
-    INDArray reference = Nd4j.create(DataType.FLOAT, new long[] {32, 300}, 'f');
-    Gemm.multiply(a, false, b, false, reference);
-    INDArray[][] operands = {{a.dup('f'), b}, {a, b.dup('c')}, {a.transpose().dup('c'), b}};
-    boolean[] transposeA = {false, false, true};
-    for (int i = 0; i < operands.length; i++) {
-      INDArray c = Nd4j.create(DataType.FLOAT, new long[] {32, 300}, 'f');
-      Gemm.multiply(operands[i][0], transposeA[i], operands[i][1], false, c);
-      assertArrayEquals(flat(reference), flat(c), 0f, "operand layout " + i);
-    }
-  }
-
-  @Test
   void viewsWithAnOffsetAreReadWhereTheyStart() {
     Nd4j.getRandom().setSeed(2);
     INDArray all = Nd4j.rand(DataType.FLOAT, 'c', 100, 20);
