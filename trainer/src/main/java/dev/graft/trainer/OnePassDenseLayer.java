@@ -13,6 +13,7 @@ import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.impl.ActivationSELU;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastAddOp;
 import org.nd4j.linalg.api.ops.impl.transforms.gradient.SELUDerivative;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -119,9 +120,11 @@ final class OnePassDenseLayer extends DenseLayer {
     long[] shape = {in.size(0), w.size(1)};
     INDArray product = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, w.dataType(), shape, 'f');
     Gemm.multiply(in, false, w, false, product);
-    INDArray z = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, w.dataType(), shape, 'c').assign(product);
-    if (hasBias()) {
-      z.addiRowVector(getParam(DefaultParamInitializer.BIAS_KEY));
+    INDArray z = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, w.dataType(), shape, 'c');
+    if (hasBias()) { // the copy to row-major and the bias in one op
+      Nd4j.getExecutioner().exec(new BroadcastAddOp(product, getParam(DefaultParamInitializer.BIAS_KEY), z, 1));
+    } else {
+      z.assign(product);
     }
     return new Pair<>(z, z);
   }
