@@ -10,8 +10,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Puts {@link LeanOpExecutioner} in place of ND4J's stock CPU executioner. ND4J has no setter for
  * it; the backend reads the class from the {@code opexec} property only while it starts, which a
- * library cannot count on being first to do, so the static field is replaced. Idempotent; a
- * backend other than the stock CPU one is left alone.
+ * library cannot count on being first to do, so the static field is replaced. Process-wide: all
+ * ND4J work in the JVM then runs through it (with bit-identical results). Idempotent; a backend
+ * other than the stock CPU one is left alone.
  */
 public final class LeanNd4j {
   private static final Logger LOG = LoggerFactory.getLogger(LeanNd4j.class);
