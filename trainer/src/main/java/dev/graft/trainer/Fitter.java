@@ -12,8 +12,6 @@ import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Mini-batch training as Keras's fit does it: the training set is shuffled every epoch, the
@@ -53,21 +51,17 @@ final class Fitter {
       int batchSize, Random shuffler, TrainingListener listener) {
     long start = System.nanoTime();
     data.shuffle(shuffler);
-    INDArray xs = data.features();
-    INDArray ys = data.labels();
-    int n = (int) xs.size(0);
+    int n = data.size();
     int batches = (n + batchSize - 1) / batchSize;
     double lossSum = 0;
     try (OnePassDenseLayer.Installed fast = net instanceof MultiLayerNetwork m ? OnePassDenseLayer.installIn(m) : null) {
       for (int b = 0; b < batches; b++) {
         int from = b * batchSize;
-        int to = Math.min(n, from + batchSize);
-        INDArray bx = xs.get(NDArrayIndex.interval(from, to), NDArrayIndex.all()).reshape('c', shape.batchShape(to - from));
-        INDArray by = ys.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
+        DataSet batch = data.batch(shape, from, Math.min(n, from + batchSize));
         if (net instanceof ComputationGraph graph) {
-          graph.fit(new DataSet(bx, by));
+          graph.fit(batch);
         } else {
-          ((MultiLayerNetwork) net).fit(new DataSet(bx, by));
+          ((MultiLayerNetwork) net).fit(batch);
         }
         lossSum += net.score();
         listener.batchDone();

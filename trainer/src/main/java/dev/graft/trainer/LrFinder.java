@@ -14,9 +14,7 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * The chapter's learning-rate finder: one pass over the training set with the learning rate growing
@@ -44,12 +42,19 @@ public final class LrFinder {
     Fitter.checkInput(network, data.train());
     MultiLayerNetwork net = network.sequential();
     Nd4j.getRandom().setSeed(spec.seed());
-    int[] order = Fitter.permutation(n, new Random(spec.seed()));
     INDArray x = data.train().featureMatrix();
     INDArray y = data.train().labelMatrix();
-    INDArray xs = Nd4j.pullRows(x, 1, order);
-    INDArray ys = Nd4j.pullRows(y, 1, order);
-    Fitter.free(x, y);
+    try (ShuffledCopy shuffled = new ShuffledCopy(x, y)) {
+      shuffled.shuffle(new Random(spec.seed()));
+      Fitter.free(x, y);
+      return sweep(net, network, shuffled, batchSize, minRate, maxRate);
+    }
+  }
+
+  private static Result sweep(MultiLayerNetwork net, Network network, ShuffledCopy data, int batchSize, double minRate,
+      double maxRate) {
+    int n = data.size();
+    int batches = (n + batchSize - 1) / batchSize;
     double factor = Math.exp(Math.log(maxRate / minRate) / (batches - 1));
     List<Double> rates = new ArrayList<>();
     List<Double> losses = new ArrayList<>();
@@ -62,8 +67,7 @@ public final class LrFinder {
       net.setLearningRate(rate);
       int from = b * batchSize;
       int to = Math.min(n, from + batchSize);
-      net.fit(new DataSet(xs.get(NDArrayIndex.interval(from, to), NDArrayIndex.all()).reshape('c', network.batchShape(to - from)),
-          ys.get(NDArrayIndex.interval(from, to), NDArrayIndex.all())));
+      net.fit(data.batch(network, from, to));
       // One batch's loss is noisy: follow its exponential moving average (bias-corrected).
       average = beta * average + (1 - beta) * net.score();
       double loss = average / (1 - Math.pow(beta, b + 1));
@@ -74,7 +78,6 @@ public final class LrFinder {
       }
       best = Math.min(best, loss);
     }
-    Fitter.free(xs, ys);
     int argmin = 0;
     for (int i = 1; i < losses.size(); i++) {
       if (losses.get(i) < losses.get(argmin)) {
