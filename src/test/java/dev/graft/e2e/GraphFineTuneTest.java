@@ -14,7 +14,6 @@ import dev.graft.converter.SharedModels;
 import dev.graft.converter.keras3.KerasV3Importer;
 import dev.graft.converter.onnx.ExportOptions;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;

@@ -12,7 +12,6 @@ import dev.graft.runtime.ModelOptions;
 import dev.graft.runtime.Npy;
 import dev.graft.runtime.OnnxModel;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;

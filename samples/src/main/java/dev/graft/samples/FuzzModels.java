@@ -1,7 +1,6 @@
 package dev.graft.samples;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.graft.GraftException;
 import dev.graft.converter.ModelLoader;
 import dev.graft.converter.ModelSummary;

@@ -10,7 +10,6 @@ import org.deeplearning4j.nn.conf.layers.OutputLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * A Keras-like Sequential of Dense layers on flattened input, initialised Glorot-uniform (Keras's

@@ -19,7 +19,6 @@ import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.IUpdater;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * Builds layer stacks from other layer stacks: keep the lower layers of a network with their
