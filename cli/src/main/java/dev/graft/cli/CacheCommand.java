@@ -13,7 +13,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "cache", description = "The activation cache of frozen trunks: list, remove, collect garbage.",
+@Command(name = "cache", mixinStandardHelpOptions = true, versionProvider = Version.class,
+    header = "List, remove or collect garbage in the activation cache of frozen trunks.",
     subcommands = {CacheCommand.Ls.class, CacheCommand.Rm.class, CacheCommand.Gc.class})
 final class CacheCommand {
   static class Common {
@@ -57,7 +58,7 @@ final class CacheCommand {
     }
   }
 
-  @Command(name = "ls", description = "List the cache's entries: key, size, rows x columns, last use, what they hold.")
+  @Command(name = "ls", mixinStandardHelpOptions = true, versionProvider = Version.class, header = "List the cache's entries: key, size, rows x columns, last use, what they hold.")
   static final class Ls extends Common implements Runnable {
     @Override
     public void run() {
@@ -65,7 +66,7 @@ final class CacheCommand {
     }
   }
 
-  @Command(name = "rm", description = "Remove an entry by its key (or a unique start of it).")
+  @Command(name = "rm", mixinStandardHelpOptions = true, versionProvider = Version.class, header = "Remove an entry by its key (or a unique start of it).")
   static final class Rm extends Common implements Runnable {
     @Parameters(paramLabel = "KEY")
     String key;
@@ -80,7 +81,7 @@ final class CacheCommand {
     }
   }
 
-  @Command(name = "gc", description = "Remove the least recently used entries until the cache fits --max-size.")
+  @Command(name = "gc", mixinStandardHelpOptions = true, versionProvider = Version.class, header = "Remove the least recently used entries until the cache fits --max-size.")
   static final class Gc extends Common implements Runnable {
     @Option(names = "--max-size", required = true, paramLabel = "SIZE", description = "e.g. 500M, 2G, 0.")
     String maxSize;

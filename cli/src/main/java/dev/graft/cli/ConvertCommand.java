@@ -18,10 +18,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "convert", description = {
-    "Convert a model; the format is chosen by OUT's extension: .onnx writes ONNX (opset 13 by default),",
-    ".keras a Keras 3 archive (layer stacks: dense, activations, batch norm, dropout, conv, pooling),",
-    ".zip a Deeplearning4j network. The output is written atomically: on any error no file is left."})
+@Command(name = "convert",
+    mixinStandardHelpOptions = true, versionProvider = Version.class,
+    header = "Convert a model to ONNX, Keras 3 or DL4J, chosen by OUT's extension.",
+    description = ".onnx writes ONNX (opset 13 by default), .keras a Keras 3 archive (layer stacks: dense, activations, batch norm, dropout, conv, pooling), .zip a Deeplearning4j network. The output is written atomically: on any error no file is left.")
 final class ConvertCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "IN", description = "Keras .h5 or .keras, or graft/DL4J .zip")
   Path in;

@@ -25,10 +25,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "demo", description = {
-    "The chapter's 'reusing pretrained layers' experiment: train model A on 8 Fashion-MNIST classes",
-    "(or take it from --base), then train B (shirt vs sandal, 200 images) from scratch and on top of",
-    "A's layers with the same budget, over several seeds, and compare their median test accuracies."})
+@Command(name = "demo",
+    mixinStandardHelpOptions = true, versionProvider = Version.class,
+    header = "Run the chapter's 'reusing pretrained layers' experiment on Fashion-MNIST.",
+    description = "Train model A on 8 Fashion-MNIST classes (or take it from --base), then train B (shirt vs sandal, 200 images) from scratch and on top of A's layers with the same budget, over several seeds, and compare their median test accuracies.")
 final class DemoCommand implements Callable<Integer> {
   /** The chapter's (2nd edition) test accuracies. */
   static final double CHAPTER_B = 0.9705;

@@ -13,7 +13,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "eval", description = "Accuracy and loss of a model on the Fashion-MNIST test images of a task.")
+@Command(name = "eval",
+    mixinStandardHelpOptions = true, versionProvider = Version.class,
+    header = "Report a model's accuracy and loss on the Fashion-MNIST test images of a task.")
 final class EvalCommand implements Callable<Integer> {
   @Parameters(paramLabel = "MODEL", description = "Keras .h5, graft/DL4J .zip or .onnx")
   Path model;

@@ -25,10 +25,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "finetune", description = {
-    "Reuse a pretrained model on a new task: drop its top layer(s), add a new head, train with the",
-    "reused layers frozen (--freeze-epochs), then unfreeze and train everything (--epochs).",
-    "The base file is never changed; the result is a DL4J zip plus a JSON record of how it was made."})
+@Command(name = "finetune",
+    mixinStandardHelpOptions = true, versionProvider = Version.class,
+    header = "Reuse a pretrained model on a new task with a new head.",
+    description = "Drop the base's top layer(s), add a new head, train with the reused layers frozen (--freeze-epochs), then unfreeze and train everything (--epochs). The base file is never changed; the result is a DL4J zip plus a JSON record of how it was made.")
 final class FinetuneCommand implements Callable<Integer> {
   @Parameters(paramLabel = "BASE", description = "Keras .h5 or .keras, graft/DL4J .zip, or ONNX (head trained on its cached activations)")
   Path base;

@@ -15,9 +15,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "inspect", description = {"Show a model's layers: name, type, output shape, parameters, trainable.",
-    "For ONNX files: inputs, outputs, operator counts, parameters, the valid cut points and whether",
-    "graft can import every operator as a trainable layer."})
+@Command(name = "inspect",
+    mixinStandardHelpOptions = true, versionProvider = Version.class,
+    header = "Show a model's layers: name, type, output shape, parameters, trainable.",
+    description = "For ONNX files: inputs, outputs, operator counts, parameters, the valid cut points and whether graft can import every operator as a trainable layer. With --check: a safety report that builds no network.")
 final class InspectCommand implements Callable<Integer> {
   @Parameters(paramLabel = "MODEL", description = "Keras .h5 or graft/DL4J .zip")
   Path model;

@@ -16,9 +16,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "lr-find", description = {
-    "The chapter's learning-rate finder: one epoch of a spec's network with the learning rate growing",
-    "exponentially; prints the suggested rate (a tenth of the rate at the lowest loss) and plots loss against rate."})
+@Command(name = "lr-find",
+    mixinStandardHelpOptions = true, versionProvider = Version.class,
+    header = "Find a learning rate for a spec's network, as the chapter does.",
+    description = "One epoch with the learning rate growing exponentially; prints the suggested rate (a tenth of the rate at the lowest loss) and plots loss against rate.")
 final class LrFindCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "SPEC.json")
   Path specFile;

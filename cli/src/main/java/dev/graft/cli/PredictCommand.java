@@ -13,9 +13,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "predict", description = {
-    "Run a model on the examples of a .npy array (first dimension: examples) and write its outputs as .npy.",
-    "ONNX files run in ONNX Runtime, Keras and DL4J files in DL4J: any two formats can be compared on one input."})
+@Command(name = "predict",
+    mixinStandardHelpOptions = true, versionProvider = Version.class,
+    header = "Run a model on a .npy array and write its outputs as .npy.",
+    description = "The first dimension of the array counts the examples. ONNX files run in ONNX Runtime, Keras and DL4J files in DL4J: any two formats can be compared on one input.")
 final class PredictCommand implements Callable<Integer> {
   @Parameters(paramLabel = "MODEL", description = "Keras .h5, graft/DL4J .zip or .onnx")
   Path model;

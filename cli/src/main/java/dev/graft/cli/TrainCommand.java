@@ -30,11 +30,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "train", description = {
-    "Build a network from a JSON spec, optionally take some layers' weights from another model, and train it.",
-    "Train a network from a JSON spec (dense layers, initializers, activations, batch norm, dropout, max-norm,",
-    "l1/l2, optimizer, learning-rate schedule, gradient clipping) on a task: validation every epoch, early",
-    "stopping that restores the best weights, checkpoints that --resume continues from, learning curves."})
+@Command(name = "train",
+    mixinStandardHelpOptions = true, versionProvider = Version.class,
+    header = "Train a network from a JSON spec on a task.",
+    description = "Dense layers, initializers, activations, batch norm, dropout, max-norm, l1/l2, optimizer, learning-rate schedule and gradient clipping come from the spec; some layers' weights may come from another model. Validation every epoch, early stopping that restores the best weights, checkpoints that --resume continues from, learning curves.")
 final class TrainCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "SPEC.json")
   Path specFile;
