@@ -202,6 +202,7 @@ public final class KerasH5Importer {
       if (SEQUENTIAL_CLASSES.contains(config.modelClass())) {
         KerasSequentialModel seq = builder.buildSequential();
         keras = seq;
+        KerasDropoutRates.apply(seq.getLayersOrdered());
         var conf = seq.getMultiLayerConfiguration();
         long params = 0;
         for (var c : conf.getConfs()) {
@@ -213,6 +214,7 @@ public final class KerasH5Importer {
         model = net;
       } else {
         keras = builder.buildModel();
+        KerasDropoutRates.apply(keras.getLayersOrdered());
         var conf = keras.getComputationGraphConfiguration();
         long params = 0;
         for (var v : conf.getVertices().values()) {

@@ -39,6 +39,34 @@ class KerasH5ImporterTest {
     assertEquals(64, net.sourceSha256().length());
   }
 
+  /**
+   * Keras's Dropout(rate) drops a fraction {@code rate} of its inputs in training and scales the
+   * rest by 1 / (1 - rate), and passes inputs through at inference (Keras's documented semantics;
+   * this file's three Dropout layers have rate 0.2 in its config). DL4J's own importer made them no-ops.
+   */
+  @Test
+  void kerasDropoutKeepsItsRate() {
+    Network net = KerasH5Importer.importFile(SharedModels.require("keras2/chapter11/dropout__keras-2.9.0.h5"));
+    var mln = net.sequential();
+    org.nd4j.linalg.api.ndarray.INDArray ones = org.nd4j.linalg.factory.Nd4j.ones(
+        org.nd4j.linalg.api.buffer.DataType.FLOAT, 100, 28, 28);
+    assertEquals("dropout", mln.getLayer(0).conf().getLayer().getLayerName());
+    var training = mln.feedForward(ones, true).get(1); // the first Dropout's output, in training mode
+    long zeros = 0;
+    for (float v : training.data().asFloat()) {
+      if (v == 0f) {
+        zeros++;
+      } else {
+        assertEquals(1.25f, v, 1e-6f, "kept inputs are scaled by 1 / (1 - 0.2)");
+      }
+    }
+    double dropped = zeros / (double) training.length();
+    // 78,400 Bernoulli(0.2) draws: the standard deviation of the fraction is 0.0014.
+    assertEquals(0.2, dropped, 0.01, "fraction dropped in training");
+    var inference = mln.feedForward(ones, false).get(1);
+    assertEquals(0, inference.sub(1f).amaxNumber().doubleValue(), 0.0, "no dropout at inference");
+  }
+
   @Test
   void summaryCountsKerasParameters() {
     Network net = KerasH5Importer.importFile(SharedModels.require("keras2/chapter11/my_model_A__keras-2.4.0.h5"));
