@@ -1,6 +1,6 @@
 package dev.graft.converter;
 
-import java.lang.reflect.Field;
+import dev.graft.converter.dl4j.Dl4jInternals;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
@@ -33,12 +33,6 @@ public final class Dl4jParams {
 
   /** One of ActivationReLU's optional Keras options (max, threshold, negativeSlope), which it does not expose. */
   public static Double reluOption(ActivationReLU relu, String name) {
-    try {
-      Field f = ActivationReLU.class.getDeclaredField(name);
-      f.setAccessible(true);
-      return (Double) f.get(relu);
-    } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException("DL4J's ActivationReLU has no field " + name, e);
-    }
+    return (Double) Dl4jInternals.field(relu, ActivationReLU.class, name);
   }
 }

@@ -57,7 +57,7 @@ public final class CachedFineTuner {
     Network headNet = DenseStack.build("head", columns, hidden, head.get(head.size() - 1), options.freezeOptimizer(), options.seed());
     Nd4j.getRandom().setSeed(options.seed());
     List<EpochStats> history = Fitter.fit(headNet, headNet.sequential(), c.train(), c.valid(), "cached",
-        options.freezeEpochs(), options.batchSize(), shuffler, listener);
+        options.freezeEpochs(), options.batchSize(), shuffler, listener, options.fastPath());
     return new Result(headNet, halves.trunk(), stitch(base, halves, headNet, "head/"), halves.tensor(), history, c.keys(),
         c.hits());
   }
@@ -142,7 +142,7 @@ public final class CachedFineTuner {
     List<EpochStats> history = new ArrayList<>(cached.history());
     if (options.epochs() > 0) {
       history.addAll(Fitter.fit(base, net, data.train(), data.valid(), "unfrozen", options.epochs(), options.batchSize(),
-          shuffler, listener));
+          shuffler, listener, options.fastPath()));
     }
     Network tuned = base.withModel(net);
     return new FineTuneResult(tuned, history, names.subList(0, keep), names.subList(0, keep), head,

@@ -19,6 +19,7 @@ public final class FineTuneOptions {
   private final Optimizer optimizer;
   private final int batchSize;
   private final long seed;
+  private final boolean fastPath;
 
   private FineTuneOptions(Builder b) {
     this.dropTop = b.dropTop;
@@ -30,6 +31,7 @@ public final class FineTuneOptions {
     this.freezeOptimizer = b.freezeOptimizer != null ? b.freezeOptimizer : b.optimizer;
     this.batchSize = b.batchSize;
     this.seed = b.seed;
+    this.fastPath = b.fastPath;
   }
 
   public static Builder builder() {
@@ -74,6 +76,11 @@ public final class FineTuneOptions {
     return seed;
   }
 
+  /** Whether training may use graft's fast path ({@link dev.graft.trainer.fast.FastPath}); same results either way. */
+  public boolean fastPath() {
+    return fastPath;
+  }
+
   public static final class Builder {
     private int dropTop = 1;
     private List<DenseSpec> head;
@@ -84,6 +91,7 @@ public final class FineTuneOptions {
     private Optimizer optimizer = Optimizer.sgd(1e-3);
     private int batchSize = 32;
     private long seed = 42;
+    private boolean fastPath = true;
 
     public Builder dropTop(int layers) {
       this.dropTop = layers;
@@ -128,6 +136,12 @@ public final class FineTuneOptions {
 
     public Builder seed(long s) {
       this.seed = s;
+      return this;
+    }
+
+    /** false: train with stock DL4J layers and ND4J executioner (also {@code -Dgraft.fastPath=false}). */
+    public Builder fastPath(boolean on) {
+      this.fastPath = on;
       return this;
     }
 

@@ -53,14 +53,14 @@ public final class FineTuner {
             options.freezeOptimizer().updater(), options.seed());
     if (options.freezeEpochs() > 0) {
       history.addAll(Fitter.fit(base, net, data.train(), data.valid(), "frozen", options.freezeEpochs(),
-          options.batchSize(), shuffler, listener));
+          options.batchSize(), shuffler, listener, options.fastPath()));
     }
     if (options.epochs() > 0) {
       net = net instanceof MultiLayerNetwork mln
           ? NetworkSurgery.rebuild(mln, Set.of(), options.optimizer().updater(), options.seed())
           : GraphSurgery.rebuild((ComputationGraph) net, Set.of(), options.optimizer().updater(), options.seed());
       history.addAll(Fitter.fit(base, net, data.train(), data.valid(), "unfrozen", options.epochs(),
-          options.batchSize(), shuffler, listener));
+          options.batchSize(), shuffler, listener, options.fastPath()));
     }
     Network tuned = base.withModel(net);
     List<String> frozenNames = frozen.stream().map(reused::get).toList();

@@ -15,6 +15,6 @@ public final class Trainer {
       TrainingListener listener) {
     Nd4j.getRandom().setSeed(seed);
     return Fitter.fit(network, network.sequential(), data.train(), data.valid(), "train", epochs, batchSize,
-        new Random(seed), listener);
+        new Random(seed), listener, true);
   }
 }

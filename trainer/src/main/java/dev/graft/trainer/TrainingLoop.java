@@ -89,7 +89,7 @@ public final class TrainingLoop {
         net.setEpochCount(epoch - 1);
         double rate = plateau != null ? lr : currentRate(net, spec);
         EpochStats stats = Fitter.epoch(network, net, shuffled, data.valid(), "train", epoch, options.batchSize(),
-            new Random(spec.seed() * 31L + epoch), listener);
+            new Random(spec.seed() * 31L + epoch), listener, true);
         history.add(stats);
         rates.add(rate);
         double loss = Double.isNaN(stats.validLoss()) ? stats.trainLoss() : stats.validLoss();

@@ -1,5 +1,6 @@
 package dev.graft.converter.keras3;
 
+import dev.graft.converter.dl4j.Dl4jInternals;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.graft.GraftException;
 import dev.graft.converter.AffinePreProcessor;
@@ -368,13 +369,7 @@ final class StackTranslator {
   }
 
   private static double field(Object o, String name) {
-    try {
-      var f = o.getClass().getDeclaredField(name);
-      f.setAccessible(true);
-      return ((Number) f.get(o)).doubleValue();
-    } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException(o.getClass().getSimpleName() + " has no field " + name, e);
-    }
+    return ((Number) Dl4jInternals.field(o, o.getClass(), name)).doubleValue();
   }
 
   private void batchNorm(BatchNormalization bn, Map<String, INDArray> params, String name) {

@@ -1,4 +1,4 @@
-package dev.graft.converter.nd4j;
+package dev.graft.trainer.fast;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

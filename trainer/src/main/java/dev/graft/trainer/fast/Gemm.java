@@ -1,4 +1,4 @@
-package dev.graft.trainer;
+package dev.graft.trainer.fast;
 
 import static org.bytedeco.openblas.global.openblas_nolapack.CblasColMajor;
 import static org.bytedeco.openblas.global.openblas_nolapack.CblasNoTrans;
@@ -31,7 +31,7 @@ final class Gemm {
       INDArray columnMajor = Nd4j.createUninitialized(c.dataType(), c.shape(), 'f');
       multiply(a, transposeA, b, transposeB, columnMajor);
       c.assign(columnMajor);
-      Fitter.free(columnMajor);
+      columnMajor.close(); // freed now: with pointer GC off nothing else would
     } else if (!direct(a, transposeA, b, transposeB, c)) {
       Nd4j.gemm(a, b, c, transposeA, transposeB, 1.0, 0.0);
     }

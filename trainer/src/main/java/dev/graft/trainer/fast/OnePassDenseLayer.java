@@ -1,4 +1,4 @@
-package dev.graft.trainer;
+package dev.graft.trainer.fast;
 
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -76,7 +76,7 @@ final class OnePassDenseLayer extends DenseLayer {
   }
 
   /** Puts DL4J's own layers back when closed. */
-  record Installed(MultiLayerNetwork net, Layer[] originals, boolean changed) implements AutoCloseable {
+  record Installed(MultiLayerNetwork net, Layer[] originals, boolean changed) implements FastPath.Handle {
     @Override
     public void close() {
       System.arraycopy(originals, 0, net.getLayers(), 0, originals.length);

@@ -1,4 +1,4 @@
-package dev.graft.trainer;
+package dev.graft.trainer.fast;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

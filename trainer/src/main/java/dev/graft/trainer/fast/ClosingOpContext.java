@@ -1,4 +1,4 @@
-package dev.graft.converter.nd4j;
+package dev.graft.trainer.fast;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.bytedeco.javacpp.BooleanPointer;

@@ -1,4 +1,4 @@
-package dev.graft.converter.nd4j;
+package dev.graft.trainer.fast;
 
 import java.lang.reflect.Field;
 import org.nd4j.linalg.api.ops.executioner.OpExecutioner;
@@ -14,13 +14,16 @@ import org.slf4j.LoggerFactory;
  * ND4J work in the JVM then runs through it (with bit-identical results). Idempotent; a backend
  * other than the stock CPU one is left alone.
  */
-public final class LeanNd4j {
+final class LeanNd4j {
   private static final Logger LOG = LoggerFactory.getLogger(LeanNd4j.class);
 
   private LeanNd4j() {}
 
+  /** The stock executioner the lean one replaced, put back by {@link #uninstall}. */
+  private static OpExecutioner stock;
+
   /** Installs the lean executioner if ND4J runs its stock CPU executioner; returns whether it runs now. */
-  public static synchronized boolean install() {
+  static synchronized boolean install() {
     OpExecutioner current = Nd4j.getExecutioner();
     if (current instanceof LeanOpExecutioner) {
       return true;
@@ -29,11 +32,18 @@ public final class LeanNd4j {
       return false;
     }
     try {
-      use(new LeanOpExecutioner());
+      stock = use(new LeanOpExecutioner());
       return true;
     } catch (RuntimeException e) {
       LOG.warn("could not install graft's ND4J executioner, training will be slower: {}", e.toString());
       return false;
+    }
+  }
+
+  /** Puts ND4J's stock executioner back if the lean one runs. */
+  static synchronized void uninstall() {
+    if (stock != null && Nd4j.getExecutioner() instanceof LeanOpExecutioner) {
+      use(stock);
     }
   }
 
