@@ -210,7 +210,7 @@ public final class KerasH5Importer {
         }
         DeclaredSizes.checkParams(file, params);
         var net = new org.deeplearning4j.nn.multilayer.MultiLayerNetwork(conf);
-        net.init();
+        net.init(placeholderParams(params), false);
         model = net;
       } else {
         keras = builder.buildModel();
@@ -222,7 +222,7 @@ public final class KerasH5Importer {
         }
         DeclaredSizes.checkParams(file, params);
         var cg = new org.deeplearning4j.nn.graph.ComputationGraph(conf);
-        cg.init();
+        cg.init(placeholderParams(params), false);
         model = cg;
       }
       Map<String, Long> fileCounts = new java.util.HashMap<>();
@@ -252,6 +252,15 @@ public final class KerasH5Importer {
           + Errors.describe(e) + ") on a model with layer types "
           + new TreeSet<>(config.layerTypes().values()), e);
     }
+  }
+
+  /**
+   * A parameter array for DL4J's init to take instead of drawing initial weights: every weight
+   * comes from the file (checkSizes makes sure), and drawing them is not free - the orthogonal
+   * recurrent initializer of a Keras LSTM took minutes in ND4J.
+   */
+  private static INDArray placeholderParams(long count) {
+    return count == 0 ? null : org.nd4j.linalg.factory.Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, 1, count);
   }
 
   /**
