@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Writes graft's corpus of hostile model files, one per known attack pattern, into
-src/test/resources/hostile (run from the project root; the outputs are committed). Needs Debian's
+e2e/src/test/resources/hostile (run from the project root; the outputs are committed). Needs Debian's
 python3-h5py and python3-onnx. Nothing here is executable: the payloads are inert strings."""
 import io
 import json
@@ -12,7 +12,7 @@ import numpy as np
 import onnx
 from onnx import TensorProto, helper
 
-OUT = "src/test/resources/hostile/"
+OUT = "e2e/src/test/resources/hostile/"
 
 
 def keras3_entries():

@@ -3,7 +3,7 @@
 ../shared/models holds no real archive (Rescaling, Normalization, PReLU, DepthwiseConv2D), with an
 input batch and the outputs computed from the archive by scripts/keras3_forward.py (NumPy; no graft
 code). Run from the project root with Debian's python3-h5py; the outputs in
-src/test/resources/keras3 are committed and checked by KerasV3Test."""
+e2e/src/test/resources/keras3 are committed and checked by KerasV3Test."""
 import io
 import json
 import os
@@ -16,7 +16,7 @@ import numpy as np
 sys.path.insert(0, os.path.dirname(__file__))
 import keras3_forward  # noqa: E402
 
-OUT = "src/test/resources/keras3/"
+OUT = "e2e/src/test/resources/keras3/"
 DATE = (1980, 1, 1, 0, 0, 0)
 rng = np.random.default_rng(11)
 

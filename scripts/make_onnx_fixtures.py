@@ -3,7 +3,7 @@
 depthwise and transposed convolutions, padding, residual and concatenated branches, global pooling) exported by
 torch.onnx.export at opsets 11, 13, 15 and 17 with a dynamic batch, each with an input batch and
 PyTorch's own output as .npy. Run offline from the project root with Debian's python3-torch and
-python3-onnx; the outputs in src/test/resources/onnx are committed and checked by OnnxImportTest
+python3-onnx; the outputs in e2e/src/test/resources/onnx are committed and checked by OnnxImportTest
 (CI does not need torch)."""
 import os
 
@@ -12,7 +12,7 @@ import onnx
 import torch
 from torch import nn
 
-OUT = "src/test/resources/onnx/"
+OUT = "e2e/src/test/resources/onnx/"
 OPSETS = (11, 13, 15, 17)
 torch.manual_seed(7)
 

@@ -18,6 +18,8 @@ import org.junit.jupiter.api.Test;
  * native libhdf5. On every file both can import, the two must give the same parameters.
  */
 class PureJavaHdf5Test {
+  private static final java.util.Set<String> RECURRENT = java.util.Set.of("LSTM", "GRU", "SimpleRNN", "Bidirectional");
+
   @Test
   void sameWeightsAsDl4jsNativeReader() throws IOException {
     Path root = SharedModels.require("keras2");
@@ -34,6 +36,9 @@ class PureJavaHdf5Test {
         ours = KerasH5Importer.importFile(file);
       } catch (dev.graft.GraftException e) {
         continue; // counted and explained by TfKerasSuiteTest
+      }
+      if (KerasH5Importer.readConfig(file).layerTypes().values().stream().anyMatch(RECURRENT::contains)) {
+        continue; // DL4J's own import draws an orthogonal initial recurrent kernel first: minutes in ND4J
       }
       Model native_;
       try {

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.graft.converter.SharedModels;
-import dev.graft.samples.FuzzModels;
+import dev.graft.fuzz.FuzzModels;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -21,7 +21,8 @@ class FuzzSmokeTest {
   @Test
   void mutatedFilesEndInAnImportOrAGraftError() throws Exception {
     SharedModels.require("keras2/chapter11/my_model_A__keras-2.9.0.h5");
-    List<FuzzModels.Report> reports = FuzzModels.run(SharedModels.root(), 300, 20261124, tmp);
+    List<FuzzModels.Report> reports = FuzzModels.run(SharedModels.root(), Path.of("src/test/resources/onnx"), 300,
+        20261124, tmp, FuzzModels.FORMATS);
     assertEquals(4, reports.size());
     for (FuzzModels.Report r : reports) {
       assertTrue(r.files() > 0, r.format() + " had no seed files");
