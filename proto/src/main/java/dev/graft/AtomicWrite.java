@@ -1,11 +1,16 @@
 package dev.graft;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Writes a file so that readers only ever see the old file or the complete new one: the
@@ -13,8 +18,12 @@ import java.nio.file.StandardCopyOption;
  * If writing fails or the process dies first, the target is untouched.
  *
  * <p>A process killed with SIGKILL cannot delete its temporary file, so temporary names carry the
- * writer's process id ({@code .NAME.PID.RANDOM.graft-partial}) and every write first deletes the
- * ones in its folder whose process is gone.
+ * writer's process id ({@code .NAME.PID.RANDOM.graft-partial}, RANDOM 16 hex digits) and every
+ * write first deletes the ones in its folder whose process is gone; a file of any other name is
+ * never deleted, whatever it ends with.
+ *
+ * <p>The target's folder must exist (a mistyped path is an error, not a new folder tree); the file
+ * gets the permissions a newly created file gets (the umask applies), not a temporary file's 0600.
  */
 public final class AtomicWrite {
 
@@ -26,6 +35,9 @@ public final class AtomicWrite {
 
   /** How temporary files end; nothing else graft writes ends so. */
   public static final String SUFFIX = ".graft-partial";
+  /** Exactly the temporary names graft makes: {@code .NAME.PID.RANDOM.graft-partial}. */
+  private static final Pattern TEMPORARY = Pattern.compile("\\..+\\.(\\d{1,19})\\.[0-9a-f]{16}" + Pattern.quote(SUFFIX));
+  private static final SecureRandom RANDOM = new SecureRandom();
 
   private AtomicWrite() {}
 
@@ -35,8 +47,8 @@ public final class AtomicWrite {
     try (DirectoryStream<Path> partial = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
       for (Path p : partial) {
         long pid = writerPid(p.getFileName().toString());
-        if (pid > 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
-          continue; // still being written
+        if (pid <= 0 || ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+          continue; // not a name graft makes, or still being written
         }
         if (Files.deleteIfExists(p)) {
           removed++;
@@ -48,27 +60,48 @@ public final class AtomicWrite {
     return removed;
   }
 
-  /** The process id in {@code .NAME.PID.RANDOM.graft-partial}, or -1. */
-  private static long writerPid(String name) {
-    String[] parts = name.substring(0, name.length() - SUFFIX.length()).split("\\.");
-    if (parts.length < 3) {
+  /** The process id in a name graft made ({@code .NAME.PID.RANDOM.graft-partial}), or -1 for any other name. */
+  static long writerPid(String name) {
+    Matcher m = TEMPORARY.matcher(name);
+    if (!m.matches()) {
       return -1;
     }
     try {
-      return Long.parseLong(parts[parts.length - 2]);
+      return Long.parseLong(m.group(1));
     } catch (NumberFormatException e) {
       return -1;
     }
   }
 
+  /**
+   * Fails now, before any long work, if {@code target} could not be written later: its folder does
+   * not exist, it is a folder, or the folder does not take new files (checked by creating and
+   * deleting a temporary file there).
+   */
+  public static void checkWritable(Path target) {
+    Path absolute = target.toAbsolutePath();
+    Path dir = absolute.getParent();
+    if (Files.isDirectory(absolute)) {
+      throw GraftException.usage("cannot write " + target + ": it is a folder");
+    }
+    if (dir == null || !Files.isDirectory(dir)) {
+      throw GraftException.usage("cannot write " + target + ": folder " + dir + " does not exist");
+    }
+    try {
+      Files.delete(createTemporary(absolute));
+    } catch (IOException e) {
+      throw cannotWrite(target, e);
+    }
+  }
+
   public static void write(Path target, Writer writer) {
+    checkWritable(target);
     Path absolute = target.toAbsolutePath();
     Path dir = absolute.getParent();
     Path tmp = null;
     try {
-      Files.createDirectories(dir);
       removeAbandoned(dir);
-      tmp = Files.createTempFile(dir, "." + absolute.getFileName() + "." + ProcessHandle.current().pid() + ".", SUFFIX);
+      tmp = createTemporary(absolute);
       writer.writeTo(tmp);
       try {
         Files.move(tmp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -77,7 +110,7 @@ public final class AtomicWrite {
       }
       tmp = null;
     } catch (IOException e) {
-      throw new GraftException(GraftException.Kind.FAILURE, "cannot write " + target + ": " + e.getMessage(), e);
+      throw cannotWrite(target, e);
     } finally {
       if (tmp != null) {
         try {
@@ -87,6 +120,20 @@ public final class AtomicWrite {
         }
       }
     }
+  }
+
+  /** A new empty file {@code .NAME.PID.RANDOM.graft-partial} beside the target, with a new file's permissions. */
+  private static Path createTemporary(Path absolute) throws IOException {
+    byte[] random = new byte[8];
+    RANDOM.nextBytes(random);
+    String name = "." + absolute.getFileName() + "." + ProcessHandle.current().pid() + "." + HexFormat.of().formatHex(random)
+        + SUFFIX;
+    return Files.createFile(absolute.resolveSibling(name)); // CREATE_NEW, and the umask applies (createTempFile: 0600)
+  }
+
+  private static GraftException cannotWrite(Path target, IOException e) {
+    String why = e instanceof AccessDeniedException ? "permission denied" : e.getMessage();
+    return new GraftException(GraftException.Kind.FAILURE, "cannot write " + target + ": " + why, e);
   }
 
   public static void writeBytes(Path target, byte[] content) {

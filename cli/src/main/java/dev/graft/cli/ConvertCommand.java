@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.graft.GraftException;
 import dev.graft.converter.Dl4jZip;
 import dev.graft.converter.ModelLoader;
+import dev.graft.converter.ModelFormat;
+import dev.graft.converter.ModelWriter;
 import dev.graft.converter.Network;
 import dev.graft.converter.onnx.ExportOptions;
 import dev.graft.converter.keras3.KerasV3Writer;
@@ -43,27 +45,19 @@ final class ConvertCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    String name = out.getFileName().toString().toLowerCase(Locale.ROOT);
-    boolean onnx = name.endsWith(".onnx");
-    boolean keras = name.endsWith(".keras");
-    if (!onnx && !keras && !name.endsWith(".zip")) {
-      throw GraftException.usage("OUT must end in .onnx, .keras or .zip, not " + out.getFileName());
-    }
+    ModelFormat format = ModelWriter.formatOf(out);
+    boolean onnx = format == ModelFormat.ONNX;
+    boolean keras = format == ModelFormat.KERAS_V3;
     ExportOptions options = ExportOptions.builder().opset(opset).labels(labels == null ? List.of() : labels).build();
+    ModelWriter.checkTarget(out);
     Network network = ModelLoader.load(in);
-    if (onnx) {
-      OnnxExporter.write(network, out, options);
-    } else if (keras) {
-      KerasV3Writer.write(network, out);
-    } else {
-      Dl4jZip.write(network, out, null);
-    }
+    ModelWriter.write(network, out, options, null);
     var o = spec.commandLine().getOut();
     if (json) {
       ObjectNode j = Json.object();
       j.put("in", in.toString());
       j.put("out", out.toString());
-      j.put("format", onnx ? "ONNX" : keras ? "KERAS_V3" : "DL4J_ZIP");
+      j.put("format", format.name());
       if (onnx) {
         j.put("opset", opset);
       }

@@ -1,5 +1,6 @@
 package dev.graft.cli;
 
+import dev.graft.AtomicWrite;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.graft.converter.Dl4jZip;
 import dev.graft.converter.ModelLoader;
@@ -72,6 +73,13 @@ final class DemoCommand implements Callable<Integer> {
       throw dev.graft.GraftException.usage("--edition is 2 or 3, not " + edition);
     }
     PrintWriter out = spec.commandLine().getOut();
+    try {
+      java.nio.file.Files.createDirectories(outDir); // the demo's own folder (default graft-demo/)
+    } catch (java.io.IOException e) {
+      throw new dev.graft.GraftException(dev.graft.GraftException.Kind.FAILURE, "cannot create --out-dir " + outDir + ": "
+          + e.getMessage(), e);
+    }
+    AtomicWrite.checkWritable(outDir.resolve("model_B_on_A.zip"));
     FashionMnist mnist = FashionMnist.load(data);
     TaskData taskA = TaskData.of(mnist, Task.preset(edition == 2 ? "all-but-sandal-shirt" : "all-but-tshirt-pullover"));
     TaskData taskB = TaskData.of(mnist, Task.preset(edition == 2 ? "shirt-vs-sandal" : "pullover-vs-tshirt"));

@@ -1,5 +1,7 @@
 package dev.graft.cli;
 
+import dev.graft.AtomicWrite;
+import dev.graft.converter.ModelWriter;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.graft.GraftException;
 import dev.graft.converter.ModelFormat;
@@ -101,6 +103,9 @@ final class FinetuneCommand implements Callable<Integer> {
     if (ModelFormat.detect(base) == ModelFormat.ONNX && !noCache) {
       return new OnnxFinetune(this, task, options).run();
     }
+    Path target = out != null ? out : Path.of(stem(base) + "-" + task.name() + ".zip");
+    ModelWriter.checkTarget(target); // before training, not after it
+    AtomicWrite.checkWritable(FineTuneRecord.sidecar(target));
     Network network = ModelLoader.load(base);
     TaskData data = taskOptions.load(task);
     var listener = Progress.forTraining("finetune");
@@ -108,7 +113,6 @@ final class FinetuneCommand implements Callable<Integer> {
     FineTuneResult result = cut == null || noCache
         ? FineTuner.fineTune(network, data, noCache && cut != null ? dropAbove(network, options) : options, listener)
         : CachedFineTuner.fineTune(network, cut, data, options, new ActivationCache(ActivationCache.defaultDir(cacheDir)), listener);
-    Path target = out != null ? out : Path.of(stem(base) + "-" + task.name() + ".zip");
     ObjectNode record = FineTuneRecord.describe(network, data, options, result);
     FineTuneRecord.save(result.network(), target, record);
 

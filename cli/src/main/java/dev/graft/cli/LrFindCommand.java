@@ -49,6 +49,9 @@ final class LrFindCommand implements Callable<Integer> {
   public Integer call() {
     NetworkSpec network = SpecJson.read(specFile);
     Task task = taskOptions.resolve(null);
+    if (plot != null) {
+      dev.graft.AtomicWrite.checkWritable(plot); // before the sweep, not after it
+    }
     TaskData data = taskOptions.load(task);
     LrFinder.Result r = LrFinder.find(network, data, batchSize, minRate, maxRate);
     if (plot != null) {

@@ -37,6 +37,12 @@ final class OnnxFinetune {
   }
 
   int run() {
+    Path target = c.out != null ? c.out : Path.of(FinetuneCommand.stem(c.base) + "-" + task.name() + ".onnx");
+    if (!target.getFileName().toString().endsWith(".onnx")) {
+      throw GraftException.usage("an ONNX base gives an ONNX model (trunk and new head stitched): --out must end in .onnx");
+    }
+    AtomicWrite.checkWritable(target); // before training, not after it
+    AtomicWrite.checkWritable(FineTuneRecord.sidecar(target));
     ModelProto base = dev.graft.ExternalData.parseChecked(c.base);
     String cut = c.cut != null ? c.cut : GraphCut.belowHead(base);
     int epochs = options.freezeEpochs() + options.epochs();
@@ -48,10 +54,6 @@ final class OnnxFinetune {
     CachedFineTuner.Result r = c.keepUpper
         ? CachedFineTuner.trainUpper(base, cut, data, options, cache, ModelOptions.defaults(), Progress.forTraining("finetune"))
         : CachedFineTuner.train(base, cut, data, headOptions, cache, ModelOptions.defaults(), Progress.forTraining("finetune"));
-    Path target = c.out != null ? c.out : Path.of(FinetuneCommand.stem(c.base) + "-" + task.name() + ".onnx");
-    if (!target.getFileName().toString().endsWith(".onnx")) {
-      throw GraftException.usage("an ONNX base gives an ONNX model: --out must end in .onnx");
-    }
     Metrics test;
     try (OnnxModel stitched = OnnxModel.load(r.stitched().toByteArray(), ModelOptions.defaults())) {
       test = Evaluator.evaluate(Classifier.of(stitched), data.test());

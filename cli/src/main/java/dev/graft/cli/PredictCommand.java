@@ -57,6 +57,10 @@ final class PredictCommand implements Callable<Integer> {
     if (std != null && mcDropout == 0) {
       throw GraftException.usage("--std goes with --mc-dropout N");
     }
+    dev.graft.AtomicWrite.checkWritable(output);
+    if (std != null) {
+      dev.graft.AtomicWrite.checkWritable(std);
+    }
     Npy.Array x = Npy.read(input);
     if (x.shape().length < 1 || x.shape()[0] < 1) {
       throw GraftException.badInput(input + ": needs at least one example (shape " + Arrays.toString(x.shape()) + ")");

@@ -1,5 +1,6 @@
 package dev.graft.cli;
 
+import dev.graft.converter.ModelWriter;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.graft.AtomicWrite;
@@ -96,6 +97,11 @@ final class TrainCommand implements Callable<Integer> {
     NetworkSpec network = SpecJson.read(specFile);
     Task task = taskOptions.resolve(null);
     TaskData data = taskOptions.load(task);
+    ModelWriter.checkTarget(out); // before training, not after it
+    AtomicWrite.checkWritable(FineTuneRecord.sidecar(out));
+    if (plot != null) {
+      AtomicWrite.checkWritable(plot);
+    }
     TrainOptions options = new TrainOptions(epochs, batchSize, patience, checkpointDir, checkpointEvery, resume);
     if ((reuseFrom == null) != (reusePattern == null)) {
       throw dev.graft.GraftException.usage("--reuse-from and --reuse go together");
@@ -141,7 +147,7 @@ final class TrainCommand implements Callable<Integer> {
     }
     ObjectNode meta = Json.object();
     meta.set("training", record);
-    Dl4jZip.write(r.network(), out, meta);
+    ModelWriter.write(r.network(), out, dev.graft.converter.onnx.ExportOptions.defaults(), meta);
     AtomicWrite.writeString(FineTuneRecord.sidecar(out), record.toPrettyString() + "\n");
     if (plot != null) {
       LearningCurves.save(plot, r.history(), r.learningRates(), network.name() + " on " + task.name());

@@ -64,6 +64,43 @@ class CliErrorsTest {
     assertOneLineError(Cli.run("eval", model.toString(), "--classes", "5,6", "--positive", "3"), 2, "--positive");
   }
 
+  /** An output graft cannot write, or whose name picks no format, is refused before any training. */
+  @Test
+  void badOutputIsRefusedBeforeTraining() throws IOException {
+    Path model = SharedModels.require("keras2/chapter11/my_model_A__keras-2.9.0.h5");
+    Path work = Files.createDirectory(tmp.resolve("work"));
+    String[][] refusals = {
+        {"finetune", model.toString(), "--task", "shirt-vs-sandal", "--out", work.resolve("b.txt").toString()},
+        {"finetune", model.toString(), "--task", "shirt-vs-sandal", "--out", work.resolve("missing/b.zip").toString()},
+        {"finetune", model.toString(), "--task", "shirt-vs-sandal", "--out", work.toString()},
+        {"train", "../samples/specs/elu_he_nadam.json", "--exclude", "5,6", "--out", work.resolve("e.onnx.bak").toString()},
+        {"convert", model.toString(), work.resolve("missing/a.onnx").toString()}};
+    for (String[] args : refusals) {
+      long start = System.nanoTime();
+      Cli r = Cli.run(args);
+      assertEquals(2, r.exitCode(), String.join(" ", args) + ": " + r.err());
+      assertTrue((System.nanoTime() - start) / 1e9 < 30, "refused up front, not after training: " + String.join(" ", args));
+    }
+    try (var files = Files.list(work)) {
+      assertEquals(0, files.count(), "nothing written, no folder created");
+    }
+  }
+
+  /** finetune's output format follows --out's extension: an .onnx name gives an ONNX file, not a zip. */
+  @Test
+  void finetuneWritesTheFormatItsOutputNames() throws IOException {
+    Path model = SharedModels.require("keras2/chapter11/my_model_A__keras-2.9.0.h5");
+    Path onnx = tmp.resolve("b_on_a.onnx");
+    Cli r = Cli.run("finetune", model.toString(), "--task", "shirt-vs-sandal", "--freeze-epochs", "1", "--epochs", "1",
+        "--out", onnx.toString());
+    assertEquals(0, r.exitCode(), r.err());
+    assertEquals(dev.graft.converter.ModelFormat.ONNX, dev.graft.converter.ModelFormat.detect(onnx));
+    assertTrue(Files.exists(tmp.resolve("b_on_a.json")), "the record beside it");
+    Cli eval = Cli.run("eval", onnx.toString(), "--task", "shirt-vs-sandal", "--json");
+    assertEquals(0, eval.exitCode(), eval.err());
+    assertTrue(eval.json().get("accuracy").asDouble() > 0.8, eval.out());
+  }
+
   @Test
   void verboseShowsTheStackTrace() {
     Cli r = Cli.run("inspect", tmp.resolve("nope.h5").toString(), "--verbose");

@@ -215,6 +215,12 @@ public final class ActivationCache {
     while (header.hasRemaining()) {
       header.put((byte) ' ');
     }
+    try {
+      Files.createDirectories(dir); // the cache owns its folder; AtomicWrite makes none
+    } catch (IOException e) {
+      throw new dev.graft.GraftException(dev.graft.GraftException.Kind.FAILURE, "cannot create the cache folder " + dir
+          + ": " + e.getMessage(), e);
+    }
     AtomicWrite.write(path(key), tmp -> {
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
         ch.write(new ByteBuffer[] {header.flip(), body});

@@ -1,5 +1,7 @@
 package dev.graft.trainer;
 
+import dev.graft.converter.ModelWriter;
+import dev.graft.converter.onnx.ExportOptions;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -57,11 +59,14 @@ public final class FineTuneRecord {
     return r;
   }
 
-  /** Writes {@code out} (the zip) and its sidecar JSON; both atomically. */
+  /**
+   * Writes {@code out} in the format its extension names (.zip, .onnx, .keras; the record also
+   * inside a zip) and the record as sidecar JSON; both atomically.
+   */
   public static void save(Network tuned, Path out, ObjectNode record) {
     ObjectNode meta = JSON.createObjectNode();
     meta.set("fine_tuning", record);
-    Dl4jZip.write(tuned, out, meta);
+    ModelWriter.write(tuned, out, ExportOptions.defaults(), meta);
     try {
       AtomicWrite.writeString(sidecar(out), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(record) + "\n");
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
