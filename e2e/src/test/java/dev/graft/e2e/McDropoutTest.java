@@ -69,6 +69,26 @@ class McDropoutTest {
     assertTrue(refused.err().contains("dropout removed"), refused.err());
   }
 
+  /** A Keras file's Dropout layers act in MC dropout (they imported as no-ops: spread 0 for any seed). */
+  @Test
+  void kerasDropoutLayersMakeThePassesDiffer() throws Exception {
+    Path model = dev.graft.converter.SharedModels.require("keras2/chapter11/dropout__keras-2.9.0.h5");
+    TaskData data = TrainingLoopTest.data();
+    int n = 200;
+    Path x = tmp.resolve("x.npy");
+    Npy.write(x, Arrays.copyOf(data.test().features(), n * 784), new long[] {n, 28, 28});
+    Path mean = tmp.resolve("mean.npy");
+    Path std = tmp.resolve("std.npy");
+    Cli mc = Cli.run("predict", model.toString(), "--input", x.toString(), "--output", mean.toString(), "--mc-dropout", "30",
+        "--std", std.toString(), "--seed", "7");
+    assertEquals(0, mc.exitCode(), mc.err());
+    double maxStd = 0;
+    for (float v : Npy.read(std).data()) {
+      maxStd = Math.max(maxStd, v);
+    }
+    assertTrue(maxStd > 0.05, "Keras Dropout(0.2) layers make the 30 passes differ: largest std " + maxStd);
+  }
+
   private static double accuracy(float[] y, int[] labels, int n, int outputs) {
     int right = 0;
     for (int i = 0; i < n; i++) {
