@@ -3,6 +3,7 @@ package dev.graft.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.graft.GraftException;
 import dev.graft.trainer.McDropout;
+import dev.graft.runtime.ExampleLayout;
 import dev.graft.runtime.Npy;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -61,17 +62,16 @@ final class PredictCommand implements Callable<Integer> {
     if (std != null) {
       dev.graft.AtomicWrite.checkWritable(std);
     }
-    Npy.Array x = Npy.read(input);
-    if (x.shape().length < 1 || x.shape()[0] < 1) {
-      throw GraftException.badInput(input + ": needs at least one example (shape " + Arrays.toString(x.shape()) + ")");
-    }
-    int n = (int) x.shape()[0];
-    int d = x.data().length / n;
+    Npy.Array array = Npy.read(input);
     try (LoadedModel loaded = LoadedModel.open(model, device)) {
-      if (d != loaded.classifier().inputSize()) {
-        throw GraftException.usage(input + ": examples of shape " + Arrays.toString(Arrays.copyOfRange(x.shape(), 1, x.shape().length))
-            + " (" + d + " values) do not fit " + model + ", which takes " + loaded.classifier().inputSize() + " values");
+      // by shape, not size: channels-last images for a channels-first model are transposed, other shapes refused
+      ExampleLayout.Fitted x = ExampleLayout.fit(array.data(), array.shape(), loaded.classifier().exampleShape(),
+          input.toString());
+      if (x.note() != null) {
+        spec.commandLine().getErr().println("graft: note: " + x.note());
       }
+      int n = x.examples();
+      int d = (int) loaded.classifier().inputSize();
       float[] y = null;
       float[] sd = null;
       int outputs = 0;

@@ -13,6 +13,9 @@ public interface Classifier {
   /** Values per example. */
   long inputSize();
 
+  /** One example's shape as the model takes it (Keras's order for Keras models, the input's for ONNX). */
+  long[] exampleShape();
+
   /** n examples, row after row, to n rows of outputs. */
   float[] predict(float[] rows, int n);
 
@@ -26,6 +29,11 @@ public interface Classifier {
       @Override
       public long inputSize() {
         return network.inputSize();
+      }
+
+      @Override
+      public long[] exampleShape() {
+        return network.inputShape();
       }
 
       @Override
@@ -52,6 +60,11 @@ public interface Classifier {
       @Override
       public long inputSize() {
         return model.inputSize();
+      }
+
+      @Override
+      public long[] exampleShape() {
+        return model.exampleShape();
       }
 
       @Override
