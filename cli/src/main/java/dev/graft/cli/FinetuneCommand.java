@@ -103,10 +103,10 @@ final class FinetuneCommand implements Callable<Integer> {
     if (ModelFormat.detect(base) == ModelFormat.ONNX && !noCache) {
       return new OnnxFinetune(this, task, options).run();
     }
-    Path target = out != null ? out : Path.of(stem(base) + "-" + task.name() + ".zip");
-    ModelWriter.checkTarget(target); // before training, not after it
-    AtomicWrite.checkWritable(FineTuneRecord.sidecar(target));
     Network network = ModelLoader.load(base);
+    Path target = out != null ? out : Path.of(stem(base) + "-" + task.name() + ".zip");
+    ModelWriter.checkTarget(target); // after the base is checked, before training
+    AtomicWrite.checkWritable(FineTuneRecord.sidecar(target));
     TaskData data = taskOptions.load(task);
     var listener = Progress.forTraining("finetune");
     // An ONNX base with --no-cache is imported as DL4J layers and trained as Keras bases are.

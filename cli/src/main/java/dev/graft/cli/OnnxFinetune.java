@@ -37,13 +37,13 @@ final class OnnxFinetune {
   }
 
   int run() {
+    ModelProto base = dev.graft.ExternalData.parseChecked(c.base);
     Path target = c.out != null ? c.out : Path.of(FinetuneCommand.stem(c.base) + "-" + task.name() + ".onnx");
     if (!target.getFileName().toString().endsWith(".onnx")) {
       throw GraftException.usage("an ONNX base gives an ONNX model (trunk and new head stitched): --out must end in .onnx");
     }
-    AtomicWrite.checkWritable(target); // before training, not after it
+    AtomicWrite.checkWritable(target); // after the base is checked, before training
     AtomicWrite.checkWritable(FineTuneRecord.sidecar(target));
-    ModelProto base = dev.graft.ExternalData.parseChecked(c.base);
     String cut = c.cut != null ? c.cut : GraphCut.belowHead(base);
     int epochs = options.freezeEpochs() + options.epochs();
     FineTuneOptions headOptions = FineTuneOptions.builder().head(options.head()).freezeEpochs(epochs).epochs(0)
