@@ -24,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -32,6 +33,7 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** graft train's loop on real data: resume after a kill, early stopping, and Keras's meaning of l2 and max_norm. */
+@Tag("acceptance") // long training or many runs: the acceptance tier (docs/testing.md)
 class TrainingLoopTest {
   @TempDir
   Path tmp;
@@ -99,6 +101,26 @@ class TrainingLoopTest {
     assertEquals(r.history().get(r.bestEpoch() - 1).validLoss(), best, 0.0);
     assertEquals(r.bestEpoch() + 2, r.history().size(), "patience 2: two epochs after the best");
     assertEquals(best, Evaluator.evaluate(r.network(), data.valid()).loss(), 1e-6, "the network holds the best epoch's weights");
+  }
+
+  /** --resume of a run that already ended (early stopping, or all its epochs) trains no further epoch. */
+  @Test
+  void resumingAFinishedRunTrainsNothingMore() {
+    TaskData data = data();
+    NetworkSpec eager = NetworkSpec.builder().name("eager").input(784).dense(128, "relu")
+        .optimizer(OptimizerSpec.of("adam").learningRate(0.01)).seed(3).build();
+    var first = TrainingLoop.train(eager, data, new TrainOptions(40, 32, 2, tmp.resolve("ck"), 0, false),
+        TrainingListener.NONE);
+    assertTrue(first.stoppedEarly());
+    var again = TrainingLoop.train(eager, data, new TrainOptions(40, 32, 2, tmp.resolve("ck"), 0, true),
+        TrainingListener.NONE);
+    assertTrue(again.stoppedEarly());
+    assertEquals(first.history().size(), again.history().size(), "no epoch after the early stop");
+    assertArrayEquals(params(first.network()), params(again.network()));
+    var whole = TrainingLoop.train(spec(), data, new TrainOptions(2, 32, 0, tmp.resolve("w"), 0, false), TrainingListener.NONE);
+    var resumed = TrainingLoop.train(spec(), data, new TrainOptions(2, 32, 0, tmp.resolve("w"), 0, true), TrainingListener.NONE);
+    assertEquals(2, resumed.history().size(), "no third epoch");
+    assertArrayEquals(params(whole.network()), params(resumed.network()));
   }
 
   /** Performance scheduling (ReduceLROnPlateau): the rate halves after each epoch without a better validation loss. */

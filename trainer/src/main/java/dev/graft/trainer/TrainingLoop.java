@@ -59,6 +59,7 @@ public final class TrainingLoop {
     double lrBestLoss = Double.MAX_VALUE;
     int sinceLrImproved = 0;
     int resumedAfter = 0;
+    boolean stoppedEarly = false;
     Checkpoints.Loaded loaded = options.resume() ? checkpoints.latest() : null;
     if (loaded != null) {
       Checkpoints.State s = loaded.state();
@@ -75,13 +76,16 @@ public final class TrainingLoop {
       lr = s.learningRate();
       lrBestLoss = s.lrBestLoss();
       sinceLrImproved = s.sinceLrImproved();
+      if (options.patience() > 0 && sinceBest >= options.patience()) {
+        stoppedEarly = true; // the run had already stopped early: resuming it trains nothing more
+        start = options.epochs() + 1;
+      }
     } else {
       prepare.accept(network);
     }
     INDArray x = data.train().featureMatrix();
     INDArray y = data.train().labelMatrix();
-    boolean stoppedEarly = false;
-    listener.phaseStarted("train", options.epochs() - start + 1, batches);
+    listener.phaseStarted("train", Math.max(0, options.epochs() - start + 1), batches);
     try (ShuffledCopy shuffled = new ShuffledCopy(x, y)) {
       for (int epoch = start; epoch <= options.epochs(); epoch++) {
         // Each epoch's randomness depends on the seed and the epoch only: what makes --resume exact.
