@@ -18,6 +18,7 @@ import dev.graft.trainer.data.TaskData;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,6 +28,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The chapter's "reusing a Keras model" workflow, through the graft command, on the readers' real
  * Keras files. Oracle: accuracy on real Fashion-MNIST test images.
  */
+@Tag("acceptance") // long training or many runs: the acceptance tier (docs/testing.md)
 class ChapterReuseTest {
   @TempDir
   Path tmp;

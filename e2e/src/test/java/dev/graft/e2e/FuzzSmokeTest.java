@@ -7,6 +7,7 @@ import dev.graft.converter.SharedModels;
 import dev.graft.fuzz.FuzzModels;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
  * A short fixed-seed run of the fuzz harness (the full campaign is {@code samples/run FuzzModels}):
  * mutated Keras 2, Keras 3 and ONNX files end in a graft error or an import, nothing else.
  */
+@Tag("acceptance") // long training or many runs: the acceptance tier (docs/testing.md)
 class FuzzSmokeTest {
   @TempDir
   Path tmp;

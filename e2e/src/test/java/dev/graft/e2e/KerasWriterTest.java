@@ -34,6 +34,7 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import org.deeplearning4j.nn.modelimport.keras.Hdf5Archive;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -49,6 +50,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * from Keras 2 files they match the predictions Keras itself recorded; graft reads them back; and
  * they are laid out like an archive Keras 3.8 wrote.
  */
+@Tag("acceptance") // long training or many runs: the acceptance tier (docs/testing.md)
 class KerasWriterTest {
   private static final Path SCRIPT = Path.of("..", "scripts", "keras3_forward.py").toAbsolutePath().normalize();
   private static final Set<String> NOT_WRITABLE = Set.of("dense_rrelu", "dense_hardsigmoid", "dense_hardtanh", "dense_cube",

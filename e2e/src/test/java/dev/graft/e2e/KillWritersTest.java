@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * partial output under its real name, only complete files or graft's own temporary files, which
  * the next write into the folder removes.
  */
+@Tag("acceptance") // long training or many runs: the acceptance tier (docs/testing.md)
 class KillWritersTest {
   private static final int KILLS = 4;
 

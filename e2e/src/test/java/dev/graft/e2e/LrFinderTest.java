@@ -13,10 +13,12 @@ import dev.graft.trainer.spec.NetworkSpec;
 import dev.graft.trainer.spec.OptimizerSpec;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The learning-rate finder on real data: its suggestion trains well where the rate that blew the sweep up does not. */
+@Tag("acceptance") // long training or many runs: the acceptance tier (docs/testing.md)
 class LrFinderTest {
   @TempDir
   Path tmp;
