@@ -13,9 +13,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Writes a file so that readers only ever see the old file or the complete new one: the
- * content goes to a temporary file in the same folder, which is then renamed into place.
- * If writing fails or the process dies first, the target is untouched.
+ * Writes a file so that readers only ever see the old file or the complete new one: the content
+ * goes to a temporary file in the same folder, which is then renamed into place. If writing fails
+ * or the process dies first, the target is untouched.
  *
  * <p>A process killed with SIGKILL cannot delete its temporary file, so temporary names carry the
  * writer's process id ({@code .NAME.PID.RANDOM.graft-partial}, RANDOM 16 hex digits) and every
@@ -35,13 +35,19 @@ public final class AtomicWrite {
 
   /** How temporary files end; nothing else graft writes ends so. */
   public static final String SUFFIX = ".graft-partial";
+
   /** Exactly the temporary names graft makes: {@code .NAME.PID.RANDOM.graft-partial}. */
-  private static final Pattern TEMPORARY = Pattern.compile("\\..+\\.(\\d{1,19})\\.[0-9a-f]{16}" + Pattern.quote(SUFFIX));
+  private static final Pattern TEMPORARY =
+      Pattern.compile("\\..+\\.(\\d{1,19})\\.[0-9a-f]{16}" + Pattern.quote(SUFFIX));
+
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private AtomicWrite() {}
 
-  /** Deletes temporary files in {@code dir} left by graft processes that died while writing; returns how many. */
+  /**
+   * Deletes temporary files in {@code dir} left by graft processes that died while writing; returns
+   * how many.
+   */
   public static int removeAbandoned(Path dir) {
     int removed = 0;
     try (DirectoryStream<Path> partial = Files.newDirectoryStream(dir, "*" + SUFFIX)) {
@@ -60,7 +66,10 @@ public final class AtomicWrite {
     return removed;
   }
 
-  /** The process id in a name graft made ({@code .NAME.PID.RANDOM.graft-partial}), or -1 for any other name. */
+  /**
+   * The process id in a name graft made ({@code .NAME.PID.RANDOM.graft-partial}), or -1 for any
+   * other name.
+   */
   static long writerPid(String name) {
     Matcher m = TEMPORARY.matcher(name);
     if (!m.matches()) {
@@ -104,7 +113,8 @@ public final class AtomicWrite {
       tmp = createTemporary(absolute);
       writer.writeTo(tmp);
       try {
-        Files.move(tmp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+            tmp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
         Files.move(tmp, absolute, StandardCopyOption.REPLACE_EXISTING);
       }
@@ -122,18 +132,29 @@ public final class AtomicWrite {
     }
   }
 
-  /** A new empty file {@code .NAME.PID.RANDOM.graft-partial} beside the target, with a new file's permissions. */
+  /**
+   * A new empty file {@code .NAME.PID.RANDOM.graft-partial} beside the target, with a new file's
+   * permissions.
+   */
   private static Path createTemporary(Path absolute) throws IOException {
     byte[] random = new byte[8];
     RANDOM.nextBytes(random);
-    String name = "." + absolute.getFileName() + "." + ProcessHandle.current().pid() + "." + HexFormat.of().formatHex(random)
-        + SUFFIX;
-    return Files.createFile(absolute.resolveSibling(name)); // CREATE_NEW, and the umask applies (createTempFile: 0600)
+    String name =
+        "."
+            + absolute.getFileName()
+            + "."
+            + ProcessHandle.current().pid()
+            + "."
+            + HexFormat.of().formatHex(random)
+            + SUFFIX;
+    return Files.createFile(
+        absolute.resolveSibling(name)); // CREATE_NEW, and the umask applies (createTempFile: 0600)
   }
 
   private static GraftException cannotWrite(Path target, IOException e) {
     String why = e instanceof AccessDeniedException ? "permission denied" : e.getMessage();
-    return new GraftException(GraftException.Kind.FAILURE, "cannot write " + target + ": " + why, e);
+    return new GraftException(
+        GraftException.Kind.FAILURE, "cannot write " + target + ": " + why, e);
   }
 
   public static void writeBytes(Path target, byte[] content) {
@@ -143,5 +164,4 @@ public final class AtomicWrite {
   public static void writeString(Path target, String content) {
     writeBytes(target, content.getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
-
 }

@@ -1,9 +1,9 @@
 package dev.graft;
 
+import dev.graft.onnx.AttributeProto;
 import dev.graft.onnx.GraphProto;
 import dev.graft.onnx.ModelProto;
 import dev.graft.onnx.NodeProto;
-import dev.graft.onnx.AttributeProto;
 import dev.graft.onnx.StringStringEntryProto;
 import dev.graft.onnx.TensorProto;
 import java.io.IOException;
@@ -13,10 +13,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * ONNX tensors may keep their data in files beside the model ("external data"). Before ONNX
- * Runtime opens any of them, graft checks that every such file resolves, symbolic links followed,
- * inside the model's own folder: path traversal through {@code ..}, absolute paths and links
- * pointing elsewhere (CVE-2022-25882, CVE-2024-27318) are refused.
+ * ONNX tensors may keep their data in files beside the model ("external data"). Before ONNX Runtime
+ * opens any of them, graft checks that every such file resolves, symbolic links followed, inside
+ * the model's own folder: path traversal through {@code ..}, absolute paths and links pointing
+ * elsewhere (CVE-2022-25882, CVE-2024-27318) are refused.
  */
 public final class ExternalData {
   private ExternalData() {}
@@ -26,18 +26,25 @@ public final class ExternalData {
     try {
       return ModelProto.parseFrom(Files.readAllBytes(file));
     } catch (IOException | OutOfMemoryError e) {
-      throw GraftException.badInput(file + ": not a readable ONNX model (" + e.getMessage() + ")", e);
+      throw GraftException.badInput(
+          file + ": not a readable ONNX model (" + e.getMessage() + ")", e);
     }
   }
 
-  /** Parses a model file and refuses it unless its external data is safe to open: what every reader of an ONNX file calls. */
+  /**
+   * Parses a model file and refuses it unless its external data is safe to open: what every reader
+   * of an ONNX file calls.
+   */
   public static ModelProto parseChecked(Path file) {
     ModelProto model = parse(file);
     check(file, model);
     return model;
   }
 
-  /** Every external-data location the model names (initializers and tensors in attributes, subgraphs too). */
+  /**
+   * Every external-data location the model names (initializers and tensors in attributes, subgraphs
+   * too).
+   */
   public static List<String> locations(ModelProto model) {
     List<String> out = new ArrayList<>();
     collect(model.getGraph(), out);
@@ -47,10 +54,12 @@ public final class ExternalData {
 
   private static void collect(GraphProto g, List<String> out) {
     g.getInitializerList().forEach(t -> collect(t, out));
-    g.getSparseInitializerList().forEach(s -> {
-      collect(s.getValues(), out);
-      collect(s.getIndices(), out);
-    });
+    g.getSparseInitializerList()
+        .forEach(
+            s -> {
+              collect(s.getValues(), out);
+              collect(s.getIndices(), out);
+            });
     g.getNodeList().forEach(n -> collect(n, out));
   }
 
@@ -89,13 +98,19 @@ public final class ExternalData {
     try {
       folder = modelFile.toAbsolutePath().getParent().toRealPath();
     } catch (IOException e) {
-      throw GraftException.badInput(modelFile + ": cannot resolve the model's folder: " + e.getMessage(), e);
+      throw GraftException.badInput(
+          modelFile + ": cannot resolve the model's folder: " + e.getMessage(), e);
     }
     for (String location : locations) {
       String why = problem(folder, location);
       if (why != null) {
-        throw GraftException.badInput(modelFile + ": refused: external data '" + location + "' " + why
-            + " (external data must be a file inside the model's folder)");
+        throw GraftException.badInput(
+            modelFile
+                + ": refused: external data '"
+                + location
+                + "' "
+                + why
+                + " (external data must be a file inside the model's folder)");
       }
     }
   }
@@ -104,8 +119,11 @@ public final class ExternalData {
   public static void refuseAny(String label, ModelProto model) {
     List<String> locations = locations(model);
     if (!locations.isEmpty()) {
-      throw GraftException.badInput(label + ": refused: the model refers to external data " + locations
-          + ", which a model given as bytes cannot resolve safely; load it from its file");
+      throw GraftException.badInput(
+          label
+              + ": refused: the model refers to external data "
+              + locations
+              + ", which a model given as bytes cannot resolve safely; load it from its file");
     }
   }
 
@@ -117,7 +135,10 @@ public final class ExternalData {
       return "contains a NUL character";
     }
     Path p = Path.of(location);
-    if (p.isAbsolute() || location.startsWith("/") || location.startsWith("\\") || location.matches("^[A-Za-z]:.*")) {
+    if (p.isAbsolute()
+        || location.startsWith("/")
+        || location.startsWith("\\")
+        || location.matches("^[A-Za-z]:.*")) {
       return "is an absolute path";
     }
     Path target = folder.resolve(p).normalize();

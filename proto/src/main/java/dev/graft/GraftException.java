@@ -1,9 +1,9 @@
 package dev.graft;
 
 /**
- * The one exception type graft throws for anything a user can cause: a bad or unsupported
- * model file, missing data, a request that makes no sense. Its {@link Kind} decides the
- * command line's exit code; its message is meant to be shown as it is, on one line.
+ * The one exception type graft throws for anything a user can cause: a bad or unsupported model
+ * file, missing data, a request that makes no sense. Its {@link Kind} decides the command line's
+ * exit code; its message is meant to be shown as it is, on one line.
  */
 public class GraftException extends RuntimeException {
 

@@ -14,8 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class AtomicWriteTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private List<String> names() throws IOException {
     try (Stream<Path> s = Files.list(dir)) {
@@ -26,10 +25,15 @@ class AtomicWriteTest {
   @Test
   void aFailingWriterLeavesTheOldFileAndNoTemporary() throws IOException {
     Path target = Files.writeString(dir.resolve("model.zip"), "old");
-    assertThrows(IllegalStateException.class, () -> AtomicWrite.write(target, tmp -> {
-      Files.writeString(tmp, "half");
-      throw new IllegalStateException("input turned out bad halfway");
-    }));
+    assertThrows(
+        IllegalStateException.class,
+        () ->
+            AtomicWrite.write(
+                target,
+                tmp -> {
+                  Files.writeString(tmp, "half");
+                  throw new IllegalStateException("input turned out bad halfway");
+                }));
     assertEquals("old", Files.readString(target));
     assertEquals(List.of("model.zip"), names());
   }
@@ -55,8 +59,12 @@ class AtomicWriteTest {
   void filesGraftDidNotMakeAreNeverRemoved() throws Exception {
     Process dead = new ProcessBuilder("true").start();
     dead.waitFor();
-    List<String> theirs = List.of("important" + AtomicWrite.SUFFIX, ".x." + dead.pid() + ".123" + AtomicWrite.SUFFIX,
-        ".y." + dead.pid() + AtomicWrite.SUFFIX, "z." + dead.pid() + ".0123456789abcdef" + AtomicWrite.SUFFIX);
+    List<String> theirs =
+        List.of(
+            "important" + AtomicWrite.SUFFIX,
+            ".x." + dead.pid() + ".123" + AtomicWrite.SUFFIX,
+            ".y." + dead.pid() + AtomicWrite.SUFFIX,
+            "z." + dead.pid() + ".0123456789abcdef" + AtomicWrite.SUFFIX);
     for (String name : theirs) {
       Files.writeString(dir.resolve(name), "user data");
     }
@@ -67,7 +75,9 @@ class AtomicWriteTest {
     }
   }
 
-  /** A written file gets a new file's permissions (the umask applies), not a temporary file's 0600. */
+  /**
+   * A written file gets a new file's permissions (the umask applies), not a temporary file's 0600.
+   */
   @Test
   void writtenFilesHaveTheUsualPermissions() throws IOException {
     Path plain = Files.createFile(dir.resolve("plain.txt"));
@@ -78,13 +88,16 @@ class AtomicWriteTest {
 
   @Test
   void aMissingFolderOrAFolderAsTargetIsRefusedUpFront() throws IOException {
-    GraftException missing = assertThrows(GraftException.class,
-        () -> AtomicWrite.writeString(dir.resolve("no/such/folder/out.json"), "{}"));
+    GraftException missing =
+        assertThrows(
+            GraftException.class,
+            () -> AtomicWrite.writeString(dir.resolve("no/such/folder/out.json"), "{}"));
     assertEquals(GraftException.Kind.USAGE, missing.kind());
     assertTrue(missing.getMessage().contains("does not exist"), missing.getMessage());
     assertFalse(Files.exists(dir.resolve("no")), "no folder is created");
     Files.createDirectory(dir.resolve("d.zip"));
-    GraftException folder = assertThrows(GraftException.class, () -> AtomicWrite.checkWritable(dir.resolve("d.zip")));
+    GraftException folder =
+        assertThrows(GraftException.class, () -> AtomicWrite.checkWritable(dir.resolve("d.zip")));
     assertTrue(folder.getMessage().contains("is a folder"), folder.getMessage());
     assertEquals(List.of("d.zip"), names());
   }

@@ -8,24 +8,29 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "cache", mixinStandardHelpOptions = true, versionProvider = Version.class,
+@Command(
+    name = "cache",
+    mixinStandardHelpOptions = true,
+    versionProvider = Version.class,
     header = "List, remove or collect garbage in the activation cache of frozen trunks.",
     subcommands = {CacheCommand.Ls.class, CacheCommand.Rm.class, CacheCommand.Gc.class})
 final class CacheCommand {
   static class Common {
-    @Option(names = "--cache-dir", paramLabel = "DIR", description = "Else $GRAFT_CACHE_DIR, $XDG_CACHE_HOME/graft, ~/.cache/graft.")
+    @Option(
+        names = "--cache-dir",
+        paramLabel = "DIR",
+        description = "Else $GRAFT_CACHE_DIR, $XDG_CACHE_HOME/graft, ~/.cache/graft.")
     Path cacheDir;
 
     @Option(names = "--json", description = "Print JSON.")
     boolean json;
 
-    @Spec
-    CommandSpec spec;
+    @Spec CommandSpec spec;
 
     ActivationCache cache() {
       return new ActivationCache(ActivationCache.defaultDir(cacheDir));
@@ -50,15 +55,27 @@ final class CacheCommand {
         return;
       }
       for (ActivationCache.Listing l : entries) {
-        out.printf("%s  %10s  %7d x %-6d  %s  %s%n", l.key().substring(0, 16), human(l.bytes()), l.rows(), l.columns(),
-            l.lastUsed().toString().substring(0, 19), l.description());
+        out.printf(
+            "%s  %10s  %7d x %-6d  %s  %s%n",
+            l.key().substring(0, 16),
+            human(l.bytes()),
+            l.rows(),
+            l.columns(),
+            l.lastUsed().toString().substring(0, 19),
+            l.description());
       }
-      out.printf("%d %s in %s%n", entries.size(), verb.equals("entries") ? "entries" : verb, cache().dir());
+      out.printf(
+          "%d %s in %s%n",
+          entries.size(), verb.equals("entries") ? "entries" : verb, cache().dir());
       out.flush();
     }
   }
 
-  @Command(name = "ls", mixinStandardHelpOptions = true, versionProvider = Version.class, header = "List the cache's entries: key, size, rows x columns, last use, what they hold.")
+  @Command(
+      name = "ls",
+      mixinStandardHelpOptions = true,
+      versionProvider = Version.class,
+      header = "List the cache's entries: key, size, rows x columns, last use, what they hold.")
   static final class Ls extends Common implements Runnable {
     @Override
     public void run() {
@@ -66,7 +83,11 @@ final class CacheCommand {
     }
   }
 
-  @Command(name = "rm", mixinStandardHelpOptions = true, versionProvider = Version.class, header = "Remove an entry by its key (or a unique start of it).")
+  @Command(
+      name = "rm",
+      mixinStandardHelpOptions = true,
+      versionProvider = Version.class,
+      header = "Remove an entry by its key (or a unique start of it).")
   static final class Rm extends Common implements Runnable {
     @Parameters(paramLabel = "KEY")
     String key;
@@ -81,9 +102,17 @@ final class CacheCommand {
     }
   }
 
-  @Command(name = "gc", mixinStandardHelpOptions = true, versionProvider = Version.class, header = "Remove the least recently used entries until the cache fits --max-size.")
+  @Command(
+      name = "gc",
+      mixinStandardHelpOptions = true,
+      versionProvider = Version.class,
+      header = "Remove the least recently used entries until the cache fits --max-size.")
   static final class Gc extends Common implements Runnable {
-    @Option(names = "--max-size", required = true, paramLabel = "SIZE", description = "e.g. 500M, 2G, 0.")
+    @Option(
+        names = "--max-size",
+        required = true,
+        paramLabel = "SIZE",
+        description = "e.g. 500M, 2G, 0.")
     String maxSize;
 
     @Override
@@ -117,6 +146,8 @@ final class CacheCommand {
     if (bytes < 1 << 20) {
       return String.format("%.1f KiB", bytes / 1024.0);
     }
-    return bytes < 1L << 30 ? String.format("%.1f MiB", bytes / (double) (1 << 20)) : String.format("%.2f GiB", bytes / (double) (1L << 30));
+    return bytes < 1L << 30
+        ? String.format("%.1f MiB", bytes / (double) (1 << 20))
+        : String.format("%.2f GiB", bytes / (double) (1L << 30));
   }
 }

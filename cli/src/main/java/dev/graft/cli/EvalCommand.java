@@ -8,29 +8,32 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "eval",
-    mixinStandardHelpOptions = true, versionProvider = Version.class,
+@Command(
+    name = "eval",
+    mixinStandardHelpOptions = true,
+    versionProvider = Version.class,
     header = "Report a model's accuracy and loss on the Fashion-MNIST test images of a task.")
 final class EvalCommand implements Callable<Integer> {
   @Parameters(paramLabel = "MODEL", description = "Keras .h5, graft/DL4J .zip or .onnx")
   Path model;
 
-  @Mixin
-  TaskOptions taskOptions = new TaskOptions();
+  @Mixin TaskOptions taskOptions = new TaskOptions();
 
-  @Option(names = "--device", defaultValue = "cpu", description = "For ONNX models: cpu, cuda[:ID] or auto (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--device",
+      defaultValue = "cpu",
+      description = "For ONNX models: cpu, cuda[:ID] or auto (default: ${DEFAULT-VALUE}).")
   String device;
 
   @Option(names = "--json", description = "Print JSON: accuracy, loss, n.")
   boolean json;
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Override
   public Integer call() {
@@ -47,7 +50,9 @@ final class EvalCommand implements Callable<Integer> {
         o.put("n", m.n());
         Json.print(out, o);
       } else {
-        out.printf("%s on %s: test accuracy %.4f, loss %.4f (%d images)%n", model, task.describe(), m.accuracy(), m.loss(), m.n());
+        out.printf(
+            "%s on %s: test accuracy %.4f, loss %.4f (%d images)%n",
+            model, task.describe(), m.accuracy(), m.loss(), m.n());
         out.flush();
       }
     }

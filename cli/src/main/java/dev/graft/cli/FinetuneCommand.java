@@ -1,14 +1,14 @@
 package dev.graft.cli;
 
-import dev.graft.AtomicWrite;
-import dev.graft.converter.ModelWriter;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.graft.AtomicWrite;
 import dev.graft.GraftException;
 import dev.graft.converter.ModelFormat;
 import dev.graft.converter.ModelLoader;
+import dev.graft.converter.ModelWriter;
+import dev.graft.converter.Network;
 import dev.graft.runtime.ActivationCache;
 import dev.graft.trainer.CachedFineTuner;
-import dev.graft.converter.Network;
 import dev.graft.trainer.DenseSpec;
 import dev.graft.trainer.EpochStats;
 import dev.graft.trainer.FineTuneOptions;
@@ -22,84 +22,123 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "finetune",
-    mixinStandardHelpOptions = true, versionProvider = Version.class,
+@Command(
+    name = "finetune",
+    mixinStandardHelpOptions = true,
+    versionProvider = Version.class,
     header = "Reuse a pretrained model on a new task with a new head.",
-    description = "Drop the base's top layer(s), add a new head, train with the reused layers frozen (--freeze-epochs), then unfreeze and train everything (--epochs). The base file is never changed; the result is a DL4J zip plus a JSON record of how it was made.")
+    description =
+        "Drop the base's top layer(s), add a new head, train with the reused layers frozen (--freeze-epochs), then unfreeze and train everything (--epochs). The base file is never changed; the result is a DL4J zip plus a JSON record of how it was made.")
 final class FinetuneCommand implements Callable<Integer> {
-  @Parameters(paramLabel = "BASE", description = "Keras .h5 or .keras, graft/DL4J .zip, or ONNX (head trained on its cached activations)")
+  @Parameters(
+      paramLabel = "BASE",
+      description =
+          "Keras .h5 or .keras, graft/DL4J .zip, or ONNX (head trained on its cached activations)")
   Path base;
 
-  @Mixin
-  TaskOptions taskOptions = new TaskOptions();
+  @Mixin TaskOptions taskOptions = new TaskOptions();
 
-  @Mixin
-  TrainingOptions training = new TrainingOptions();
+  @Mixin TrainingOptions training = new TrainingOptions();
 
-  @Option(names = "--freeze-epochs", defaultValue = "4", description = "Epochs with the reused layers frozen (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--freeze-epochs",
+      defaultValue = "4",
+      description = "Epochs with the reused layers frozen (default: ${DEFAULT-VALUE}).")
   int freezeEpochs;
 
-  @Option(names = "--epochs", defaultValue = "16", description = "Epochs after unfreezing (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--epochs",
+      defaultValue = "16",
+      description = "Epochs after unfreezing (default: ${DEFAULT-VALUE}).")
   int epochs;
 
   @Option(names = "--freeze-lr", description = "Learning rate of the frozen phase (default: --lr).")
   Double freezeLr;
 
-  @Option(names = "--freeze", paramLabel = "LAYERS",
-      description = "Layers frozen in the first phase: indices, ranges (0-3), names or name patterns, comma-separated (default: every reused layer).")
+  @Option(
+      names = "--freeze",
+      paramLabel = "LAYERS",
+      description =
+          "Layers frozen in the first phase: indices, ranges (0-3), names or name patterns, comma-separated (default: every reused layer).")
   String freeze;
 
-  @Option(names = "--drop", defaultValue = "1", description = "Top layers of the base to drop (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--drop",
+      defaultValue = "1",
+      description = "Top layers of the base to drop (default: ${DEFAULT-VALUE}).")
   int drop;
 
-  @Option(names = "--head", split = ",", paramLabel = "UNITS:ACT",
-      description = "The new head's Dense layers, e.g. 64:relu,1:sigmoid (default: 1:sigmoid for binary tasks, N:softmax otherwise).")
+  @Option(
+      names = "--head",
+      split = ",",
+      paramLabel = "UNITS:ACT",
+      description =
+          "The new head's Dense layers, e.g. 64:relu,1:sigmoid (default: 1:sigmoid for binary tasks, N:softmax otherwise).")
   List<String> head;
 
-  @Option(names = "--out", paramLabel = "FILE", description = "Where to save (default: BASE-TASK.zip in the current folder).")
+  @Option(
+      names = "--out",
+      paramLabel = "FILE",
+      description = "Where to save (default: BASE-TASK.zip in the current folder).")
   Path out;
 
-  @Option(names = "--cut", paramLabel = "LAYER_OR_TENSOR", description = {
-      "Train the head on cached activations of everything below this layer (or ONNX tensor), computed once",
-      "by ONNX Runtime. Default for .onnx bases: just below the output layer."})
+  @Option(
+      names = "--cut",
+      paramLabel = "LAYER_OR_TENSOR",
+      description = {
+        "Train the head on cached activations of everything below this layer (or ONNX tensor), computed once",
+        "by ONNX Runtime. Default for .onnx bases: just below the output layer."
+      })
   String cut;
 
-  @Option(names = "--no-cache", description = "With --cut: recompute the frozen layers every epoch instead (for comparison). With an ONNX base: import it as trainable DL4J layers and fine-tune as Keras bases are (an unfreeze phase included).")
+  @Option(
+      names = "--no-cache",
+      description =
+          "With --cut: recompute the frozen layers every epoch instead (for comparison). With an ONNX base: import it as trainable DL4J layers and fine-tune as Keras bases are (an unfreeze phase included).")
   boolean noCache;
 
-  @Option(names = "--keep-upper", description = {"ONNX base with --cut: keep the model's own layers between the cut and "
-      + "its output layer (imported as trainable DL4J layers) under the new head, and train them on the cached "
-      + "activations: frozen for --freeze-epochs, then trained for --epochs. Without it only a new head is trained."})
+  @Option(
+      names = "--keep-upper",
+      description = {
+        "ONNX base with --cut: keep the model's own layers between the cut and "
+            + "its output layer (imported as trainable DL4J layers) under the new head, and train them on the cached "
+            + "activations: frozen for --freeze-epochs, then trained for --epochs. Without it only a new head is trained."
+      })
   boolean keepUpper;
 
-  @Option(names = "--cache-dir", paramLabel = "DIR", description = "Activation cache (else $GRAFT_CACHE_DIR, $XDG_CACHE_HOME/graft, ~/.cache/graft).")
+  @Option(
+      names = "--cache-dir",
+      paramLabel = "DIR",
+      description =
+          "Activation cache (else $GRAFT_CACHE_DIR, $XDG_CACHE_HOME/graft, ~/.cache/graft).")
   Path cacheDir;
 
   @Option(names = "--json", description = "Print JSON: test_accuracy, test_loss, epochs, ...")
   boolean json;
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Override
   public Integer call() {
     Task task = taskOptions.resolve(null);
-    FineTuneOptions options = FineTuneOptions.builder()
-        .dropTop(drop)
-        .head(head == null ? null : head.stream().map(DenseSpec::parse).toList())
-        .freeze(freeze)
-        .freezeEpochs(freezeEpochs)
-        .epochs(epochs)
-        .optimizer(training.optimizer())
-        .freezeOptimizer(freezeLr == null ? null : training.optimizer().withLearningRate(freezeLr))
-        .batchSize(training.batchSize)
-        .seed(training.seed)
-        .build();
+    FineTuneOptions options =
+        FineTuneOptions.builder()
+            .dropTop(drop)
+            .head(head == null ? null : head.stream().map(DenseSpec::parse).toList())
+            .freeze(freeze)
+            .freezeEpochs(freezeEpochs)
+            .epochs(epochs)
+            .optimizer(training.optimizer())
+            .freezeOptimizer(
+                freezeLr == null ? null : training.optimizer().withLearningRate(freezeLr))
+            .batchSize(training.batchSize)
+            .seed(training.seed)
+            .build();
     if (ModelFormat.detect(base) == ModelFormat.ONNX && !noCache) {
       return new OnnxFinetune(this, task, options).run();
     }
@@ -110,9 +149,20 @@ final class FinetuneCommand implements Callable<Integer> {
     TaskData data = taskOptions.load(task);
     var listener = Progress.forTraining("finetune");
     // An ONNX base with --no-cache is imported as DL4J layers and trained as Keras bases are.
-    FineTuneResult result = cut == null || noCache
-        ? FineTuner.fineTune(network, data, noCache && cut != null ? dropAbove(network, options) : options, listener)
-        : CachedFineTuner.fineTune(network, cut, data, options, new ActivationCache(ActivationCache.defaultDir(cacheDir)), listener);
+    FineTuneResult result =
+        cut == null || noCache
+            ? FineTuner.fineTune(
+                network,
+                data,
+                noCache && cut != null ? dropAbove(network, options) : options,
+                listener)
+            : CachedFineTuner.fineTune(
+                network,
+                cut,
+                data,
+                options,
+                new ActivationCache(ActivationCache.defaultDir(cacheDir)),
+                listener);
     ObjectNode record = FineTuneRecord.describe(network, data, options, result);
     FineTuneRecord.save(result.network(), target, record);
 
@@ -130,29 +180,48 @@ final class FinetuneCommand implements Callable<Integer> {
       Json.print(o, j);
       return 0;
     }
-    o.printf("base %s (%s), task %s: %d training images%n", base, network.producer(), task.describe(), data.train().size());
-    o.printf("reused %d layers, frozen for %d epochs: %s; new head %s%n", result.reusedLayers().size(), freezeEpochs,
-        result.frozenLayers(), result.head());
+    o.printf(
+        "base %s (%s), task %s: %d training images%n",
+        base, network.producer(), task.describe(), data.train().size());
+    o.printf(
+        "reused %d layers, frozen for %d epochs: %s; new head %s%n",
+        result.reusedLayers().size(), freezeEpochs, result.frozenLayers(), result.head());
     for (EpochStats e : result.history()) {
-      o.printf("  %-8s epoch %2d  loss %.4f  val_loss %.4f  val_accuracy %.4f%n", e.phase(), e.epoch(), e.trainLoss(),
-          e.validLoss(), e.validAccuracy());
+      o.printf(
+          "  %-8s epoch %2d  loss %.4f  val_loss %.4f  val_accuracy %.4f%n",
+          e.phase(), e.epoch(), e.trainLoss(), e.validLoss(), e.validAccuracy());
     }
-    o.printf("test accuracy %.4f, loss %.4f (%d images)%nsaved %s and %s%n", result.test().accuracy(), result.test().loss(),
-        result.test().n(), target, FineTuneRecord.sidecar(target));
+    o.printf(
+        "test accuracy %.4f, loss %.4f (%d images)%nsaved %s and %s%n",
+        result.test().accuracy(),
+        result.test().loss(),
+        result.test().n(),
+        target,
+        FineTuneRecord.sidecar(target));
     o.flush();
     return 0;
   }
 
-  /** --no-cache with --cut: the plain path with the same layers reused (everything up to the cut). */
+  /**
+   * --no-cache with --cut: the plain path with the same layers reused (everything up to the cut).
+   */
   private FineTuneOptions dropAbove(Network network, FineTuneOptions options) {
     int index = network.layerNames().indexOf(cut);
     if (index < 0) {
-      throw GraftException.usage("--cut: no layer named '" + cut + "'; layers: " + network.layerNames());
+      throw GraftException.usage(
+          "--cut: no layer named '" + cut + "'; layers: " + network.layerNames());
     }
-    return FineTuneOptions.builder().dropTop(network.layerNames().size() - index - 1).head(options.head())
-        .freeze(options.freeze()).freezeEpochs(options.freezeEpochs()).epochs(options.epochs())
-        .optimizer(options.optimizer()).freezeOptimizer(options.freezeOptimizer()).batchSize(options.batchSize())
-        .seed(options.seed()).build();
+    return FineTuneOptions.builder()
+        .dropTop(network.layerNames().size() - index - 1)
+        .head(options.head())
+        .freeze(options.freeze())
+        .freezeEpochs(options.freezeEpochs())
+        .epochs(options.epochs())
+        .optimizer(options.optimizer())
+        .freezeOptimizer(options.freezeOptimizer())
+        .batchSize(options.batchSize())
+        .seed(options.seed())
+        .build();
   }
 
   static String stem(Path file) {

@@ -6,27 +6,49 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** The graft command. Each subcommand is a thin layer over the library; errors map to exit codes here. */
-@Command(name = "graft", mixinStandardHelpOptions = true, versionProvider = Version.class,
-    description = "Reuse pretrained networks (Keras .h5 and .keras, DL4J .zip, ONNX): inspect, evaluate, freeze and "
-        + "fine-tune, train from a spec, convert, predict.",
-    subcommands = {InspectCommand.class, EvalCommand.class, FinetuneCommand.class, TrainCommand.class, LrFindCommand.class, ConvertCommand.class,
-        PredictCommand.class, CacheCommand.class, DemoCommand.class,
-        CommandLine.HelpCommand.class},
+/**
+ * The graft command. Each subcommand is a thin layer over the library; errors map to exit codes
+ * here.
+ */
+@Command(
+    name = "graft",
+    mixinStandardHelpOptions = true,
+    versionProvider = Version.class,
+    description =
+        "Reuse pretrained networks (Keras .h5 and .keras, DL4J .zip, ONNX): inspect, evaluate, freeze and "
+            + "fine-tune, train from a spec, convert, predict.",
+    subcommands = {
+      InspectCommand.class,
+      EvalCommand.class,
+      FinetuneCommand.class,
+      TrainCommand.class,
+      LrFindCommand.class,
+      ConvertCommand.class,
+      PredictCommand.class,
+      CacheCommand.class,
+      DemoCommand.class,
+      CommandLine.HelpCommand.class
+    },
     exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {"0:success", "1:failure (I/O, internal error)", "2:usage error",
-        "3:bad or unsupported input (model file, data)"})
+    exitCodeList = {
+      "0:success",
+      "1:failure (I/O, internal error)",
+      "2:usage error",
+      "3:bad or unsupported input (model file, data)"
+    })
 public final class Graft implements Runnable {
-  @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+  @Option(
+      names = "--verbose",
+      scope = CommandLine.ScopeType.INHERIT,
       description = "Show stack traces of errors and library logging.")
   boolean verbose;
 
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "name a command (see graft --help)");
+    throw new CommandLine.ParameterException(
+        spec.commandLine(), "name a command (see graft --help)");
   }
 
   public static void main(String[] args) {
@@ -43,13 +65,16 @@ public final class Graft implements Runnable {
     boolean verbose = java.util.Arrays.asList(args).contains("--verbose");
     Logging.configure(verbose);
     CommandLine cli = new CommandLine(new Graft()).setOut(out).setErr(err);
-    cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> report(e, commandLine.getErr(), verbose));
+    cli.setExecutionExceptionHandler(
+        (e, commandLine, parseResult) -> report(e, commandLine.getErr(), verbose));
     return cli.execute(args);
   }
 
   static int report(Exception e, PrintWriter err, boolean verbose) {
     Throwable cause = e;
-    while (!(cause instanceof GraftException) && cause.getCause() != null && cause.getCause() != cause) {
+    while (!(cause instanceof GraftException)
+        && cause.getCause() != null
+        && cause.getCause() != cause) {
       cause = cause.getCause();
     }
     if (cause instanceof GraftException g) {
@@ -60,7 +85,8 @@ public final class Graft implements Runnable {
       err.flush();
       return g.kind().exitCode();
     }
-    err.println("graft: internal error: " + e + (verbose ? "" : " (run with --verbose for details)"));
+    err.println(
+        "graft: internal error: " + e + (verbose ? "" : " (run with --verbose for details)"));
     if (verbose) {
       e.printStackTrace(err);
     }

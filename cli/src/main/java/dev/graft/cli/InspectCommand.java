@@ -10,15 +10,18 @@ import dev.graft.runtime.OnnxSummary;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "inspect",
-    mixinStandardHelpOptions = true, versionProvider = Version.class,
+@Command(
+    name = "inspect",
+    mixinStandardHelpOptions = true,
+    versionProvider = Version.class,
     header = "Show a model's layers: name, type, output shape, parameters, trainable.",
-    description = "For ONNX files: inputs, outputs, operator counts, parameters, the valid cut points and whether graft can import every operator as a trainable layer. With --check: a safety report that builds no network.")
+    description =
+        "For ONNX files: inputs, outputs, operator counts, parameters, the valid cut points and whether graft can import every operator as a trainable layer. With --check: a safety report that builds no network.")
 final class InspectCommand implements Callable<Integer> {
   @Parameters(paramLabel = "MODEL", description = "Keras .h5 or graft/DL4J .zip")
   Path model;
@@ -26,12 +29,15 @@ final class InspectCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print JSON instead of a table.")
   boolean json;
 
-  @Option(names = "--check", description = {"A quick safety report instead: format, producer, external references, Lambda or",
-      "custom layers, declared sizes. Exit code 0 when graft would accept the file, 3 when it would refuse it."})
+  @Option(
+      names = "--check",
+      description = {
+        "A quick safety report instead: format, producer, external references, Lambda or",
+        "custom layers, declared sizes. Exit code 0 when graft would accept the file, 3 when it would refuse it."
+      })
   boolean check;
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Override
   public Integer call() {
@@ -91,8 +97,11 @@ final class InspectCommand implements Callable<Integer> {
     if (!json) {
       out.println(model + ": ONNX");
       out.print(s.render());
-      out.println("importable as trainable DL4J layers: " + (notImportable.isEmpty()
-          ? "every operator is supported" : "no, unsupported: " + notImportable));
+      out.println(
+          "importable as trainable DL4J layers: "
+              + (notImportable.isEmpty()
+                  ? "every operator is supported"
+                  : "no, unsupported: " + notImportable));
       out.flush();
       return 0;
     }

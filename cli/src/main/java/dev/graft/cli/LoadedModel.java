@@ -9,8 +9,8 @@ import dev.graft.trainer.Classifier;
 import java.nio.file.Path;
 
 /**
- * A model opened for inference, whatever its format: ONNX files run in ONNX Runtime (on the
- * chosen device), Keras and DL4J files in DL4J.
+ * A model opened for inference, whatever its format: ONNX files run in ONNX Runtime (on the chosen
+ * device), Keras and DL4J files in DL4J.
  */
 final class LoadedModel implements AutoCloseable {
   private final OnnxModel onnx;
@@ -25,11 +25,16 @@ final class LoadedModel implements AutoCloseable {
 
   static LoadedModel open(Path file, String device) {
     if (ModelFormat.detect(file) == ModelFormat.ONNX) {
-      return new LoadedModel(OnnxModel.load(file, ModelOptions.builder().device(device).build()), null);
+      return new LoadedModel(
+          OnnxModel.load(file, ModelOptions.builder().device(device).build()), null);
     }
     if (!device.equals("cpu") && !device.equals("auto")) {
-      throw dev.graft.GraftException.usage("--device " + device + " applies to ONNX models only; " + file
-          + " runs in DL4J on the CPU (convert it to ONNX first)");
+      throw dev.graft.GraftException.usage(
+          "--device "
+              + device
+              + " applies to ONNX models only; "
+              + file
+              + " runs in DL4J on the CPU (convert it to ONNX first)");
     }
     return new LoadedModel(null, ModelLoader.load(file));
   }
@@ -38,10 +43,14 @@ final class LoadedModel implements AutoCloseable {
     return classifier;
   }
 
-  /** The DL4J network, for what ONNX Runtime cannot do (MC dropout: ONNX files have no dropout left). */
+  /**
+   * The DL4J network, for what ONNX Runtime cannot do (MC dropout: ONNX files have no dropout
+   * left).
+   */
   Network network(String why) {
     if (network == null) {
-      throw dev.graft.GraftException.usage(why + " needs a Keras or DL4J model: ONNX files have their dropout removed");
+      throw dev.graft.GraftException.usage(
+          why + " needs a Keras or DL4J model: ONNX files have their dropout removed");
     }
     return network;
   }

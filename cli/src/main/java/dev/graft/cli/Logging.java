@@ -11,8 +11,11 @@ final class Logging {
     setDefault("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "warn");
     setDefault("org.slf4j.simpleLogger.logFile", "System.err");
     setDefault("org.slf4j.simpleLogger.showThreadName", "false");
-    // It warns, on every start, that the pointer GC is off: graft's launcher turns it off on purpose.
-    setDefault("org.slf4j.simpleLogger.log.org.nd4j.linalg.api.memory.deallocation.DeallocatorService", "error");
+    // It warns, on every start, that the pointer GC is off: graft's launcher turns it off on
+    // purpose.
+    setDefault(
+        "org.slf4j.simpleLogger.log.org.nd4j.linalg.api.memory.deallocation.DeallocatorService",
+        "error");
     // jHDF warns about every HDF5 feature it skips; graft turns what matters into its own errors.
     setDefault("org.slf4j.simpleLogger.log.io.jhdf", "error");
   }

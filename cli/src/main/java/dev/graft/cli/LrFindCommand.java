@@ -16,16 +16,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "lr-find",
-    mixinStandardHelpOptions = true, versionProvider = Version.class,
+@Command(
+    name = "lr-find",
+    mixinStandardHelpOptions = true,
+    versionProvider = Version.class,
     header = "Find a learning rate for a spec's network, as the chapter does.",
-    description = "One epoch with the learning rate growing exponentially; prints the suggested rate (a tenth of the rate at the lowest loss) and plots loss against rate.")
+    description =
+        "One epoch with the learning rate growing exponentially; prints the suggested rate (a tenth of the rate at the lowest loss) and plots loss against rate.")
 final class LrFindCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "SPEC.json")
   Path specFile;
 
-  @Mixin
-  TaskOptions taskOptions = new TaskOptions();
+  @Mixin TaskOptions taskOptions = new TaskOptions();
 
   @Option(names = "--min-rate", description = "Default: 1e-5.")
   double minRate = 1e-5;
@@ -36,14 +38,16 @@ final class LrFindCommand implements Callable<Integer> {
   @Option(names = "--batch-size", description = "Default: 32.")
   int batchSize = 32;
 
-  @Option(names = "--plot", paramLabel = "PNG", description = "Save loss against learning rate as a PNG.")
+  @Option(
+      names = "--plot",
+      paramLabel = "PNG",
+      description = "Save loss against learning rate as a PNG.")
   Path plot;
 
   @Option(names = "--json", description = "Print JSON: suggested_rate, rates, losses.")
   boolean json;
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Override
   public Integer call() {
@@ -68,10 +72,19 @@ final class LrFindCommand implements Callable<Integer> {
       Json.print(o, j);
       return 0;
     }
-    o.printf("swept %d batches from %.1e to %.1e: lowest loss %.4f at %.2e; suggested learning rate %.2e%s%n",
-        r.rates().size(), minRate, r.rates().get(r.rates().size() - 1),
-        r.losses().stream().mapToDouble(Double::doubleValue).filter(Double::isFinite).min().orElse(Double.NaN),
-        r.suggested() * 10, r.suggested(), plot != null ? " (plot: " + plot + ")" : "");
+    o.printf(
+        "swept %d batches from %.1e to %.1e: lowest loss %.4f at %.2e; suggested learning rate %.2e%s%n",
+        r.rates().size(),
+        minRate,
+        r.rates().get(r.rates().size() - 1),
+        r.losses().stream()
+            .mapToDouble(Double::doubleValue)
+            .filter(Double::isFinite)
+            .min()
+            .orElse(Double.NaN),
+        r.suggested() * 10,
+        r.suggested(),
+        plot != null ? " (plot: " + plot + ")" : "");
     o.flush();
     return 0;
   }

@@ -38,22 +38,46 @@ final class OnnxFinetune {
 
   int run() {
     ModelProto base = dev.graft.ExternalData.parseChecked(c.base);
-    Path target = c.out != null ? c.out : Path.of(FinetuneCommand.stem(c.base) + "-" + task.name() + ".onnx");
+    Path target =
+        c.out != null ? c.out : Path.of(FinetuneCommand.stem(c.base) + "-" + task.name() + ".onnx");
     if (!target.getFileName().toString().endsWith(".onnx")) {
-      throw GraftException.usage("an ONNX base gives an ONNX model (trunk and new head stitched): --out must end in .onnx");
+      throw GraftException.usage(
+          "an ONNX base gives an ONNX model (trunk and new head stitched): --out must end in .onnx");
     }
     AtomicWrite.checkWritable(target); // after the base is checked, before training
     AtomicWrite.checkWritable(FineTuneRecord.sidecar(target));
     String cut = c.cut != null ? c.cut : GraphCut.belowHead(base);
     int epochs = options.freezeEpochs() + options.epochs();
-    FineTuneOptions headOptions = FineTuneOptions.builder().head(options.head()).freezeEpochs(epochs).epochs(0)
-        .freezeOptimizer(options.freezeOptimizer()).optimizer(options.optimizer()).batchSize(options.batchSize())
-        .seed(options.seed()).build();
+    FineTuneOptions headOptions =
+        FineTuneOptions.builder()
+            .head(options.head())
+            .freezeEpochs(epochs)
+            .epochs(0)
+            .freezeOptimizer(options.freezeOptimizer())
+            .optimizer(options.optimizer())
+            .batchSize(options.batchSize())
+            .seed(options.seed())
+            .build();
     TaskData data = c.taskOptions.load(task);
     ActivationCache cache = new ActivationCache(ActivationCache.defaultDir(c.cacheDir));
-    CachedFineTuner.Result r = c.keepUpper
-        ? CachedFineTuner.trainUpper(base, cut, data, options, cache, ModelOptions.defaults(), Progress.forTraining("finetune"))
-        : CachedFineTuner.train(base, cut, data, headOptions, cache, ModelOptions.defaults(), Progress.forTraining("finetune"));
+    CachedFineTuner.Result r =
+        c.keepUpper
+            ? CachedFineTuner.trainUpper(
+                base,
+                cut,
+                data,
+                options,
+                cache,
+                ModelOptions.defaults(),
+                Progress.forTraining("finetune"))
+            : CachedFineTuner.train(
+                base,
+                cut,
+                data,
+                headOptions,
+                cache,
+                ModelOptions.defaults(),
+                Progress.forTraining("finetune"));
     Metrics test;
     try (OnnxModel stitched = OnnxModel.load(r.stitched().toByteArray(), ModelOptions.defaults())) {
       test = Evaluator.evaluate(Classifier.of(stitched), data.test());
@@ -85,13 +109,20 @@ final class OnnxFinetune {
       Json.print(o, j);
       return 0;
     }
-    o.printf("base %s cut at %s (trunk in ONNX Runtime, activations %s in %s)%n", c.base, r.cutTensor(),
-        r.cacheHits()[0] ? "reused from the cache" : "computed and cached", cache.dir());
+    o.printf(
+        "base %s cut at %s (trunk in ONNX Runtime, activations %s in %s)%n",
+        c.base,
+        r.cutTensor(),
+        r.cacheHits()[0] ? "reused from the cache" : "computed and cached",
+        cache.dir());
     for (EpochStats e : r.history()) {
-      o.printf("  %-8s epoch %2d  loss %.4f  val_loss %.4f  val_accuracy %.4f%n", e.phase(), e.epoch(), e.trainLoss(),
-          e.validLoss(), e.validAccuracy());
+      o.printf(
+          "  %-8s epoch %2d  loss %.4f  val_loss %.4f  val_accuracy %.4f%n",
+          e.phase(), e.epoch(), e.trainLoss(), e.validLoss(), e.validAccuracy());
     }
-    o.printf("stitched model: test accuracy %.4f, loss %.4f (%d images)%nsaved %s%n", test.accuracy(), test.loss(), test.n(), target);
+    o.printf(
+        "stitched model: test accuracy %.4f, loss %.4f (%d images)%nsaved %s%n",
+        test.accuracy(), test.loss(), test.n(), target);
     o.flush();
     return 0;
   }

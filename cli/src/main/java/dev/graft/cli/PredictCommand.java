@@ -2,53 +2,79 @@ package dev.graft.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.graft.GraftException;
-import dev.graft.trainer.McDropout;
 import dev.graft.runtime.ExampleLayout;
 import dev.graft.runtime.Npy;
+import dev.graft.trainer.McDropout;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "predict",
-    mixinStandardHelpOptions = true, versionProvider = Version.class,
+@Command(
+    name = "predict",
+    mixinStandardHelpOptions = true,
+    versionProvider = Version.class,
     header = "Run a model on a .npy array and write its outputs as .npy.",
-    description = "The first dimension of the array counts the examples. ONNX files run in ONNX Runtime, Keras and DL4J files in DL4J: any two formats can be compared on one input.")
+    description =
+        "The first dimension of the array counts the examples. ONNX files run in ONNX Runtime, Keras and DL4J files in DL4J: any two formats can be compared on one input.")
 final class PredictCommand implements Callable<Integer> {
   @Parameters(paramLabel = "MODEL", description = "Keras .h5, graft/DL4J .zip or .onnx")
   Path model;
 
-  @Option(names = "--input", required = true, paramLabel = "X.npy", description = "float32 or float64, C order.")
+  @Option(
+      names = "--input",
+      required = true,
+      paramLabel = "X.npy",
+      description = "float32 or float64, C order.")
   Path input;
 
-  @Option(names = "--output", required = true, paramLabel = "Y.npy", description = "Written as float32.")
+  @Option(
+      names = "--output",
+      required = true,
+      paramLabel = "Y.npy",
+      description = "Written as float32.")
   Path output;
 
-  @Option(names = "--device", defaultValue = "cpu", description = "For ONNX models: cpu, cuda[:ID] or auto (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--device",
+      defaultValue = "cpu",
+      description = "For ONNX models: cpu, cuda[:ID] or auto (default: ${DEFAULT-VALUE}).")
   String device;
 
-  @Option(names = "--batch-size", defaultValue = "256", description = "Examples per call (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--batch-size",
+      defaultValue = "256",
+      description = "Examples per call (default: ${DEFAULT-VALUE}).")
   int batchSize;
 
-  @Option(names = "--mc-dropout", paramLabel = "N", description = "MC dropout: N predictions with dropout active; "
-      + "--output gets their mean (Keras and DL4J models).")
+  @Option(
+      names = "--mc-dropout",
+      paramLabel = "N",
+      description =
+          "MC dropout: N predictions with dropout active; "
+              + "--output gets their mean (Keras and DL4J models).")
   int mcDropout;
 
-  @Option(names = "--std", paramLabel = "Y_STD.npy", description = "With --mc-dropout: the standard deviation of the N predictions.")
+  @Option(
+      names = "--std",
+      paramLabel = "Y_STD.npy",
+      description = "With --mc-dropout: the standard deviation of the N predictions.")
   Path std;
 
-  @Option(names = "--seed", defaultValue = "42", description = "With --mc-dropout: the dropout masks' seed (default: ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--seed",
+      defaultValue = "42",
+      description = "With --mc-dropout: the dropout masks' seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
   @Option(names = "--json", description = "Print JSON.")
   boolean json;
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   @Override
   public Integer call() {
@@ -64,9 +90,11 @@ final class PredictCommand implements Callable<Integer> {
     }
     Npy.Array array = Npy.read(input);
     try (LoadedModel loaded = LoadedModel.open(model, device)) {
-      // by shape, not size: channels-last images for a channels-first model are transposed, other shapes refused
-      ExampleLayout.Fitted x = ExampleLayout.fit(array.data(), array.shape(), loaded.classifier().exampleShape(),
-          input.toString());
+      // by shape, not size: channels-last images for a channels-first model are transposed, other
+      // shapes refused
+      ExampleLayout.Fitted x =
+          ExampleLayout.fit(
+              array.data(), array.shape(), loaded.classifier().exampleShape(), input.toString());
       if (x.note() != null) {
         spec.commandLine().getErr().println("graft: note: " + x.note());
       }
@@ -81,7 +109,8 @@ final class PredictCommand implements Callable<Integer> {
         float[] part;
         float[] partStd = null;
         if (mcDropout != 0) {
-          McDropout.Result r = McDropout.predict(loaded.network("--mc-dropout"), batch, m, mcDropout, seed + start);
+          McDropout.Result r =
+              McDropout.predict(loaded.network("--mc-dropout"), batch, m, mcDropout, seed + start);
           part = r.mean();
           partStd = r.std();
         } else {

@@ -30,8 +30,13 @@ final class Progress implements TrainingListener {
 
   @Override
   public void phaseStarted(String phase, int epochs, int batchesPerEpoch) {
-    bar = new ProgressBarBuilder().setTaskName(label + " " + phase).setInitialMax((long) epochs * batchesPerEpoch)
-        .setStyle(ProgressBarStyle.ASCII).setConsumer(new ConsoleProgressBarConsumer(System.err)).build();
+    bar =
+        new ProgressBarBuilder()
+            .setTaskName(label + " " + phase)
+            .setInitialMax((long) epochs * batchesPerEpoch)
+            .setStyle(ProgressBarStyle.ASCII)
+            .setConsumer(new ConsoleProgressBarConsumer(System.err))
+            .build();
   }
 
   @Override
@@ -41,7 +46,8 @@ final class Progress implements TrainingListener {
 
   @Override
   public void epochDone(EpochStats stats) {
-    bar.setExtraMessage(String.format(" epoch %d val_acc %.4f", stats.epoch(), stats.validAccuracy()));
+    bar.setExtraMessage(
+        String.format(" epoch %d val_acc %.4f", stats.epoch(), stats.validAccuracy()));
   }
 
   @Override
@@ -54,8 +60,13 @@ final class Progress implements TrainingListener {
   @Override
   public void featuresComputed(String what, long done, long total) {
     if (trunkBar == null) {
-      trunkBar = new ProgressBarBuilder().setTaskName("frozen trunk: " + what).setInitialMax(total)
-          .setStyle(ProgressBarStyle.ASCII).setConsumer(new ConsoleProgressBarConsumer(System.err)).build();
+      trunkBar =
+          new ProgressBarBuilder()
+              .setTaskName("frozen trunk: " + what)
+              .setInitialMax(total)
+              .setStyle(ProgressBarStyle.ASCII)
+              .setConsumer(new ConsoleProgressBarConsumer(System.err))
+              .build();
     }
     trunkBar.stepTo(done);
     if (done >= total) {

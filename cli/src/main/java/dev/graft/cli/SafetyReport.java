@@ -1,18 +1,20 @@
 package dev.graft.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.graft.ExternalData;
 import dev.graft.GraftException;
 import dev.graft.converter.ModelFormat;
 import dev.graft.converter.SafetyCheck;
 import dev.graft.onnx.ModelProto;
-import dev.graft.ExternalData;
 import dev.graft.runtime.OnnxSummary;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** graft inspect --check: the converter's report for Keras/DL4J files, the runtime's facts for ONNX. */
+/**
+ * graft inspect --check: the converter's report for Keras/DL4J files, the runtime's facts for ONNX.
+ */
 final class SafetyReport {
   private SafetyReport() {}
 
@@ -29,7 +31,11 @@ final class SafetyReport {
       o.put("safe", report.safe());
       Json.print(out, o);
     } else {
-      out.printf("%s: %s%s%n", model, report.format(), report.producer().isEmpty() ? "" : ", written by " + report.producer());
+      out.printf(
+          "%s: %s%s%n",
+          model,
+          report.format(),
+          report.producer().isEmpty() ? "" : ", written by " + report.producer());
       report.facts().forEach(f -> out.println("  " + f));
       report.problems().forEach(p -> out.println("  PROBLEM: " + p));
       out.println(report.safe() ? "no problem found" : "graft would refuse this file");
@@ -44,11 +50,17 @@ final class SafetyReport {
     List<String> facts = new ArrayList<>();
     List<String> problems = new ArrayList<>();
     facts.add("IR version " + s.irVersion() + ", opsets " + s.opsets());
-    facts.add(String.format("%d operators (%s), %,d parameters declared", s.opCounts().values().stream().mapToInt(i -> i).sum(),
-        String.join(", ", s.opCounts().keySet()), s.parameters()));
+    facts.add(
+        String.format(
+            "%d operators (%s), %,d parameters declared",
+            s.opCounts().values().stream().mapToInt(i -> i).sum(),
+            String.join(", ", s.opCounts().keySet()),
+            s.parameters()));
     facts.add("external data files: " + (s.externalData().isEmpty() ? "none" : s.externalData()));
-    s.opsets().keySet().stream().filter(d -> !d.equals("ai.onnx") && !d.equals("ai.onnx.ml"))
-        .forEach(d -> facts.add("custom operator domain " + d + ": ONNX Runtime needs it registered"));
+    s.opsets().keySet().stream()
+        .filter(d -> !d.equals("ai.onnx") && !d.equals("ai.onnx.ml"))
+        .forEach(
+            d -> facts.add("custom operator domain " + d + ": ONNX Runtime needs it registered"));
     try {
       ExternalData.check(model, m);
     } catch (GraftException e) {

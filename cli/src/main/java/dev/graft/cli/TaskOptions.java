@@ -10,25 +10,44 @@ import picocli.CommandLine.Option;
 
 /** Which Fashion-MNIST task: a preset (--task), or --exclude / --classes with --positive. */
 final class TaskOptions {
-  @Option(names = "--task", paramLabel = "NAME",
-      description = "A preset: shirt-vs-sandal, pullover-vs-tshirt, all-but-sandal-shirt, all-but-tshirt-pullover, all.")
+  @Option(
+      names = "--task",
+      paramLabel = "NAME",
+      description =
+          "A preset: shirt-vs-sandal, pullover-vs-tshirt, all-but-sandal-shirt, all-but-tshirt-pullover, all.")
   String task;
 
-  @Option(names = "--exclude", split = ",", paramLabel = "C",
+  @Option(
+      names = "--exclude",
+      split = ",",
+      paramLabel = "C",
       description = "Every class but these, the rest renumbered in order (e.g. 5,6).")
   List<Integer> exclude;
 
-  @Option(names = "--classes", split = ",", paramLabel = "C", description = "Only these classes, in this order.")
+  @Option(
+      names = "--classes",
+      split = ",",
+      paramLabel = "C",
+      description = "Only these classes, in this order.")
   List<Integer> classes;
 
-  @Option(names = "--positive", paramLabel = "C", description = "With two --classes: a binary task, this class is 1.")
+  @Option(
+      names = "--positive",
+      paramLabel = "C",
+      description = "With two --classes: a binary task, this class is 1.")
   Integer positive;
 
-  @Option(names = "--train-limit", paramLabel = "N", description = "Keep only the first N training images of the task.")
+  @Option(
+      names = "--train-limit",
+      paramLabel = "N",
+      description = "Keep only the first N training images of the task.")
   Integer trainLimit;
 
-  @Option(names = "--data", paramLabel = "DIR",
-      description = "Fashion-MNIST folder (else $GRAFT_DATA, ~/.keras/datasets/fashion-mnist, /usr/share/datasets/fashion-mnist).")
+  @Option(
+      names = "--data",
+      paramLabel = "DIR",
+      description =
+          "Fashion-MNIST folder (else $GRAFT_DATA, ~/.keras/datasets/fashion-mnist, /usr/share/datasets/fashion-mnist).")
   Path data;
 
   boolean given() {
@@ -54,7 +73,8 @@ final class TaskOptions {
     } else if (fallback != null) {
       t = Task.preset(fallback);
     } else {
-      throw GraftException.usage("say which task: --task NAME, --exclude C,C or --classes C,C [--positive C]");
+      throw GraftException.usage(
+          "say which task: --task NAME, --exclude C,C or --classes C,C [--positive C]");
     }
     return trainLimit != null ? t.withTrainLimit(trainLimit) : t;
   }

@@ -1,48 +1,53 @@
 package dev.graft.cli;
 
-import dev.graft.converter.ModelWriter;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.graft.AtomicWrite;
-import dev.graft.converter.Dl4jZip;
+import dev.graft.converter.ModelLoader;
+import dev.graft.converter.ModelWriter;
+import dev.graft.converter.Network;
+import dev.graft.runtime.Npy;
 import dev.graft.trainer.EpochStats;
 import dev.graft.trainer.FineTuneRecord;
 import dev.graft.trainer.LearningCurves;
 import dev.graft.trainer.TrainOptions;
 import dev.graft.trainer.TrainingLoop;
+import dev.graft.trainer.WeightReuse;
 import dev.graft.trainer.data.Task;
 import dev.graft.trainer.data.TaskData;
 import dev.graft.trainer.spec.NetworkSpec;
 import dev.graft.trainer.spec.SpecJson;
-import dev.graft.converter.ModelLoader;
-import dev.graft.converter.Network;
-import dev.graft.runtime.Npy;
-import dev.graft.trainer.WeightReuse;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
-@Command(name = "train",
-    mixinStandardHelpOptions = true, versionProvider = Version.class,
+@Command(
+    name = "train",
+    mixinStandardHelpOptions = true,
+    versionProvider = Version.class,
     header = "Train a network from a JSON spec on a task.",
-    description = "Dense layers, initializers, activations, batch norm, dropout, max-norm, l1/l2, optimizer, learning-rate schedule and gradient clipping come from the spec; some layers' weights may come from another model. Validation every epoch, early stopping that restores the best weights, checkpoints that --resume continues from, learning curves.")
+    description =
+        "Dense layers, initializers, activations, batch norm, dropout, max-norm, l1/l2, optimizer, learning-rate schedule and gradient clipping come from the spec; some layers' weights may come from another model. Validation every epoch, early stopping that restores the best weights, checkpoints that --resume continues from, learning curves.")
 final class TrainCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "SPEC.json")
   Path specFile;
 
-  @Mixin
-  TaskOptions taskOptions = new TaskOptions();
+  @Mixin TaskOptions taskOptions = new TaskOptions();
 
-  @Option(names = "--out", paramLabel = "FILE", required = true, description = "The trained network (DL4J zip), with a JSON record beside it.")
+  @Option(
+      names = "--out",
+      paramLabel = "FILE",
+      required = true,
+      description = "The trained network (DL4J zip), with a JSON record beside it.")
   Path out;
 
   @Option(names = "--epochs", description = "Default: 30.")
@@ -51,37 +56,68 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--batch-size", description = "Default: 32.")
   int batchSize = 32;
 
-  @Option(names = "--patience", description = "Early stopping: stop after N epochs without a better validation loss and restore the best weights (default 0: off).")
+  @Option(
+      names = "--patience",
+      description =
+          "Early stopping: stop after N epochs without a better validation loss and restore the best weights (default 0: off).")
   int patience;
 
-  @Option(names = "--checkpoint-dir", paramLabel = "DIR", description = "Write checkpoints here (at each new best, and every --checkpoint-every epochs).")
+  @Option(
+      names = "--checkpoint-dir",
+      paramLabel = "DIR",
+      description =
+          "Write checkpoints here (at each new best, and every --checkpoint-every epochs).")
   Path checkpointDir;
 
-  @Option(names = "--checkpoint-every", paramLabel = "N", description = "Also checkpoint every N epochs.")
+  @Option(
+      names = "--checkpoint-every",
+      paramLabel = "N",
+      description = "Also checkpoint every N epochs.")
   int checkpointEvery;
 
-  @Option(names = "--resume", description = "Continue from the newest checkpoint in --checkpoint-dir (a killed run ends as an uninterrupted one would).")
+  @Option(
+      names = "--resume",
+      description =
+          "Continue from the newest checkpoint in --checkpoint-dir (a killed run ends as an uninterrupted one would).")
   boolean resume;
 
-  @Option(names = "--plot", paramLabel = "PNG", description = "Save the learning curves (loss, val_loss, val_accuracy, learning rate) as a PNG.")
+  @Option(
+      names = "--plot",
+      paramLabel = "PNG",
+      description =
+          "Save the learning curves (loss, val_loss, val_accuracy, learning rate) as a PNG.")
   Path plot;
 
-  @Option(names = "--reuse-from", paramLabel = "MODEL", description = "Copy weights from this model (Keras, DL4J zip or ONNX) before training.")
+  @Option(
+      names = "--reuse-from",
+      paramLabel = "MODEL",
+      description = "Copy weights from this model (Keras, DL4J zip or ONNX) before training.")
   Path reuseFrom;
 
-  @Option(names = "--reuse", paramLabel = "PATTERN", description = {"With --reuse-from: its layers whose names match this "
-      + "regular expression, in order, go into this network's dense layers in order (e.g. 'dense_21[7-9]')."})
+  @Option(
+      names = "--reuse",
+      paramLabel = "PATTERN",
+      description = {
+        "With --reuse-from: its layers whose names match this "
+            + "regular expression, in order, go into this network's dense layers in order (e.g. 'dense_21[7-9]')."
+      })
   String reusePattern;
 
-  @Option(names = "--set-weights", paramLabel = "LAYER=KERNEL.npy[,BIAS.npy]", description = {"Set a layer's kernel "
-      + "([in, out], Keras's layout) and bias from .npy arrays before training (repeatable)."})
+  @Option(
+      names = "--set-weights",
+      paramLabel = "LAYER=KERNEL.npy[,BIAS.npy]",
+      description = {
+        "Set a layer's kernel "
+            + "([in, out], Keras's layout) and bias from .npy arrays before training (repeatable)."
+      })
   List<String> setWeights = new ArrayList<>();
 
-  @Option(names = "--json", description = "Print JSON: test_accuracy, test_loss, epochs, best_epoch, history.")
+  @Option(
+      names = "--json",
+      description = "Print JSON: test_accuracy, test_loss, epochs, best_epoch, history.")
   boolean json;
 
-  @Spec
-  CommandSpec spec;
+  @Spec CommandSpec spec;
 
   private static INDArray npy(Path file) {
     Npy.Array a = Npy.read(file);
@@ -90,9 +126,16 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    if (FineTuneRecord.sidecar(out).toAbsolutePath().normalize().equals(specFile.toAbsolutePath().normalize())) {
-      throw dev.graft.GraftException.usage("--out " + out + " would write its record to " + specFile
-          + ", the spec itself; choose another --out name");
+    if (FineTuneRecord.sidecar(out)
+        .toAbsolutePath()
+        .normalize()
+        .equals(specFile.toAbsolutePath().normalize())) {
+      throw dev.graft.GraftException.usage(
+          "--out "
+              + out
+              + " would write its record to "
+              + specFile
+              + ", the spec itself; choose another --out name");
     }
     NetworkSpec network = SpecJson.read(specFile);
     Task task = taskOptions.resolve(null);
@@ -102,28 +145,36 @@ final class TrainCommand implements Callable<Integer> {
     if (plot != null) {
       AtomicWrite.checkWritable(plot);
     }
-    TrainOptions options = new TrainOptions(epochs, batchSize, patience, checkpointDir, checkpointEvery, resume);
+    TrainOptions options =
+        new TrainOptions(epochs, batchSize, patience, checkpointDir, checkpointEvery, resume);
     if ((reuseFrom == null) != (reusePattern == null)) {
       throw dev.graft.GraftException.usage("--reuse-from and --reuse go together");
     }
     Network source = reuseFrom == null ? null : ModelLoader.load(reuseFrom);
     List<String> reused = new ArrayList<>();
-    TrainingLoop.Result r = TrainingLoop.train(network, data, options, Progress.forTraining("train"), n -> {
-      if (source != null) {
-        reused.addAll(WeightReuse.copyMatching(source, reusePattern, n));
-      }
-      for (String s : setWeights) {
-        int eq = s.indexOf('=');
-        if (eq < 1) {
-          throw dev.graft.GraftException.usage("--set-weights is LAYER=KERNEL.npy[,BIAS.npy], not '" + s + "'");
-        }
-        String[] files = s.substring(eq + 1).split(",");
-        INDArray kernel = npy(Path.of(files[0]));
-        INDArray bias = files.length > 1 ? npy(Path.of(files[1])) : null;
-        WeightReuse.setWeights(n, s.substring(0, eq), kernel, bias);
-        reused.add(s);
-      }
-    });
+    TrainingLoop.Result r =
+        TrainingLoop.train(
+            network,
+            data,
+            options,
+            Progress.forTraining("train"),
+            n -> {
+              if (source != null) {
+                reused.addAll(WeightReuse.copyMatching(source, reusePattern, n));
+              }
+              for (String s : setWeights) {
+                int eq = s.indexOf('=');
+                if (eq < 1) {
+                  throw dev.graft.GraftException.usage(
+                      "--set-weights is LAYER=KERNEL.npy[,BIAS.npy], not '" + s + "'");
+                }
+                String[] files = s.substring(eq + 1).split(",");
+                INDArray kernel = npy(Path.of(files[0]));
+                INDArray bias = files.length > 1 ? npy(Path.of(files[1])) : null;
+                WeightReuse.setWeights(n, s.substring(0, eq), kernel, bias);
+                reused.add(s);
+              }
+            });
     ObjectNode record = Json.object();
     record.put("spec", specFile.toString());
     try {
@@ -142,15 +193,21 @@ final class TrainCommand implements Callable<Integer> {
     ArrayNode history = record.putArray("history");
     for (int i = 0; i < r.history().size(); i++) {
       EpochStats e = r.history().get(i);
-      history.addObject().put("epoch", e.epoch()).put("loss", e.trainLoss()).put("val_loss", e.validLoss())
-          .put("val_accuracy", e.validAccuracy()).put("learning_rate", r.learningRates().get(i));
+      history
+          .addObject()
+          .put("epoch", e.epoch())
+          .put("loss", e.trainLoss())
+          .put("val_loss", e.validLoss())
+          .put("val_accuracy", e.validAccuracy())
+          .put("learning_rate", r.learningRates().get(i));
     }
     ObjectNode meta = Json.object();
     meta.set("training", record);
     ModelWriter.write(r.network(), out, dev.graft.converter.onnx.ExportOptions.defaults(), meta);
     AtomicWrite.writeString(FineTuneRecord.sidecar(out), record.toPrettyString() + "\n");
     if (plot != null) {
-      LearningCurves.save(plot, r.history(), r.learningRates(), network.name() + " on " + task.name());
+      LearningCurves.save(
+          plot, r.history(), r.learningRates(), network.name() + " on " + task.name());
     }
     var o = spec.commandLine().getOut();
     if (json) {
@@ -163,11 +220,18 @@ final class TrainCommand implements Callable<Integer> {
     }
     for (int i = r.resumedAfter(); i < r.history().size(); i++) {
       EpochStats e = r.history().get(i);
-      o.printf("  epoch %3d  loss %.4f  val_loss %.4f  val_accuracy %.4f  lr %.3g%n", e.epoch(), e.trainLoss(),
-          e.validLoss(), e.validAccuracy(), r.learningRates().get(i));
+      o.printf(
+          "  epoch %3d  loss %.4f  val_loss %.4f  val_accuracy %.4f  lr %.3g%n",
+          e.epoch(), e.trainLoss(), e.validLoss(), e.validAccuracy(), r.learningRates().get(i));
     }
-    o.printf("%sbest epoch %d; test accuracy %.4f, loss %.4f (%d images)%nsaved %s%n",
-        r.stoppedEarly() ? "stopped early; " : "", r.bestEpoch(), r.test().accuracy(), r.test().loss(), r.test().n(), out);
+    o.printf(
+        "%sbest epoch %d; test accuracy %.4f, loss %.4f (%d images)%nsaved %s%n",
+        r.stoppedEarly() ? "stopped early; " : "",
+        r.bestEpoch(),
+        r.test().accuracy(),
+        r.test().loss(),
+        r.test().n(),
+        out);
     o.flush();
     return 0;
   }

@@ -10,7 +10,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-/** Every command, found by walking picocli's command tree, answers --help with its usage and exit 0. */
+/**
+ * Every command, found by walking picocli's command tree, answers --help with its usage and exit 0.
+ */
 class HelpTest {
   @Test
   void everyCommandPrintsHelpAndExitsZero() {
@@ -26,12 +28,16 @@ class HelpTest {
       String command = String.join(" ", path);
       assertEquals(0, code, "graft " + command + " --help: " + err);
       assertEquals("", err.toString(), "graft " + command + " --help wrote to stderr");
-      assertTrue(out.toString().contains("Usage: graft" + (command.isEmpty() ? "" : " " + command)),
+      assertTrue(
+          out.toString().contains("Usage: graft" + (command.isEmpty() ? "" : " " + command)),
           "graft " + command + " --help:\n" + out);
     }
   }
 
-  /** The command list shows each command's header: one whole sentence, not a description cut mid-way. */
+  /**
+   * The command list shows each command's header: one whole sentence, not a description cut
+   * mid-way.
+   */
   @Test
   void commandListShowsWholeSentences() {
     CommandLine root = new CommandLine(new Graft());
@@ -47,16 +53,20 @@ class HelpTest {
       }
       String[] header = cl.getCommandSpec().usageMessage().header();
       assertEquals(1, header.length, "graft " + path + " needs a one-line header");
-      assertTrue(header[0].endsWith("."), "graft " + path + "'s header is not a whole sentence: " + header[0]);
+      assertTrue(
+          header[0].endsWith("."),
+          "graft " + path + "'s header is not a whole sentence: " + header[0]);
     }
   }
 
   private static void collect(CommandLine cl, List<String> path, List<List<String>> out) {
     out.add(List.copyOf(path));
-    cl.getSubcommands().forEach((name, sub) -> {
-      List<String> next = new ArrayList<>(path);
-      next.add(name);
-      collect(sub, next, out);
-    });
+    cl.getSubcommands()
+        .forEach(
+            (name, sub) -> {
+              List<String> next = new ArrayList<>(path);
+              next.add(name);
+              collect(sub, next, out);
+            });
   }
 }

@@ -9,7 +9,8 @@ public final class Activations {
 
   /** "ActivationSELU" -> "selu", "ActivationReLU" -> "relu", "ActivationIdentity" -> "linear". */
   public static String name(IActivation fn) {
-    String simple = fn.getClass().getSimpleName().replaceFirst("^Activation", "").toLowerCase(Locale.ROOT);
+    String simple =
+        fn.getClass().getSimpleName().replaceFirst("^Activation", "").toLowerCase(Locale.ROOT);
     return simple.equals("identity") ? "linear" : simple;
   }
 }

@@ -1,13 +1,13 @@
 package dev.graft.converter;
 
-import org.nd4j.shade.jackson.annotation.JsonCreator;
-import org.nd4j.shade.jackson.annotation.JsonProperty;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.preprocessor.BaseInputPreProcessor;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.shade.jackson.annotation.JsonCreator;
+import org.nd4j.shade.jackson.annotation.JsonProperty;
 
 /**
  * {@code y = x * scale + offset} along the last axis (features, or channels of channels-last
@@ -21,9 +21,11 @@ public final class AffinePreProcessor extends BaseInputPreProcessor {
 
   /** One value per channel, or a single value for all. */
   @JsonCreator
-  public AffinePreProcessor(@JsonProperty("scale") float[] scale, @JsonProperty("offset") float[] offset) {
+  public AffinePreProcessor(
+      @JsonProperty("scale") float[] scale, @JsonProperty("offset") float[] offset) {
     if (scale.length != offset.length && scale.length != 1 && offset.length != 1) {
-      throw new IllegalArgumentException("scale and offset sizes differ: " + scale.length + " and " + offset.length);
+      throw new IllegalArgumentException(
+          "scale and offset sizes differ: " + scale.length + " and " + offset.length);
     }
     this.scale = scale.clone();
     this.offset = offset.clone();

@@ -4,7 +4,10 @@ import io.jhdf.api.Dataset;
 import io.jhdf.api.Group;
 import io.jhdf.api.Node;
 
-/** The arrays an HDF5 file declares and their total number of values, from dimensions only (nothing is read). */
+/**
+ * The arrays an HDF5 file declares and their total number of values, from dimensions only (nothing
+ * is read).
+ */
 public record DeclaredSizes(long arrays, long values) {
 
   public static DeclaredSizes of(Group root) {
@@ -18,23 +21,35 @@ public record DeclaredSizes(long arrays, long values) {
     return values > KerasH5File.MAX_VALUES;
   }
 
-  /** Refuses a configuration that asks for more parameters than graft allocates, before any allocation. */
+  /**
+   * Refuses a configuration that asks for more parameters than graft allocates, before any
+   * allocation.
+   */
   public static void checkParams(java.nio.file.Path file, long params) {
     if (params > KerasH5File.MAX_VALUES) {
-      throw dev.graft.GraftException.badInput(file + ": refused: the model declares " + params
-          + " parameters, more than graft accepts (" + KerasH5File.MAX_VALUES + ")");
+      throw dev.graft.GraftException.badInput(
+          file
+              + ": refused: the model declares "
+              + params
+              + " parameters, more than graft accepts ("
+              + KerasH5File.MAX_VALUES
+              + ")");
     }
   }
 
-  /** A ComputationGraph from {@code conf}, initialised, after refusing one with more parameters than graft allocates. */
-  public static org.deeplearning4j.nn.graph.ComputationGraph newGraph(java.nio.file.Path file,
-      org.deeplearning4j.nn.conf.ComputationGraphConfiguration conf) {
+  /**
+   * A ComputationGraph from {@code conf}, initialised, after refusing one with more parameters than
+   * graft allocates.
+   */
+  public static org.deeplearning4j.nn.graph.ComputationGraph newGraph(
+      java.nio.file.Path file, org.deeplearning4j.nn.conf.ComputationGraphConfiguration conf) {
     long params = 0;
     for (org.deeplearning4j.nn.conf.graph.GraphVertex v : conf.getVertices().values()) {
       params += v.numParams(true);
     }
     checkParams(file, params);
-    org.deeplearning4j.nn.graph.ComputationGraph cg = new org.deeplearning4j.nn.graph.ComputationGraph(conf);
+    org.deeplearning4j.nn.graph.ComputationGraph cg =
+        new org.deeplearning4j.nn.graph.ComputationGraph(conf);
     cg.init();
     return cg;
   }

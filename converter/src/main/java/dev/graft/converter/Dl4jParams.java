@@ -9,29 +9,38 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
-/** What DL4J keeps in forms other frameworks do not use, in the forms they do (for the exporters). */
+/**
+ * What DL4J keeps in forms other frameworks do not use, in the forms they do (for the exporters).
+ */
 public final class Dl4jParams {
   private Dl4jParams() {}
 
   /** A batch-norm layer's moving variance; DL4J may keep log10(sqrt(var + eps)) instead. */
   public static INDArray batchNormVariance(BatchNormalization bn, Map<String, INDArray> params) {
     if (params.containsKey("log10stdev")) {
-      INDArray std = Transforms.pow(Nd4j.valueArrayOf(params.get("log10stdev").shape(), 10.0, DataType.DOUBLE),
-          params.get("log10stdev").castTo(DataType.DOUBLE));
+      INDArray std =
+          Transforms.pow(
+              Nd4j.valueArrayOf(params.get("log10stdev").shape(), 10.0, DataType.DOUBLE),
+              params.get("log10stdev").castTo(DataType.DOUBLE));
       return std.mul(std).sub(bn.getEps()).castTo(DataType.FLOAT);
     }
     return params.get("var");
   }
 
   /** gamma or beta, which DL4J leaves out when they are locked to constants. */
-  public static INDArray batchNormAffine(BatchNormalization bn, Map<String, INDArray> params, String name, long channels) {
+  public static INDArray batchNormAffine(
+      BatchNormalization bn, Map<String, INDArray> params, String name, long channels) {
     if (params.containsKey(name)) {
       return params.get(name);
     }
-    return Nd4j.valueArrayOf(new long[] {channels}, name.equals("gamma") ? bn.getGamma() : bn.getBeta(), DataType.FLOAT);
+    return Nd4j.valueArrayOf(
+        new long[] {channels}, name.equals("gamma") ? bn.getGamma() : bn.getBeta(), DataType.FLOAT);
   }
 
-  /** One of ActivationReLU's optional Keras options (max, threshold, negativeSlope), which it does not expose. */
+  /**
+   * One of ActivationReLU's optional Keras options (max, threshold, negativeSlope), which it does
+   * not expose.
+   */
   public static Double reluOption(ActivationReLU relu, String name) {
     return (Double) Dl4jInternals.field(relu, ActivationReLU.class, name);
   }

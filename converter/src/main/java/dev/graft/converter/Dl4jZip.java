@@ -17,33 +17,39 @@ import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.util.ModelSerializer;
 
 /**
- * Deeplearning4j's own zip format (ModelSerializer), with one extra entry, {@code graft.json},
- * that keeps what DL4J does not: the input shape and where the network came from.
+ * Deeplearning4j's own zip format (ModelSerializer), with one extra entry, {@code graft.json}, that
+ * keeps what DL4J does not: the input shape and where the network came from.
  */
 public final class Dl4jZip {
   /** The zip entry holding graft's metadata. */
   public static final String METADATA_ENTRY = "graft.json";
+
   private static final ObjectMapper JSON = new ObjectMapper();
+
   /** Guards against a configuration entry that inflates to an absurd size. */
   private static final long MAX_CONFIG_BYTES = 64L << 20;
 
   private Dl4jZip() {}
 
   /**
-   * Writes the network atomically. {@code extra} (may be null) is merged into graft.json,
-   * for the fine-tuning record.
+   * Writes the network atomically. {@code extra} (may be null) is merged into graft.json, for the
+   * fine-tuning record.
    */
   public static void write(Network network, Path out, ObjectNode extra) {
     ObjectNode meta = metadata(network);
     if (extra != null) {
       meta.setAll(extra);
     }
-    AtomicWrite.write(out, tmp -> {
-      ModelSerializer.writeModel(network.model(), tmp.toFile(), false);
-      try (FileSystem zip = FileSystems.newFileSystem(tmp)) {
-        Files.writeString(zip.getPath(METADATA_ENTRY), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(meta));
-      }
-    });
+    AtomicWrite.write(
+        out,
+        tmp -> {
+          ModelSerializer.writeModel(network.model(), tmp.toFile(), false);
+          try (FileSystem zip = FileSystems.newFileSystem(tmp)) {
+            Files.writeString(
+                zip.getPath(METADATA_ENTRY),
+                JSON.writerWithDefaultPrettyPrinter().writeValueAsString(meta));
+          }
+        });
   }
 
   static ObjectNode metadata(Network network) {
@@ -75,14 +81,19 @@ public final class Dl4jZip {
     }
     Model model;
     try {
-      model = graph ? ModelSerializer.restoreComputationGraph(file.toFile(), false)
-          : ModelSerializer.restoreMultiLayerNetwork(file.toFile(), false);
+      model =
+          graph
+              ? ModelSerializer.restoreComputationGraph(file.toFile(), false)
+              : ModelSerializer.restoreMultiLayerNetwork(file.toFile(), false);
     } catch (Exception | LinkageError e) {
-      throw GraftException.badInput(file + ": not a readable Deeplearning4j model (" + Errors.describe(e) + ")", e);
+      throw GraftException.badInput(
+          file + ": not a readable Deeplearning4j model (" + Errors.describe(e) + ")", e);
     }
     if (meta == null || !meta.path("input_shape").isArray()) {
-      throw GraftException.unsupported(file + ": a Deeplearning4j zip without graft.json: its input "
-          + "shape is unknown (save it with graft, or import the original model)");
+      throw GraftException.unsupported(
+          file
+              + ": a Deeplearning4j zip without graft.json: its input "
+              + "shape is unknown (save it with graft, or import the original model)");
     }
     long[] shape = new long[meta.get("input_shape").size()];
     long size = 1;
@@ -90,7 +101,8 @@ public final class Dl4jZip {
       shape[i] = meta.get("input_shape").get(i).asLong();
       size *= Math.max(shape[i], 0);
       if (shape[i] < 1 || shape[i] > 1 << 24 || size > 1 << 26) {
-        throw GraftException.badInput(file + ": graft.json declares an input shape of " + meta.get("input_shape"));
+        throw GraftException.badInput(
+            file + ": graft.json declares an input shape of " + meta.get("input_shape"));
       }
     }
     String name = meta.path("name").asText(file.getFileName().toString());
@@ -102,13 +114,15 @@ public final class Dl4jZip {
 
   /**
    * One forward pass on a zero example: a configuration damaged in a way DL4J does not check on
-   * loading (a layer without an activation, sizes that do not chain) fails here, with the file's name.
+   * loading (a layer without an activation, sizes that do not chain) fails here, with the file's
+   * name.
    */
   private static void probe(Path file, Network network) {
     try {
       network.outputSize();
     } catch (RuntimeException | LinkageError e) {
-      throw GraftException.badInput(file + ": the network in this zip does not run (" + Errors.describe(e) + ")", e);
+      throw GraftException.badInput(
+          file + ": the network in this zip does not run (" + Errors.describe(e) + ")", e);
     }
   }
 
@@ -120,7 +134,8 @@ public final class Dl4jZip {
     try (InputStream in = zip.getInputStream(entry)) {
       byte[] bytes = in.readNBytes((int) MAX_CONFIG_BYTES + 1);
       if (bytes.length > MAX_CONFIG_BYTES) {
-        throw GraftException.badInput(file + ": zip entry " + name + " is larger than " + (MAX_CONFIG_BYTES >> 20) + " MiB");
+        throw GraftException.badInput(
+            file + ": zip entry " + name + " is larger than " + (MAX_CONFIG_BYTES >> 20) + " MiB");
       }
       return JSON.readTree(bytes);
     } catch (com.fasterxml.jackson.core.JacksonException e) {

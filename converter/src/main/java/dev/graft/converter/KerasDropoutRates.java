@@ -14,10 +14,14 @@ import org.deeplearning4j.nn.modelimport.keras.KerasLayer;
 final class KerasDropoutRates {
   private KerasDropoutRates() {}
 
-  /** Sets each Dropout layer's retain probability to 1 - rate; call before the DL4J configuration is built. */
+  /**
+   * Sets each Dropout layer's retain probability to 1 - rate; call before the DL4J configuration is
+   * built.
+   */
   static void apply(Iterable<KerasLayer> layers) {
     for (KerasLayer layer : layers) {
-      if (!"Dropout".equals(layer.getClassName()) || !(layer.getLayer() instanceof DropoutLayer dropout)) {
+      if (!"Dropout".equals(layer.getClassName())
+          || !(layer.getLayer() instanceof DropoutLayer dropout)) {
         continue;
       }
       double rate = rate(layer);
@@ -28,10 +32,13 @@ final class KerasDropoutRates {
 
   private static double rate(KerasLayer layer) {
     Object config = layer.getOriginalLayerConfig().get(layer.getConf().getLAYER_FIELD_CONFIG());
-    Object rate = config instanceof Map<?, ?> m ? m.get(layer.getConf().getLAYER_FIELD_RATE()) : null;
+    Object rate =
+        config instanceof Map<?, ?> m ? m.get(layer.getConf().getLAYER_FIELD_RATE()) : null;
     if (!(rate instanceof Number n) || !(n.doubleValue() >= 0 && n.doubleValue() < 1)) {
-      // KerasDropout itself refuses a missing rate or one outside [0, 1], so this is not reached from a file.
-      throw new IllegalArgumentException("Dropout layer '" + layer.getLayerName() + "' has no rate in [0, 1): " + rate);
+      // KerasDropout itself refuses a missing rate or one outside [0, 1], so this is not reached
+      // from a file.
+      throw new IllegalArgumentException(
+          "Dropout layer '" + layer.getLayerName() + "' has no rate in [0, 1): " + rate);
     }
     return n.doubleValue();
   }

@@ -22,6 +22,7 @@ import org.nd4j.linalg.factory.Nd4j;
 final class KerasH5File implements AutoCloseable {
   /** A weight array may not claim more than this many values (declared sizes are not trusted). */
   static final long MAX_VALUES = 1L << 29;
+
   private final Path file;
   private final HdfFile hdf;
 
@@ -30,7 +31,8 @@ final class KerasH5File implements AutoCloseable {
     try {
       this.hdf = new HdfFile(file);
     } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
-      throw GraftException.badInput(file + ": corrupt, truncated or not an HDF5 file (" + Errors.describe(e) + ")", e);
+      throw GraftException.badInput(
+          file + ": corrupt, truncated or not an HDF5 file (" + Errors.describe(e) + ")", e);
     }
   }
 
@@ -44,23 +46,31 @@ final class KerasH5File implements AutoCloseable {
    * from {@code model_weights/<layer>} (or the root, for weights-only files).
    */
   Map<String, INDArray> weights(String layer) {
-    return guard("weights of layer '" + layer + "'", () -> {
-      Node root = hdf.getChild("model_weights");
-      Group weightsRoot = root instanceof Group g ? g : hdf;
-      Node node = weightsRoot.getChild(layer);
-      Map<String, INDArray> out = new LinkedHashMap<>();
-      if (!(node instanceof Group group)) {
-        return out;
-      }
-      for (String weightName : names(group.getAttribute("weight_names"))) {
-        Node d = group.getByPath(weightName);
-        if (!(d instanceof Dataset dataset)) {
-          throw GraftException.badInput(file + ": layer '" + layer + "' lists weight " + weightName + " but the file has no such dataset");
-        }
-        out.put(paramName(layer, weightName), array(dataset, layer));
-      }
-      return out;
-    });
+    return guard(
+        "weights of layer '" + layer + "'",
+        () -> {
+          Node root = hdf.getChild("model_weights");
+          Group weightsRoot = root instanceof Group g ? g : hdf;
+          Node node = weightsRoot.getChild(layer);
+          Map<String, INDArray> out = new LinkedHashMap<>();
+          if (!(node instanceof Group group)) {
+            return out;
+          }
+          for (String weightName : names(group.getAttribute("weight_names"))) {
+            Node d = group.getByPath(weightName);
+            if (!(d instanceof Dataset dataset)) {
+              throw GraftException.badInput(
+                  file
+                      + ": layer '"
+                      + layer
+                      + "' lists weight "
+                      + weightName
+                      + " but the file has no such dataset");
+            }
+            out.put(paramName(layer, weightName), array(dataset, layer));
+          }
+          return out;
+        });
   }
 
   /** "dense_1/kernel:0" -> "kernel"; Keras 1's "dense_1_W" -> "W". */
@@ -82,8 +92,15 @@ final class KerasH5File implements AutoCloseable {
     for (int dim : dims) {
       count *= dim;
       if (count > MAX_VALUES || dim < 0) {
-        throw GraftException.badInput(file + ": layer '" + layer + "' declares a weight of " + java.util.Arrays.toString(dims)
-            + " values, more than graft accepts (" + MAX_VALUES + ")");
+        throw GraftException.badInput(
+            file
+                + ": layer '"
+                + layer
+                + "' declares a weight of "
+                + java.util.Arrays.toString(dims)
+                + " values, more than graft accepts ("
+                + MAX_VALUES
+                + ")");
       }
     }
     Object flat = d.getDataFlat();
@@ -96,11 +113,23 @@ final class KerasH5File implements AutoCloseable {
         values[i] = (float) dd[i];
       }
     } else {
-      throw GraftException.unsupported(file + ": layer '" + layer + "' has " + d.getJavaType().getSimpleName()
-          + " weights; graft reads float32 and float64");
+      throw GraftException.unsupported(
+          file
+              + ": layer '"
+              + layer
+              + "' has "
+              + d.getJavaType().getSimpleName()
+              + " weights; graft reads float32 and float64");
     }
     if (values.length != count) {
-      throw GraftException.badInput(file + ": layer '" + layer + "': a weight holds " + values.length + " values, its shape says " + count);
+      throw GraftException.badInput(
+          file
+              + ": layer '"
+              + layer
+              + "': a weight holds "
+              + values.length
+              + " values, its shape says "
+              + count);
     }
     long[] shape = new long[dims.length];
     for (int i = 0; i < dims.length; i++) {
@@ -152,7 +181,14 @@ final class KerasH5File implements AutoCloseable {
     } catch (GraftException e) {
       throw e;
     } catch (RuntimeException | OutOfMemoryError | StackOverflowError e) {
-      throw GraftException.badInput(file + ": corrupt or truncated HDF5 file, reading " + what + " (" + Errors.describe(e) + ")", e);
+      throw GraftException.badInput(
+          file
+              + ": corrupt or truncated HDF5 file, reading "
+              + what
+              + " ("
+              + Errors.describe(e)
+              + ")",
+          e);
     }
   }
 

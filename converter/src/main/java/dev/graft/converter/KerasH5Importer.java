@@ -14,30 +14,40 @@ import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.modelimport.keras.KerasLayer;
 import org.deeplearning4j.nn.modelimport.keras.KerasModel;
 import org.deeplearning4j.nn.modelimport.keras.KerasSequentialModel;
-import org.deeplearning4j.nn.modelimport.keras.utils.KerasModelUtils;
-import org.nd4j.linalg.api.ndarray.INDArray;
 import org.deeplearning4j.nn.modelimport.keras.config.Keras2LayerConfiguration;
 import org.deeplearning4j.nn.modelimport.keras.exceptions.InvalidKerasConfigurationException;
 import org.deeplearning4j.nn.modelimport.keras.exceptions.UnsupportedKerasConfigurationException;
+import org.deeplearning4j.nn.modelimport.keras.utils.KerasModelUtils;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Imports Keras 1, 2 and tf.keras 2.x HDF5 model files: the file is read by jHDF (pure Java), the
- * layers are mapped by DL4J's Keras importer, dispatching on the model class in the file. Every failure becomes a {@link GraftException}
- * that names the file, and the layer where one is to blame.
+ * layers are mapped by DL4J's Keras importer, dispatching on the model class in the file. Every
+ * failure becomes a {@link GraftException} that names the file, and the layer where one is to
+ * blame.
  */
 public final class KerasH5Importer {
   private static final ObjectMapper JSON = new ObjectMapper();
+
   /** Layer types that only carry the model's input, never passed to DL4J as layers. */
   private static final Set<String> SEQUENTIAL_CLASSES = Set.of("Sequential");
+
   private static final Set<String> FUNCTIONAL_CLASSES = Set.of("Model", "Functional");
+
   /** Keras layer types DL4J 1.0.0-M2.1 lists but cannot import. */
-  private static final Set<String> KNOWN_UNSUPPORTED = Set.of("LocallyConnected2D", "LocallyConnected1D");
+  private static final Set<String> KNOWN_UNSUPPORTED =
+      Set.of("LocallyConnected2D", "LocallyConnected1D");
 
   private KerasH5Importer() {}
 
   /** What the file says about itself, read before any import is attempted. */
-  record KerasConfig(String modelClass, String kerasVersion, String backend, String name,
-      Map<String, String> layerTypes, long[] inputShape) {}
+  record KerasConfig(
+      String modelClass,
+      String kerasVersion,
+      String backend,
+      String name,
+      Map<String, String> layerTypes,
+      long[] inputShape) {}
 
   public static Network importFile(Path file) {
     ModelFiles.requireReadable(file);
@@ -52,9 +62,12 @@ public final class KerasH5Importer {
       checkLayerTypes(file, config);
       model = importModel(file, config, withVersion(h5.attribute("model_config"), config), h5);
     }
-    String producer = "Keras " + config.kerasVersion()
-        + (config.backend().isEmpty() ? "" : " (" + config.backend() + ")");
-    return new Network(model, config.name(), file, ModelFormat.KERAS_H5, sha, config.inputShape(), producer);
+    String producer =
+        "Keras "
+            + config.kerasVersion()
+            + (config.backend().isEmpty() ? "" : " (" + config.backend() + ")");
+    return new Network(
+        model, config.name(), file, ModelFormat.KERAS_H5, sha, config.inputShape(), producer);
   }
 
   static KerasConfig readConfig(Path file) {
@@ -66,18 +79,28 @@ public final class KerasH5Importer {
   private static KerasConfig readConfig(Path file, KerasH5File h5) {
     String json = h5.attribute("model_config");
     if (json == null) {
-      throw GraftException.badInput(file + ": an HDF5 file without a Keras model_config: a "
-          + "weights-only file (save_weights) or not a Keras model");
+      throw GraftException.badInput(
+          file
+              + ": an HDF5 file without a Keras model_config: a "
+              + "weights-only file (save_weights) or not a Keras model");
     }
     String version = h5.attribute("keras_version");
     String backend = h5.attribute("backend");
     if (version != null && version.trim().matches("3(\\..*)?")) {
       // Keras 3's legacy HDF5 writer uses its own config and weight naming; without a file Keras 3
       // wrote to check against, importing one could load weights wrongly without a sound.
-      throw GraftException.unsupported(file + ": written by Keras " + version.trim() + " in its legacy HDF5 format, "
-          + "which graft does not import yet; save the model as .keras (model.save(\"model.keras\")) and import that");
+      throw GraftException.unsupported(
+          file
+              + ": written by Keras "
+              + version.trim()
+              + " in its legacy HDF5 format, "
+              + "which graft does not import yet; save the model as .keras (model.save(\"model.keras\")) and import that");
     }
-    return parseConfig(file, json, version == null ? "1.x" : version.trim(), backend == null ? "" : backend.trim());
+    return parseConfig(
+        file,
+        json,
+        version == null ? "1.x" : version.trim(),
+        backend == null ? "" : backend.trim());
   }
 
   static KerasConfig parseConfig(Path file, String json, String version, String backend) {
@@ -94,15 +117,25 @@ public final class KerasH5Importer {
         JsonNode lc = layer.path("config");
         String layerName = lc.path("name").asText("?");
         if (layer.has("name") && !layer.path("name").asText().equals(layerName)) {
-          throw GraftException.badInput(file + ": layer '" + layer.path("name").asText() + "' calls itself '" + layerName
-              + "' in its config");
+          throw GraftException.badInput(
+              file
+                  + ": layer '"
+                  + layer.path("name").asText()
+                  + "' calls itself '"
+                  + layerName
+                  + "' in its config");
         }
         // DL4J's importer loops forever on a reference to a layer that does not exist or comes
         // later (found by fuzzing): every inbound reference must name a layer defined above.
         for (String ref : KerasInbound.references(layer.path("inbound_nodes"))) {
           if (!types.containsKey(ref)) {
-            throw GraftException.badInput(file + ": layer '" + layerName + "' takes its input from '" + ref
-                + "', which is not a layer defined before it");
+            throw GraftException.badInput(
+                file
+                    + ": layer '"
+                    + layerName
+                    + "' takes its input from '"
+                    + ref
+                    + "', which is not a layer defined before it");
           }
         }
         if (types.put(layerName, layer.path("class_name").asText("?")) != null) {
@@ -113,28 +146,36 @@ public final class KerasH5Importer {
         }
       }
       if (!SEQUENTIAL_CLASSES.contains(modelClass) && !FUNCTIONAL_CLASSES.contains(modelClass)) {
-        throw GraftException.unsupported(file + ": model class '" + modelClass + "' is not supported "
-            + "(supported: Sequential, Model, Functional)");
+        throw GraftException.unsupported(
+            file
+                + ": model class '"
+                + modelClass
+                + "' is not supported "
+                + "(supported: Sequential, Model, Functional)");
       }
       if (types.isEmpty()) {
         throw GraftException.badInput(file + ": the Keras model_config has no layers");
       }
       if (inputShape == null) {
-        throw GraftException.unsupported(file + ": the model does not declare its input shape "
-            + "(a Sequential model built without input_shape cannot be imported)");
+        throw GraftException.unsupported(
+            file
+                + ": the model does not declare its input shape "
+                + "(a Sequential model built without input_shape cannot be imported)");
       }
       return new KerasConfig(modelClass, version, backend, name, types, inputShape);
     } catch (GraftException e) {
       throw e;
     } catch (Exception e) {
-      throw GraftException.badInput(file + ": the Keras model_config is not valid JSON ("
-          + Errors.describe(e) + ")", e);
+      throw GraftException.badInput(
+          file + ": the Keras model_config is not valid JSON (" + Errors.describe(e) + ")", e);
     }
   }
 
   private static long[] inputShapeOf(JsonNode layerConfig) {
-    JsonNode shape = layerConfig.has("batch_input_shape") ? layerConfig.get("batch_input_shape")
-        : layerConfig.get("batch_shape");
+    JsonNode shape =
+        layerConfig.has("batch_input_shape")
+            ? layerConfig.get("batch_input_shape")
+            : layerConfig.get("batch_shape");
     if (shape == null || !shape.isArray() || shape.size() < 2) {
       return null;
     }
@@ -151,22 +192,39 @@ public final class KerasH5Importer {
   static void checkLayerTypes(Path file, KerasConfig config) {
     // A Lambda layer's config carries marshalled Python bytecode (CVE-2024-3660), and Keras's
     // safe_mode does not apply to HDF5 files (CVE-2025-9905): graft refuses it, always.
-    config.layerTypes().forEach((name, type) -> {
-      if (type.equals("Lambda") || type.equals("TFOpLambda") || type.equals("SlicingOpLambda")) {
-        throw GraftException.unsupported(file + ": refused: " + type + " layer '" + name
-            + "' holds Python code, which graft never runs");
-      }
-    });
+    config
+        .layerTypes()
+        .forEach(
+            (name, type) -> {
+              if (type.equals("Lambda")
+                  || type.equals("TFOpLambda")
+                  || type.equals("SlicingOpLambda")) {
+                throw GraftException.unsupported(
+                    file
+                        + ": refused: "
+                        + type
+                        + " layer '"
+                        + name
+                        + "' holds Python code, which graft never runs");
+              }
+            });
     Set<String> supported = supportedLayerTypes();
     List<String> bad = new ArrayList<>();
-    config.layerTypes().forEach((name, type) -> {
-      if (!supported.contains(type) || KNOWN_UNSUPPORTED.contains(type)) {
-        bad.add("'" + name + "' of type " + type);
-      }
-    });
+    config
+        .layerTypes()
+        .forEach(
+            (name, type) -> {
+              if (!supported.contains(type) || KNOWN_UNSUPPORTED.contains(type)) {
+                bad.add("'" + name + "' of type " + type);
+              }
+            });
     if (!bad.isEmpty()) {
-      throw GraftException.unsupported(file + ": unsupported Keras layer " + String.join(", ", bad)
-          + "; supported layer types: " + String.join(", ", supported));
+      throw GraftException.unsupported(
+          file
+              + ": unsupported Keras layer "
+              + String.join(", ", bad)
+              + "; supported layer types: "
+              + String.join(", ", supported));
     }
   }
 
@@ -189,8 +247,8 @@ public final class KerasH5Importer {
   }
 
   /**
-   * DL4J's Keras layer mapping, fed the config as JSON and the weights as arrays read by jHDF:
-   * the native HDF5 library is never touched.
+   * DL4J's Keras layer mapping, fed the config as JSON and the weights as arrays read by jHDF: the
+   * native HDF5 library is never touched.
    */
   private static Model importModel(Path file, KerasConfig config, String json, KerasH5File h5) {
     try {
@@ -230,9 +288,11 @@ public final class KerasH5Importer {
         if (layer.getNumParams() > 0) {
           Map<String, INDArray> weights = h5.weights(layer.getLayerName());
           if (weights.isEmpty()) {
-            throw GraftException.badInput(file + ": layer '" + layer.getLayerName() + "' has no weights in the file");
+            throw GraftException.badInput(
+                file + ": layer '" + layer.getLayerName() + "' has no weights in the file");
           }
-          fileCounts.put(layer.getLayerName(), weights.values().stream().mapToLong(INDArray::length).sum());
+          fileCounts.put(
+              layer.getLayerName(), weights.values().stream().mapToLong(INDArray::length).sum());
           layer.setWeights(weights);
         }
       }
@@ -248,9 +308,13 @@ public final class KerasH5Importer {
     } catch (Exception | LinkageError e) {
       // DL4J's importer throws bare runtime exceptions (IndexOutOfBounds, NullPointer, ...)
       // on layer configurations it mishandles; name the layer types it was given.
-      throw GraftException.unsupported(file + ": DL4J's Keras importer failed ("
-          + Errors.describe(e) + ") on a model with layer types "
-          + new TreeSet<>(config.layerTypes().values()), e);
+      throw GraftException.unsupported(
+          file
+              + ": DL4J's Keras importer failed ("
+              + Errors.describe(e)
+              + ") on a model with layer types "
+              + new TreeSet<>(config.layerTypes().values()),
+          e);
     }
   }
 
@@ -260,28 +324,47 @@ public final class KerasH5Importer {
    * recurrent initializer of a Keras LSTM took minutes in ND4J.
    */
   private static INDArray placeholderParams(long count) {
-    return count == 0 ? null : org.nd4j.linalg.factory.Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, 1, count);
+    return count == 0
+        ? null
+        : org.nd4j.linalg.factory.Nd4j.zeros(org.nd4j.linalg.api.buffer.DataType.FLOAT, 1, count);
   }
 
   /**
-   * Every imported layer must hold exactly as many parameters as the file has weights for it:
-   * DL4J mis-sizes some layers (Conv2DTranspose after UpSampling2D, seen in its own test suite) and
+   * Every imported layer must hold exactly as many parameters as the file has weights for it: DL4J
+   * mis-sizes some layers (Conv2DTranspose after UpSampling2D, seen in its own test suite) and
    * would otherwise leave part of them at random initial values.
    */
   private static void checkSizes(Path file, Model model, Map<String, Long> fileCounts) {
-    fileCounts.forEach((name, count) -> {
-      org.deeplearning4j.nn.api.Layer layer = model instanceof org.deeplearning4j.nn.graph.ComputationGraph cg
-          ? cg.getLayer(name) : java.util.Arrays.stream(((org.deeplearning4j.nn.multilayer.MultiLayerNetwork) model).getLayers())
-              .filter(l -> name.equals(l.conf().getLayer().getLayerName())).findFirst().orElse(null);
-      if (layer != null && layer.numParams() != count) {
-        throw GraftException.unsupported(file + ": layer '" + name + "': the file holds " + count + " weights but DL4J's "
-            + "importer built a layer with " + layer.numParams() + " parameters (it mis-sizes this layer); refusing an "
-            + "import that would be partly random");
-      }
-    });
+    fileCounts.forEach(
+        (name, count) -> {
+          org.deeplearning4j.nn.api.Layer layer =
+              model instanceof org.deeplearning4j.nn.graph.ComputationGraph cg
+                  ? cg.getLayer(name)
+                  : java.util.Arrays.stream(
+                          ((org.deeplearning4j.nn.multilayer.MultiLayerNetwork) model).getLayers())
+                      .filter(l -> name.equals(l.conf().getLayer().getLayerName()))
+                      .findFirst()
+                      .orElse(null);
+          if (layer != null && layer.numParams() != count) {
+            throw GraftException.unsupported(
+                file
+                    + ": layer '"
+                    + name
+                    + "': the file holds "
+                    + count
+                    + " weights but DL4J's "
+                    + "importer built a layer with "
+                    + layer.numParams()
+                    + " parameters (it mis-sizes this layer); refusing an "
+                    + "import that would be partly random");
+          }
+        });
   }
 
-  /** DL4J reads the Keras version and backend from the model JSON, where HDF5 files keep them as attributes. */
+  /**
+   * DL4J reads the Keras version and backend from the model JSON, where HDF5 files keep them as
+   * attributes.
+   */
   private static String withVersion(String json, KerasConfig config) {
     try {
       var root = (com.fasterxml.jackson.databind.node.ObjectNode) JSON.readTree(json);
@@ -300,11 +383,14 @@ public final class KerasH5Importer {
   private static String blame(KerasConfig config, Exception e) {
     String message = String.valueOf(e.getMessage());
     List<String> layers = new ArrayList<>();
-    config.layerTypes().forEach((name, type) -> {
-      if (message.contains(type)) {
-        layers.add("'" + name + "' (" + type + ")");
-      }
-    });
+    config
+        .layerTypes()
+        .forEach(
+            (name, type) -> {
+              if (message.contains(type)) {
+                layers.add("'" + name + "' (" + type + ")");
+              }
+            });
     return layers.isEmpty() ? "" : "; layers: " + String.join(", ", layers);
   }
 }

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The layers a Keras Functional layer takes its inputs from, as its config's inbound_nodes name them. */
+/**
+ * The layers a Keras Functional layer takes its inputs from, as its config's inbound_nodes name
+ * them.
+ */
 public final class KerasInbound {
   private KerasInbound() {}
 
@@ -25,7 +28,10 @@ public final class KerasInbound {
       node.forEach(n -> collect(n, out));
     } else if (node.isObject()) {
       JsonNode history = node.get("keras_history");
-      if (history != null && history.isArray() && history.size() > 0 && history.get(0).isTextual()) {
+      if (history != null
+          && history.isArray()
+          && history.size() > 0
+          && history.get(0).isTextual()) {
         out.add(history.get(0).asText());
       } else {
         node.forEach(n -> collect(n, out));

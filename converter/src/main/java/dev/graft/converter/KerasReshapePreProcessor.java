@@ -21,14 +21,19 @@ public final class KerasReshapePreProcessor extends BaseInputPreProcessor {
 
   /** Shapes of one example, without the batch dimension. */
   @JsonCreator
-  public KerasReshapePreProcessor(@JsonProperty("inputShape") long[] inputShape,
+  public KerasReshapePreProcessor(
+      @JsonProperty("inputShape") long[] inputShape,
       @JsonProperty("targetShape") long[] targetShape) {
     if (targetShape.length != 1 && targetShape.length != 3) {
-      throw new IllegalArgumentException("reshape targets of rank 1 or 3 are supported, not " + targetShape.length);
+      throw new IllegalArgumentException(
+          "reshape targets of rank 1 or 3 are supported, not " + targetShape.length);
     }
     if (count(inputShape) != count(targetShape)) {
-      throw new IllegalArgumentException("cannot reshape " + java.util.Arrays.toString(inputShape) + " to "
-          + java.util.Arrays.toString(targetShape));
+      throw new IllegalArgumentException(
+          "cannot reshape "
+              + java.util.Arrays.toString(inputShape)
+              + " to "
+              + java.util.Arrays.toString(targetShape));
     }
     this.inputShape = inputShape.clone();
     this.targetShape = targetShape.clone();
@@ -54,7 +59,8 @@ public final class KerasReshapePreProcessor extends BaseInputPreProcessor {
 
   @Override
   public INDArray preProcess(INDArray input, int miniBatchSize, LayerWorkspaceMgr workspaceMgr) {
-    return workspaceMgr.leverageTo(ArrayType.ACTIVATIONS, input.dup('c').reshape('c', batch(input, targetShape)));
+    return workspaceMgr.leverageTo(
+        ArrayType.ACTIVATIONS, input.dup('c').reshape('c', batch(input, targetShape)));
   }
 
   private static long[] batch(INDArray like, long[] shape) {
@@ -66,12 +72,14 @@ public final class KerasReshapePreProcessor extends BaseInputPreProcessor {
 
   @Override
   public INDArray backprop(INDArray output, int miniBatchSize, LayerWorkspaceMgr workspaceMgr) {
-    return workspaceMgr.leverageTo(ArrayType.ACTIVATION_GRAD, output.dup('c').reshape('c', batch(output, inputShape)));
+    return workspaceMgr.leverageTo(
+        ArrayType.ACTIVATION_GRAD, output.dup('c').reshape('c', batch(output, inputShape)));
   }
 
   @Override
   public InputType getOutputType(InputType inputType) {
-    return targetShape.length == 1 ? InputType.feedForward(targetShape[0])
+    return targetShape.length == 1
+        ? InputType.feedForward(targetShape[0])
         : InputType.convolutional(targetShape[0], targetShape[1], targetShape[2], CNN2DFormat.NHWC);
   }
 

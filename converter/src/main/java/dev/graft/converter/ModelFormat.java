@@ -48,8 +48,10 @@ public enum ModelFormat {
     if (file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".onnx")) {
       return ONNX;
     }
-    throw GraftException.badInput(file + ": not a model file graft knows (expected Keras .h5, "
-        + "Keras 3 .keras, a Deeplearning4j .zip or .onnx)");
+    throw GraftException.badInput(
+        file
+            + ": not a model file graft knows (expected Keras .h5, "
+            + "Keras 3 .keras, a Deeplearning4j .zip or .onnx)");
   }
 
   private static ModelFormat zipKind(Path file) {
@@ -61,9 +63,12 @@ public enum ModelFormat {
         return KERAS_V3;
       }
     } catch (IOException e) {
-      throw GraftException.badInput(file + ": corrupt or truncated zip archive: " + e.getMessage(), e);
+      throw GraftException.badInput(
+          file + ": corrupt or truncated zip archive: " + e.getMessage(), e);
     }
-    throw GraftException.badInput(file + ": a zip archive, but neither a Deeplearning4j model "
-        + "(configuration.json, coefficients.bin) nor a Keras 3 archive (config.json, model.weights.h5)");
+    throw GraftException.badInput(
+        file
+            + ": a zip archive, but neither a Deeplearning4j model "
+            + "(configuration.json, coefficients.bin) nor a Keras 3 archive (config.json, model.weights.h5)");
   }
 }

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeoutException;
 public final class ModelLoader {
   /** The system property that sets the time bound of {@link #load(Path)}, in seconds. */
   public static final String TIMEOUT_PROPERTY = "graft.import.timeout.seconds";
+
   static final long DEFAULT_TIMEOUT_SECONDS = 300;
 
   private ModelLoader() {}
@@ -35,8 +36,13 @@ public final class ModelLoader {
       return task.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       worker.interrupt();
-      throw GraftException.badInput(file + ": refused: reading the model took longer than " + timeout.toSeconds()
-          + " s (a file made to hang parsers?); if it is just very large, raise -D" + TIMEOUT_PROPERTY, e);
+      throw GraftException.badInput(
+          file
+              + ": refused: reading the model took longer than "
+              + timeout.toSeconds()
+              + " s (a file made to hang parsers?); if it is just very large, raise -D"
+              + TIMEOUT_PROPERTY,
+          e);
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
       if (cause instanceof RuntimeException r) {
@@ -48,7 +54,8 @@ public final class ModelLoader {
     } catch (InterruptedException e) {
       worker.interrupt();
       Thread.currentThread().interrupt();
-      throw new GraftException(GraftException.Kind.FAILURE, file + ": interrupted while reading the model", e);
+      throw new GraftException(
+          GraftException.Kind.FAILURE, file + ": interrupted while reading the model", e);
     }
   }
 

@@ -18,13 +18,20 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /** A Keras-style table of a network's layers: name, type, output shape, parameters, trainable. */
-public record ModelSummary(String name, String producer, String kind, long[] inputShape, List<Row> rows) {
+public record ModelSummary(
+    String name, String producer, String kind, long[] inputShape, List<Row> rows) {
 
   /**
    * One layer, or a graph vertex (merge, element-wise, preprocessor). The output shape starts with
    * -1 for the batch dimension; inputs names the layers it takes (graphs only, empty for stacks).
    */
-  public record Row(String name, String type, String activation, long[] outputShape, long params, boolean trainable,
+  public record Row(
+      String name,
+      String type,
+      String activation,
+      long[] outputShape,
+      long params,
+      boolean trainable,
       List<String> inputs) {}
 
   public long totalParams() {
@@ -54,8 +61,11 @@ public record ModelSummary(String name, String producer, String kind, long[] inp
         if (vertex == null) {
           continue; // a network input
         }
-        rows.add(vertex instanceof LayerVertex ? row(cg.getLayer(name), acts.get(name), inputs)
-            : new Row(name, vertexType(vertex), "", batchShape(acts.get(name)), 0, false, inputs));
+        rows.add(
+            vertex instanceof LayerVertex
+                ? row(cg.getLayer(name), acts.get(name), inputs)
+                : new Row(
+                    name, vertexType(vertex), "", batchShape(acts.get(name)), 0, false, inputs));
       }
     }
     String kind = network.isSequential() ? "Sequential" : "Functional";
@@ -80,29 +90,53 @@ public record ModelSummary(String name, String producer, String kind, long[] inp
   private static Row row(Layer layer, INDArray activation, List<String> inputs) {
     var conf = layer.conf().getLayer();
     boolean frozen = conf instanceof FrozenLayer || conf instanceof FrozenLayerWithBackprop;
-    var inner = conf instanceof FrozenLayer f ? f.getLayer()
-        : conf instanceof FrozenLayerWithBackprop fb ? fb.getUnderlying() : conf;
-    String activationName = inner instanceof BaseLayer base && base.getActivationFn() != null
-        ? Activations.name(base.getActivationFn()) : "";
-    return new Row(conf.getLayerName(), inner.getClass().getSimpleName(), activationName, batchShape(activation),
-        layer.numParams(), !frozen && layer.numParams() > 0, inputs);
+    var inner =
+        conf instanceof FrozenLayer f
+            ? f.getLayer()
+            : conf instanceof FrozenLayerWithBackprop fb ? fb.getUnderlying() : conf;
+    String activationName =
+        inner instanceof BaseLayer base && base.getActivationFn() != null
+            ? Activations.name(base.getActivationFn())
+            : "";
+    return new Row(
+        conf.getLayerName(),
+        inner.getClass().getSimpleName(),
+        activationName,
+        batchShape(activation),
+        layer.numParams(),
+        !frozen && layer.numParams() > 0,
+        inputs);
   }
 
   /** Renders the table as Keras's model.summary() does. */
   public String render() {
     StringBuilder sb = new StringBuilder();
-    sb.append(String.format("Model: \"%s\" (%s, %s), input shape %s%n", name, kind, producer, shapeText(inputShape, false)));
+    sb.append(
+        String.format(
+            "Model: \"%s\" (%s, %s), input shape %s%n",
+            name, kind, producer, shapeText(inputShape, false)));
     String line = "-".repeat(86) + "\n";
-    sb.append(line).append(String.format("%-34s %-22s %14s %8s%n", "Layer (type)", "Output Shape", "Param #", "Trainable"));
+    sb.append(line)
+        .append(
+            String.format(
+                "%-34s %-22s %14s %8s%n", "Layer (type)", "Output Shape", "Param #", "Trainable"));
     sb.append("=".repeat(86)).append('\n');
     for (Row r : rows) {
       String type = r.type() + (r.activation().isEmpty() ? "" : ", " + r.activation());
-      sb.append(String.format("%-34s %-22s %,14d %8s%s%n", r.name() + " (" + type + ")", shapeText(r.outputShape(), true),
-          r.params(), r.trainable() ? "yes" : "no", r.inputs().isEmpty() ? "" : "  <- " + String.join(", ", r.inputs())));
+      sb.append(
+          String.format(
+              "%-34s %-22s %,14d %8s%s%n",
+              r.name() + " (" + type + ")",
+              shapeText(r.outputShape(), true),
+              r.params(),
+              r.trainable() ? "yes" : "no",
+              r.inputs().isEmpty() ? "" : "  <- " + String.join(", ", r.inputs())));
     }
     sb.append("=".repeat(86)).append('\n');
-    sb.append(String.format("Total params: %,d%nTrainable params: %,d%nNon-trainable params: %,d%n",
-        totalParams(), trainableParams(), totalParams() - trainableParams()));
+    sb.append(
+        String.format(
+            "Total params: %,d%nTrainable params: %,d%nNon-trainable params: %,d%n",
+            totalParams(), trainableParams(), totalParams() - trainableParams()));
     return sb.toString();
   }
 

@@ -10,16 +10,17 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * Writes a network in the format its file name asks for: {@code .onnx} ONNX, {@code .keras} a
- * Keras 3 archive, {@code .zip} a DL4J network. Any other name is refused, so a file is never
- * written in one format under another's extension.
+ * Writes a network in the format its file name asks for: {@code .onnx} ONNX, {@code .keras} a Keras
+ * 3 archive, {@code .zip} a DL4J network. Any other name is refused, so a file is never written in
+ * one format under another's extension.
  */
 public final class ModelWriter {
   private ModelWriter() {}
 
   /** The format {@code out}'s extension names; a usage error for any other extension. */
   public static ModelFormat formatOf(Path out) {
-    String name = out.getFileName() == null ? "" : out.getFileName().toString().toLowerCase(Locale.ROOT);
+    String name =
+        out.getFileName() == null ? "" : out.getFileName().toString().toLowerCase(Locale.ROOT);
     if (name.endsWith(".onnx")) {
       return ModelFormat.ONNX;
     }
@@ -29,8 +30,9 @@ public final class ModelWriter {
     if (name.endsWith(".zip")) {
       return ModelFormat.DL4J_ZIP;
     }
-    throw GraftException.usage("the output file name must end in .onnx, .keras or .zip (which picks the format), not "
-        + out.getFileName());
+    throw GraftException.usage(
+        "the output file name must end in .onnx, .keras or .zip (which picks the format), not "
+            + out.getFileName());
   }
 
   /** Fails now, before any long work, if {@code out} names no format or could not be written. */

@@ -14,9 +14,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * A Deeplearning4j network together with what graft knows about where it came from: the
- * source file and its hash, the format, and the shape of one input example (no batch
- * dimension), in the layout the source framework used (Keras: channels last).
+ * A Deeplearning4j network together with what graft knows about where it came from: the source file
+ * and its hash, the format, and the shape of one input example (no batch dimension), in the layout
+ * the source framework used (Keras: channels last).
  */
 public final class Network {
   private final Model model;
@@ -27,8 +27,14 @@ public final class Network {
   private final long[] inputShape;
   private final String producer;
 
-  public Network(Model model, String name, Path source, ModelFormat format, String sourceSha256,
-      long[] inputShape, String producer) {
+  public Network(
+      Model model,
+      String name,
+      Path source,
+      ModelFormat format,
+      String sourceSha256,
+      long[] inputShape,
+      String producer) {
     if (!(model instanceof MultiLayerNetwork) && !(model instanceof ComputationGraph)) {
       throw new IllegalArgumentException("not a DL4J network: " + model.getClass());
     }
@@ -95,13 +101,17 @@ public final class Network {
     if (model instanceof MultiLayerNetwork mln) {
       return mln;
     }
-    throw GraftException.unsupported(label() + ": is a Functional (graph) model; this operation "
-        + "needs a Sequential model (a plain stack of layers)");
+    throw GraftException.unsupported(
+        label()
+            + ": is a Functional (graph) model; this operation "
+            + "needs a Sequential model (a plain stack of layers)");
   }
 
   public List<Layer> layers() {
-    Layer[] layers = model instanceof MultiLayerNetwork mln ? mln.getLayers()
-        : ((ComputationGraph) model).getLayers();
+    Layer[] layers =
+        model instanceof MultiLayerNetwork mln
+            ? mln.getLayers()
+            : ((ComputationGraph) model).getLayers();
     return List.of(layers);
   }
 

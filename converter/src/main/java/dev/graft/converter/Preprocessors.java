@@ -4,7 +4,9 @@ import java.util.List;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.preprocessor.ComposableInputPreProcessor;
 
-/** Input preprocessors that importers collect while walking a model (a flatten, a rescaling, ...). */
+/**
+ * Input preprocessors that importers collect while walking a model (a flatten, a rescaling, ...).
+ */
 public final class Preprocessors {
   private Preprocessors() {}
 
@@ -13,6 +15,8 @@ public final class Preprocessors {
     if (pps.isEmpty()) {
       return null;
     }
-    return pps.size() == 1 ? pps.get(0) : new ComposableInputPreProcessor(pps.toArray(InputPreProcessor[]::new));
+    return pps.size() == 1
+        ? pps.get(0)
+        : new ComposableInputPreProcessor(pps.toArray(InputPreProcessor[]::new));
   }
 }

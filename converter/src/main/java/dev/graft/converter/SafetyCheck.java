@@ -33,7 +33,8 @@ public final class SafetyCheck {
       case KERAS_H5 -> producer = kerasH5(file, facts, problems);
       case KERAS_V3 -> producer = kerasV3(file, facts, problems);
       case DL4J_ZIP -> producer = "Deeplearning4j";
-      case ONNX -> throw new IllegalArgumentException("ONNX files are checked by the runtime module");
+      case ONNX ->
+          throw new IllegalArgumentException("ONNX files are checked by the runtime module");
     }
     return new Report(format.description(), producer, facts, problems);
   }
@@ -43,8 +44,13 @@ public final class SafetyCheck {
     try {
       KerasH5Importer.KerasConfig config = KerasH5Importer.readConfig(file);
       producer = "Keras " + config.kerasVersion();
-      facts.add("model class " + config.modelClass() + ", " + config.layerTypes().size() + " layers of types "
-          + new TreeSet<>(config.layerTypes().values()));
+      facts.add(
+          "model class "
+              + config.modelClass()
+              + ", "
+              + config.layerTypes().size()
+              + " layers of types "
+              + new TreeSet<>(config.layerTypes().values()));
       try {
         KerasH5Importer.checkLayerTypes(file, config);
       } catch (GraftException e) {
@@ -65,17 +71,30 @@ public final class SafetyCheck {
     }
   }
 
-  private static void sizes(Path file, DeclaredSizes sizes, List<String> facts, List<String> problems) {
+  private static void sizes(
+      Path file, DeclaredSizes sizes, List<String> facts, List<String> problems) {
     facts.add(sizes.toString());
     if (sizes.tooLarge()) {
-      problems.add(file + ": declares " + sizes.values() + " weight values, more than graft accepts (" + KerasH5File.MAX_VALUES + ")");
+      problems.add(
+          file
+              + ": declares "
+              + sizes.values()
+              + " weight values, more than graft accepts ("
+              + KerasH5File.MAX_VALUES
+              + ")");
     }
   }
 
   private static String kerasV3(Path file, List<String> facts, List<String> problems) {
     try {
       KerasV3Importer.Inspection i = KerasV3Importer.inspect(file);
-      facts.add("model class " + i.modelClass() + ", " + i.layerTypes().size() + " layers of types " + new TreeSet<>(i.layerTypes()));
+      facts.add(
+          "model class "
+              + i.modelClass()
+              + ", "
+              + i.layerTypes().size()
+              + " layers of types "
+              + new TreeSet<>(i.layerTypes()));
       sizes(file, i.sizes(), facts, problems);
       return "Keras " + i.kerasVersion();
     } catch (GraftException e) {

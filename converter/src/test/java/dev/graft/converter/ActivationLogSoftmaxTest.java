@@ -34,8 +34,10 @@ class ActivationLogSoftmaxTest {
         up.putScalar(i, j, x.getDouble(i, j) + h);
         INDArray down = x.dup();
         down.putScalar(i, j, x.getDouble(i, j) - h);
-        double numeric = (fn.getActivation(up, true).mul(eps).sumNumber().doubleValue()
-            - fn.getActivation(down, true).mul(eps).sumNumber().doubleValue()) / (2 * h);
+        double numeric =
+            (fn.getActivation(up, true).mul(eps).sumNumber().doubleValue()
+                    - fn.getActivation(down, true).mul(eps).sumNumber().doubleValue())
+                / (2 * h);
         assertEquals(numeric, grad.getDouble(i, j), 1e-6, "d/dx[" + i + "," + j + "]");
       }
     }

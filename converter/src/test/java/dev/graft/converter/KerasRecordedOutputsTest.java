@@ -31,7 +31,10 @@ class KerasRecordedOutputsTest {
     }
     List<Path> models = new ArrayList<>();
     try (Stream<Path> files = Files.walk(dir)) {
-      files.filter(p -> p.getFileName().toString().endsWith("_model.h5")).sorted().forEach(models::add);
+      files
+          .filter(p -> p.getFileName().toString().endsWith("_model.h5"))
+          .sorted()
+          .forEach(models::add);
     }
     return models.stream();
   }
@@ -40,7 +43,9 @@ class KerasRecordedOutputsTest {
   @MethodSource("models")
   void reproducesKerasPredictionsAndActivations(Path model) {
     SharedModels.require(SharedModels.root().relativize(model).toString());
-    Path recorded = model.resolveSibling(model.getFileName().toString().replace("_model.h5", "_inputs_and_outputs.h5"));
+    Path recorded =
+        model.resolveSibling(
+            model.getFileName().toString().replace("_model.h5", "_inputs_and_outputs.h5"));
     Network net = KerasH5Importer.importFile(model);
     try (Hdf5Archive h5 = new Hdf5Archive(recorded.toString())) {
       List<String> inputs = h5.getDataSets("inputs");
@@ -60,11 +65,17 @@ class KerasRecordedOutputsTest {
       for (String layer : recordedLayers) {
         int index = names.indexOf(layer);
         if (index < 0) {
-          throw new AssertionError(model + ": no imported layer named " + layer + " (layers " + names + ")");
+          throw new AssertionError(
+              model + ": no imported layer named " + layer + " (layers " + names + ")");
         }
-        assertClose(h5.readDataSet(layer, "activations"), mln.feedForwardToLayer(index, x, false).get(index + 1), model + " layer " + layer);
+        assertClose(
+            h5.readDataSet(layer, "activations"),
+            mln.feedForwardToLayer(index, x, false).get(index + 1),
+            model + " layer " + layer);
       }
-    } catch (org.deeplearning4j.nn.modelimport.keras.exceptions.UnsupportedKerasConfigurationException e) {
+    } catch (
+        org.deeplearning4j.nn.modelimport.keras.exceptions.UnsupportedKerasConfigurationException
+            e) {
       throw new AssertionError(e);
     }
   }

@@ -18,15 +18,22 @@ import org.junit.jupiter.api.Test;
  * native libhdf5. On every file both can import, the two must give the same parameters.
  */
 class PureJavaHdf5Test {
-  private static final java.util.Set<String> RECURRENT = java.util.Set.of("LSTM", "GRU", "SimpleRNN", "Bidirectional");
+  private static final java.util.Set<String> RECURRENT =
+      java.util.Set.of("LSTM", "GRU", "SimpleRNN", "Bidirectional");
 
   @Test
   void sameWeightsAsDl4jsNativeReader() throws IOException {
     Path root = SharedModels.require("keras2");
     List<Path> files;
     try (Stream<Path> s = Files.walk(root)) {
-      files = s.filter(p -> p.toString().endsWith(".h5") && !p.toString().contains("_inputs_and_outputs")
-          && !p.toString().endsWith("_weights.h5")).sorted().toList();
+      files =
+          s.filter(
+                  p ->
+                      p.toString().endsWith(".h5")
+                          && !p.toString().contains("_inputs_and_outputs")
+                          && !p.toString().endsWith("_weights.h5"))
+              .sorted()
+              .toList();
     }
     int compared = 0;
     List<String> different = new ArrayList<>();
@@ -37,13 +44,17 @@ class PureJavaHdf5Test {
       } catch (dev.graft.GraftException e) {
         continue; // counted and explained by TfKerasSuiteTest
       }
-      if (KerasH5Importer.readConfig(file).layerTypes().values().stream().anyMatch(RECURRENT::contains)) {
-        continue; // DL4J's own import draws an orthogonal initial recurrent kernel first: minutes in ND4J
+      if (KerasH5Importer.readConfig(file).layerTypes().values().stream()
+          .anyMatch(RECURRENT::contains)) {
+        continue; // DL4J's own import draws an orthogonal initial recurrent kernel first: minutes
+        // in ND4J
       }
       Model native_;
       try {
-        native_ = ours.isSequential() ? KerasModelImport.importKerasSequentialModelAndWeights(file.toString(), false)
-            : KerasModelImport.importKerasModelAndWeights(file.toString(), false);
+        native_ =
+            ours.isSequential()
+                ? KerasModelImport.importKerasSequentialModelAndWeights(file.toString(), false)
+                : KerasModelImport.importKerasModelAndWeights(file.toString(), false);
       } catch (Exception e) {
         different.add(file.getFileName() + ": only graft imports it (" + e + ")");
         continue;
@@ -54,7 +65,8 @@ class PureJavaHdf5Test {
       compared++;
     }
     System.out.printf("jHDF vs native libhdf5: %d Keras files compared%n", compared);
-    // 172 of the 204 tf.keras files, the 9 DL4J examples with recorded outputs, the 6 chapter models.
+    // 172 of the 204 tf.keras files, the 9 DL4J examples with recorded outputs, the 6 chapter
+    // models.
     assertTrue(compared >= 187, "compared only " + compared);
     assertEquals(List.of(), different);
   }

@@ -6,8 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The real Keras files in ../shared/models (see its README). On a fresh clone without that
- * folder, tests that need them are skipped with a message saying so.
+ * The real Keras files in ../shared/models (see its README). On a fresh clone without that folder,
+ * tests that need them are skipped with a message saying so.
  */
 public final class SharedModels {
   private SharedModels() {}
@@ -22,8 +22,13 @@ public final class SharedModels {
   /** A file under ../shared/models; skips the calling test when it is not there. */
   public static Path require(String relative) {
     Path file = root().resolve(relative);
-    assumeTrue(Files.exists(file), () -> "skipped: " + file + " does not exist (../shared/models is only beside "
-        + "the project on developers' machines and in CI)");
+    assumeTrue(
+        Files.exists(file),
+        () ->
+            "skipped: "
+                + file
+                + " does not exist (../shared/models is only beside "
+                + "the project on developers' machines and in CI)");
     return file;
   }
 }

@@ -15,8 +15,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * tf.keras 2.2.4 files of many layer types: reports how many import, and checks that every
- * failure is a graft error naming the file, never a leaked third-party exception.
+ * tf.keras 2.2.4 files of many layer types: reports how many import, and checks that every failure
+ * is a graft error naming the file, never a leaked third-party exception.
  */
 class TfKerasSuiteTest {
   @Test
@@ -35,9 +35,13 @@ class TfKerasSuiteTest {
         imported++;
       } catch (GraftException e) {
         assertTrue(e.getMessage().startsWith(file.toString()), e.getMessage());
-        String reason = e.getMessage().substring(file.toString().length()).replaceAll("'[^']*'", "'…'")
-            .replaceAll("; supported layer types: .*", "");
-        reasons.merge(reason.length() > 160 ? reason.substring(0, 160) + "…" : reason, 1, Integer::sum);
+        String reason =
+            e.getMessage()
+                .substring(file.toString().length())
+                .replaceAll("'[^']*'", "'…'")
+                .replaceAll("; supported layer types: .*", "");
+        reasons.merge(
+            reason.length() > 160 ? reason.substring(0, 160) + "…" : reason, 1, Integer::sum);
       } catch (Throwable t) {
         leaked.add(file.getFileName() + ": " + t);
       }
@@ -48,7 +52,8 @@ class TfKerasSuiteTest {
       fail("exceptions leaked past graft: " + leaked);
     }
     assertTrue(files.size() >= 200, "expected the full suite, found " + files.size());
-    // ../shared/models/README.md: DL4J 1.0.0-M2.1 fails on 24 of these (8 LocallyConnected2D, 16 bare
+    // ../shared/models/README.md: DL4J 1.0.0-M2.1 fails on 24 of these (8 LocallyConnected2D, 16
+    // bare
     // IndexOutOfBounds). graft also refuses the 8 Conv2DTranspose models that DL4J "imports" with
     // layers larger than their weights (left partly random): PureJavaHdf5Test shows the rest match.
     assertTrue(files.size() - imported <= 32, "failed on " + (files.size() - imported) + " files");

@@ -28,16 +28,22 @@ import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 
 /**
- * The fuzz harness: mutates real model files and feeds them to every reader graft has, in this
- * JVM, counting the outcomes: imported, a clean graft error, or anything else (another exception
- * type, a hang). A JVM death ends the run, which is the point: it must never happen. The full
- * campaign is the sample {@code samples/run FuzzModels}; FuzzSmokeTest runs a short one.
+ * The fuzz harness: mutates real model files and feeds them to every reader graft has, in this JVM,
+ * counting the outcomes: imported, a clean graft error, or anything else (another exception type, a
+ * hang). A JVM death ends the run, which is the point: it must never happen. The full campaign is
+ * the sample {@code samples/run FuzzModels}; FuzzSmokeTest runs a short one.
  */
 public final class FuzzModels {
   static final long TIMEOUT_SECONDS = 30;
 
   /** Outcome counts of one format, with the first example of each unexpected kind. */
-  public record Report(String format, int files, int imported, int clean, Map<String, Integer> other, Map<String, String> examples) {
+  public record Report(
+      String format,
+      int files,
+      int imported,
+      int clean,
+      Map<String, Integer> other,
+      Map<String, String> examples) {
     public int anythingElse() {
       return other.values().stream().mapToInt(Integer::intValue).sum();
     }
@@ -51,34 +57,70 @@ public final class FuzzModels {
   public static final List<String> FORMATS = List.of("keras-h5", "keras-v3", "dl4j-zip", "onnx");
 
   /**
-   * {@code shared}: the shared models folder; {@code onnxFixtures}: the PyTorch exports graft's ONNX
-   * importer is tested on (e2e/src/test/resources/onnx); {@code formats}: which of keras-h5,
+   * {@code shared}: the shared models folder; {@code onnxFixtures}: the PyTorch exports graft's
+   * ONNX importer is tested on (e2e/src/test/resources/onnx); {@code formats}: which of keras-h5,
    * keras-v3, dl4j-zip and onnx to fuzz.
    */
-  public static List<Report> run(Path shared, Path onnxFixtures, int perFormat, long seed, Path work, List<String> formats)
+  public static List<Report> run(
+      Path shared, Path onnxFixtures, int perFormat, long seed, Path work, List<String> formats)
       throws IOException {
     List<Report> reports = new ArrayList<>();
     Reader importAndSummarize = file -> ModelSummary.of(ModelLoader.load(file));
     if (formats.contains("keras-h5")) {
-      reports.add(fuzz("keras-h5", seeds(shared.resolve("keras2"), ".h5", 12), perFormat, seed, work, ".h5",
-          FuzzModels::mutateBytes, importAndSummarize));
+      reports.add(
+          fuzz(
+              "keras-h5",
+              seeds(shared.resolve("keras2"), ".h5", 12),
+              perFormat,
+              seed,
+              work,
+              ".h5",
+              FuzzModels::mutateBytes,
+              importAndSummarize));
     }
     if (formats.contains("keras-v3")) {
-      reports.add(fuzz("keras-v3", seeds(shared.resolve("keras3"), ".keras", 2), perFormat, seed, work, ".keras",
-          FuzzModels::mutateZip, importAndSummarize));
+      reports.add(
+          fuzz(
+              "keras-v3",
+              seeds(shared.resolve("keras3"), ".keras", 2),
+              perFormat,
+              seed,
+              work,
+              ".keras",
+              FuzzModels::mutateZip,
+              importAndSummarize));
     }
     if (formats.contains("dl4j-zip")) {
-      reports.add(fuzz("dl4j-zip", dl4jSeeds(shared, work), perFormat, seed, work, ".zip", FuzzModels::mutateZip,
-          importAndSummarize));
+      reports.add(
+          fuzz(
+              "dl4j-zip",
+              dl4jSeeds(shared, work),
+              perFormat,
+              seed,
+              work,
+              ".zip",
+              FuzzModels::mutateZip,
+              importAndSummarize));
     }
     if (formats.contains("onnx")) {
-      // ONNX's own test models, and the PyTorch exports graft's importer is tested on (from the project root).
+      // ONNX's own test models, and the PyTorch exports graft's importer is tested on (from the
+      // project root).
       if (!Files.isDirectory(onnxFixtures)) {
         throw new IOException("no ONNX fixtures folder " + onnxFixtures.toAbsolutePath());
       }
-      List<byte[]> onnxSeeds = new ArrayList<>(seeds(Path.of("/usr/share/libonnx-testdata/data"), "model.onnx", 60));
+      List<byte[]> onnxSeeds =
+          new ArrayList<>(seeds(Path.of("/usr/share/libonnx-testdata/data"), "model.onnx", 60));
       onnxSeeds.addAll(seeds(onnxFixtures, ".onnx", 20));
-      reports.add(fuzz("onnx", onnxSeeds, perFormat, seed, work, ".onnx", FuzzModels::mutateBytes, FuzzModels::readOnnx));
+      reports.add(
+          fuzz(
+              "onnx",
+              onnxSeeds,
+              perFormat,
+              seed,
+              work,
+              ".onnx",
+              FuzzModels::mutateBytes,
+              FuzzModels::readOnnx));
     }
     return reports;
   }
@@ -93,7 +135,10 @@ public final class FuzzModels {
     ModelSummary.of(ModelLoader.load(file)); // the importer to trainable DL4J layers
   }
 
-  /** DL4J zips written by graft from the chapter's Keras models (a dense stack and one with dropout). */
+  /**
+   * DL4J zips written by graft from the chapter's Keras models (a dense stack and one with
+   * dropout).
+   */
   private static List<byte[]> dl4jSeeds(Path shared, Path work) throws IOException {
     List<byte[]> out = new ArrayList<>();
     for (String name : List.of("my_model_A__keras-2.9.0.h5", "alpha_dropout__keras-2.9.0.h5")) {
@@ -114,8 +159,14 @@ public final class FuzzModels {
     }
     List<Path> files;
     try (Stream<Path> s = Files.walk(dir)) {
-      files = s.filter(p -> p.getFileName().toString().endsWith(suffix) && !p.toString().contains("_inputs_and_outputs")
-          && !p.toString().contains("custom_layer")).sorted().toList();
+      files =
+          s.filter(
+                  p ->
+                      p.getFileName().toString().endsWith(suffix)
+                          && !p.toString().contains("_inputs_and_outputs")
+                          && !p.toString().contains("custom_layer"))
+              .sorted()
+              .toList();
     }
     List<byte[]> out = new ArrayList<>();
     int step = Math.max(1, files.size() / max);
@@ -129,8 +180,16 @@ public final class FuzzModels {
     byte[] mutate(byte[] original, Random rng) throws IOException;
   }
 
-  private static Report fuzz(String format, List<byte[]> seeds, int n, long seed, Path work, String suffix,
-      Mutator mutator, Reader reader) throws IOException {
+  private static Report fuzz(
+      String format,
+      List<byte[]> seeds,
+      int n,
+      long seed,
+      Path work,
+      String suffix,
+      Mutator mutator,
+      Reader reader)
+      throws IOException {
     Random rng = new Random(seed ^ format.hashCode());
     int imported = 0;
     int clean = 0;
@@ -144,10 +203,12 @@ public final class FuzzModels {
       byte[] mutated = mutator.mutate(seeds.get(rng.nextInt(seeds.size())), rng);
       Path file = work.resolve(format + "-" + i + suffix);
       Files.write(file, mutated);
-      Future<?> f = pool.submit(() -> {
-        reader.read(file);
-        return null;
-      });
+      Future<?> f =
+          pool.submit(
+              () -> {
+                reader.read(file);
+                return null;
+              });
       String kind = null;
       try {
         f.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -181,11 +242,12 @@ public final class FuzzModels {
 
   /** Readers run on a daemon thread: one that hangs is abandoned and cannot keep the JVM alive. */
   private static ExecutorService readerThread() {
-    return Executors.newSingleThreadExecutor(r -> {
-      Thread t = new Thread(r, "fuzz-reader");
-      t.setDaemon(true);
-      return t;
-    });
+    return Executors.newSingleThreadExecutor(
+        r -> {
+          Thread t = new Thread(r, "fuzz-reader");
+          t.setDaemon(true);
+          return t;
+        });
   }
 
   /** A few random bytes changed in the first 8 KiB (where headers live), or the file truncated. */
@@ -198,12 +260,13 @@ public final class FuzzModels {
     int window = Math.min(b.length, 8192);
     for (int e = 0; e < edits; e++) {
       int at = rng.nextInt(window);
-      b[at] = switch (rng.nextInt(4)) {
-        case 0 -> (byte) rng.nextInt(256);
-        case 1 -> (byte) (b[at] ^ (1 << rng.nextInt(8)));
-        case 2 -> (byte) 0xff;
-        default -> 0;
-      };
+      b[at] =
+          switch (rng.nextInt(4)) {
+            case 0 -> (byte) rng.nextInt(256);
+            case 1 -> (byte) (b[at] ^ (1 << rng.nextInt(8)));
+            case 2 -> (byte) 0xff;
+            default -> 0;
+          };
     }
     return b;
   }

@@ -35,28 +35,45 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 class CachedFineTuneTest {
   static final String MODEL_A = "keras2/chapter11/my_model_A__keras-2.4.0.h5";
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   static TaskData shirtVsSandal() {
     ChapterReuseTest.requireData();
     return TaskData.of(FashionMnist.load(null), Task.preset("shirt-vs-sandal"));
   }
 
-  /** The oracle is DL4J recomputing the frozen layers every step: both must end with the same head. */
+  /**
+   * The oracle is DL4J recomputing the frozen layers every step: both must end with the same head.
+   */
   @Test
   void cachedAndUncachedTrainTheSameHead() throws Exception {
     Network base = KerasH5Importer.importFile(SharedModels.require(MODEL_A));
     TaskData data = shirtVsSandal();
-    FineTuneOptions options = FineTuneOptions.builder().freezeEpochs(3).epochs(0).optimizer(Optimizer.sgd(0.01)).seed(3).build();
+    FineTuneOptions options =
+        FineTuneOptions.builder()
+            .freezeEpochs(3)
+            .epochs(0)
+            .optimizer(Optimizer.sgd(0.01))
+            .seed(3)
+            .build();
     FineTuneResult plain = FineTuner.fineTune(base, data, options, TrainingListener.NONE);
-    FineTuneResult cached = CachedFineTuner.fineTune(base, "dense_221", data, options, new ActivationCache(tmp), TrainingListener.NONE);
+    FineTuneResult cached =
+        CachedFineTuner.fineTune(
+            base, "dense_221", data, options, new ActivationCache(tmp), TrainingListener.NONE);
     INDArray a = ((MultiLayerNetwork) plain.network().model()).getLayer(5).params();
     INDArray b = ((MultiLayerNetwork) cached.network().model()).getLayer(5).params();
     double maxDiff = a.sub(b).amaxNumber().doubleValue();
     assertTrue(maxDiff < 1e-4, "head weights differ by " + maxDiff);
-    assertTrue(a.sub(((MultiLayerNetwork) base.model()).getLayer(5).params().get(
-        org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 51))).amaxNumber().doubleValue() > 0, "the head is new");
+    assertTrue(
+        a.sub(
+                    ((MultiLayerNetwork) base.model())
+                        .getLayer(5)
+                        .params()
+                        .get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, 51)))
+                .amaxNumber()
+                .doubleValue()
+            > 0,
+        "the head is new");
     assertEquals(plain.test().accuracy(), cached.test().accuracy(), 0.002);
     try (var files = java.nio.file.Files.list(tmp)) {
       assertEquals(3, files.count(), "train, valid and test activations are cached");
@@ -69,7 +86,15 @@ class CachedFineTuneTest {
     TaskData data = shirtVsSandal();
     ModelProto onnx = OnnxExporter.export(base, ExportOptions.defaults());
     FineTuneOptions options = FineTuneOptions.builder().freezeEpochs(2).epochs(0).seed(1).build();
-    var r = CachedFineTuner.train(onnx, "dense_220/Selu", data, options, null, ModelOptions.defaults(), TrainingListener.NONE);
+    var r =
+        CachedFineTuner.train(
+            onnx,
+            "dense_220/Selu",
+            data,
+            options,
+            null,
+            ModelOptions.defaults(),
+            TrainingListener.NONE);
     float[] x = java.util.Arrays.copyOf(data.test().features(), 100 * 784);
     try (OnnxModel trunk = OnnxModel.load(r.trunk().toByteArray(), ModelOptions.defaults());
         OnnxModel stitched = OnnxModel.load(r.stitched().toByteArray(), ModelOptions.defaults())) {
@@ -91,25 +116,41 @@ class CachedFineTuneTest {
     String cut = onnx.getGraph().getNode(2).getOutput(0); // the first hidden layer's output
     FineTuneOptions options = FineTuneOptions.builder().freezeEpochs(4).epochs(16).seed(1).build();
     ActivationCache cache = new ActivationCache(tmp);
-    var upper = CachedFineTuner.trainUpper(onnx, cut, data, options, cache, ModelOptions.defaults(), TrainingListener.NONE);
-    var headOnly = CachedFineTuner.train(onnx, cut, data,
-        FineTuneOptions.builder().freezeEpochs(20).epochs(0).seed(1).build(), cache, ModelOptions.defaults(), TrainingListener.NONE);
+    var upper =
+        CachedFineTuner.trainUpper(
+            onnx, cut, data, options, cache, ModelOptions.defaults(), TrainingListener.NONE);
+    var headOnly =
+        CachedFineTuner.train(
+            onnx,
+            cut,
+            data,
+            FineTuneOptions.builder().freezeEpochs(20).epochs(0).seed(1).build(),
+            cache,
+            ModelOptions.defaults(),
+            TrainingListener.NONE);
     assertTrue(headOnly.cacheHits()[0], "the second run reuses the cached activations");
     assertEquals(20, upper.history().size());
     float[] x = java.util.Arrays.copyOf(data.test().features(), 100 * 784);
     try (OnnxModel trunk = OnnxModel.load(upper.trunk().toByteArray(), ModelOptions.defaults());
-        OnnxModel stitched = OnnxModel.load(upper.stitched().toByteArray(), ModelOptions.defaults());
-        OnnxModel other = OnnxModel.load(headOnly.stitched().toByteArray(), ModelOptions.defaults())) {
+        OnnxModel stitched =
+            OnnxModel.load(upper.stitched().toByteArray(), ModelOptions.defaults());
+        OnnxModel other =
+            OnnxModel.load(headOnly.stitched().toByteArray(), ModelOptions.defaults())) {
       float[] expected = Classifier.of(upper.head()).predict(trunk.predict(x, 100), 100);
-      OnnxExportTest.assertClose(expected, stitched.predict(x, 100), "stitched vs trunk then upper layers");
-      double kept = dev.graft.trainer.Evaluator.evaluate(Classifier.of(stitched), data.test()).accuracy();
-      double fresh = dev.graft.trainer.Evaluator.evaluate(Classifier.of(other), data.test()).accuracy();
+      OnnxExportTest.assertClose(
+          expected, stitched.predict(x, 100), "stitched vs trunk then upper layers");
+      double kept =
+          dev.graft.trainer.Evaluator.evaluate(Classifier.of(stitched), data.test()).accuracy();
+      double fresh =
+          dev.graft.trainer.Evaluator.evaluate(Classifier.of(other), data.test()).accuracy();
       System.out.printf("cut %s: upper layers kept %.4f, new head only %.4f%n", cut, kept, fresh);
       assertTrue(kept > 0.97 && kept > fresh, "kept " + kept + ", new head only " + fresh);
     }
   }
 
-  /** An operator graft's importer will never see: the trunk stays ONNX, only the head is trained. */
+  /**
+   * An operator graft's importer will never see: the trunk stays ONNX, only the head is trained.
+   */
   @Test
   void trunkWithForeignOperatorTrainsThroughTheCache() throws Exception {
     Network base = KerasH5Importer.importFile(SharedModels.require(MODEL_A));
@@ -120,26 +161,78 @@ class CachedFineTuneTest {
     NodeProto first = g.getNode(0);
     String reshaped = first.getOutput(0);
     g.setNode(1, g.getNode(1).toBuilder().setInput(0, "erf"));
-    g.addNode(1, NodeProto.newBuilder().setOpType("Sqrt").setName("sqrt").addInput(reshaped).addOutput("sqrt").build());
-    g.addNode(2, NodeProto.newBuilder().setOpType("Erf").setName("erf").addInput("sqrt").addOutput("erf").build());
+    g.addNode(
+        1,
+        NodeProto.newBuilder()
+            .setOpType("Sqrt")
+            .setName("sqrt")
+            .addInput(reshaped)
+            .addOutput("sqrt")
+            .build());
+    g.addNode(
+        2,
+        NodeProto.newBuilder()
+            .setOpType("Erf")
+            .setName("erf")
+            .addInput("sqrt")
+            .addOutput("erf")
+            .build());
     Path model = tmp.resolve("foreign.onnx");
     Files.write(model, onnx.toBuilder().setGraph(g).build().toByteArray());
     Path out = tmp.resolve("b.onnx");
-    Cli r = Cli.run("finetune", model.toString(), "--task", "shirt-vs-sandal", "--freeze-epochs", "5", "--epochs", "5",
-        "--lr", "0.01", "--cache-dir", tmp.resolve("cache").toString(), "--out", out.toString(), "--json");
+    Cli r =
+        Cli.run(
+            "finetune",
+            model.toString(),
+            "--task",
+            "shirt-vs-sandal",
+            "--freeze-epochs",
+            "5",
+            "--epochs",
+            "5",
+            "--lr",
+            "0.01",
+            "--cache-dir",
+            tmp.resolve("cache").toString(),
+            "--out",
+            out.toString(),
+            "--json");
     assertEquals(0, r.exitCode(), r.err());
     JsonNode j = r.json();
     assertTrue(j.get("test_accuracy").asDouble() > 0.8, j.toString());
     assertTrue(!j.get("cache_hits").asBoolean());
-    Cli again = Cli.run("finetune", model.toString(), "--task", "shirt-vs-sandal", "--freeze-epochs", "5", "--epochs", "5",
-        "--lr", "0.01", "--cache-dir", tmp.resolve("cache").toString(), "--out", out.toString(), "--json");
+    Cli again =
+        Cli.run(
+            "finetune",
+            model.toString(),
+            "--task",
+            "shirt-vs-sandal",
+            "--freeze-epochs",
+            "5",
+            "--epochs",
+            "5",
+            "--lr",
+            "0.01",
+            "--cache-dir",
+            tmp.resolve("cache").toString(),
+            "--out",
+            out.toString(),
+            "--json");
     assertTrue(again.json().get("cache_hits").asBoolean(), "the second run reuses the activations");
     assertEquals(j.get("test_accuracy").asDouble(), again.json().get("test_accuracy").asDouble());
     Cli eval = Cli.run("eval", out.toString(), "--task", "shirt-vs-sandal", "--json");
     assertEquals(j.get("test_accuracy").asDouble(), eval.json().get("accuracy").asDouble(), 1e-9);
     Cli ls = Cli.run("cache", "ls", "--cache-dir", tmp.resolve("cache").toString(), "--json");
     assertEquals(3, ls.json().get("entries").size());
-    Cli gc = Cli.run("cache", "gc", "--max-size", "0", "--cache-dir", tmp.resolve("cache").toString(), "--json");
+    Cli gc =
+        Cli.run(
+            "cache",
+            "gc",
+            "--max-size",
+            "0",
+            "--cache-dir",
+            tmp.resolve("cache").toString(),
+            "--json");
     assertEquals(3, gc.json().get("removed").size());
   }
 
@@ -148,15 +241,60 @@ class CachedFineTuneTest {
     Path h5 = SharedModels.require(MODEL_A);
     shirtVsSandal();
     String cache = tmp.resolve("cache").toString();
-    Cli cached = Cli.run("finetune", h5.toString(), "--task", "shirt-vs-sandal", "--cut", "dense_221", "--freeze-epochs", "4",
-        "--epochs", "16", "--seed", "1", "--cache-dir", cache, "--out", tmp.resolve("c.zip").toString(), "--json");
+    Cli cached =
+        Cli.run(
+            "finetune",
+            h5.toString(),
+            "--task",
+            "shirt-vs-sandal",
+            "--cut",
+            "dense_221",
+            "--freeze-epochs",
+            "4",
+            "--epochs",
+            "16",
+            "--seed",
+            "1",
+            "--cache-dir",
+            cache,
+            "--out",
+            tmp.resolve("c.zip").toString(),
+            "--json");
     assertEquals(0, cached.exitCode(), cached.err());
     assertTrue(cached.json().get("test_accuracy").asDouble() > 0.97, cached.out());
-    Cli plain = Cli.run("finetune", h5.toString(), "--task", "shirt-vs-sandal", "--cut", "dense_221", "--no-cache",
-        "--freeze-epochs", "4", "--epochs", "16", "--seed", "1", "--out", tmp.resolve("p.zip").toString(), "--json");
+    Cli plain =
+        Cli.run(
+            "finetune",
+            h5.toString(),
+            "--task",
+            "shirt-vs-sandal",
+            "--cut",
+            "dense_221",
+            "--no-cache",
+            "--freeze-epochs",
+            "4",
+            "--epochs",
+            "16",
+            "--seed",
+            "1",
+            "--out",
+            tmp.resolve("p.zip").toString(),
+            "--json");
     assertEquals(0, plain.exitCode(), plain.err());
-    assertEquals(plain.json().get("test_accuracy").asDouble(), cached.json().get("test_accuracy").asDouble(), 0.01);
-    Cli bad = Cli.run("finetune", h5.toString(), "--task", "shirt-vs-sandal", "--cut", "nope", "--cache-dir", cache);
+    assertEquals(
+        plain.json().get("test_accuracy").asDouble(),
+        cached.json().get("test_accuracy").asDouble(),
+        0.01);
+    Cli bad =
+        Cli.run(
+            "finetune",
+            h5.toString(),
+            "--task",
+            "shirt-vs-sandal",
+            "--cut",
+            "nope",
+            "--cache-dir",
+            cache);
     assertEquals(2, bad.exitCode(), bad.err());
   }
 }

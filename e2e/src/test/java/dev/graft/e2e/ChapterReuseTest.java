@@ -30,8 +30,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 @Tag("acceptance") // long training or many runs: the acceptance tier (docs/testing.md)
 class ChapterReuseTest {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   static void requireData() {
     try {
@@ -67,8 +66,21 @@ class ChapterReuseTest {
     TaskData b = TaskData.of(FashionMnist.load(null), Task.preset("shirt-vs-sandal"));
     for (int seed = 1; seed <= 5; seed++) {
       Path out = tmp.resolve("b_on_a_" + seed + ".zip");
-      Cli r = Cli.run("finetune", modelA.toString(), "--task", "shirt-vs-sandal", "--freeze-epochs", "4", "--epochs", "16",
-          "--seed", String.valueOf(seed), "--out", out.toString(), "--json");
+      Cli r =
+          Cli.run(
+              "finetune",
+              modelA.toString(),
+              "--task",
+              "shirt-vs-sandal",
+              "--freeze-epochs",
+              "4",
+              "--epochs",
+              "16",
+              "--seed",
+              String.valueOf(seed),
+              "--out",
+              out.toString(),
+              "--json");
       assertEquals(0, r.exitCode(), r.err());
       JsonNode j = r.json();
       assertEquals(20, j.get("epochs").asInt());
@@ -76,15 +88,26 @@ class ChapterReuseTest {
       onA[seed - 1] = j.get("test_accuracy").asDouble();
       assertTrue(Files.exists(out) && Files.exists(tmp.resolve("b_on_a_" + seed + ".json")));
 
-      Network fromScratch = DenseStack.build("model_B", 784, DenseStack.chapterHidden(), new DenseSpec(1, "sigmoid"),
-          Optimizer.sgd(1e-3), seed);
+      Network fromScratch =
+          DenseStack.build(
+              "model_B",
+              784,
+              DenseStack.chapterHidden(),
+              new DenseSpec(1, "sigmoid"),
+              Optimizer.sgd(1e-3),
+              seed);
       Trainer.train(fromScratch, b, 20, 32, seed, TrainingListener.NONE);
       scratch[seed - 1] = Evaluator.evaluate(fromScratch, b.test()).accuracy();
     }
     double medianOnA = median(onA);
     double medianScratch = median(scratch);
-    System.out.printf("B on A %s median %.4f; B from scratch %s median %.4f; error-rate ratio %.2f%n",
-        Arrays.toString(onA), medianOnA, Arrays.toString(scratch), medianScratch, (1 - medianScratch) / (1 - medianOnA));
+    System.out.printf(
+        "B on A %s median %.4f; B from scratch %s median %.4f; error-rate ratio %.2f%n",
+        Arrays.toString(onA),
+        medianOnA,
+        Arrays.toString(scratch),
+        medianScratch,
+        (1 - medianScratch) / (1 - medianOnA));
     assertTrue(medianOnA >= 0.99, "median B-on-A accuracy " + medianOnA);
     assertTrue(medianOnA > medianScratch, "B on A " + medianOnA + " vs scratch " + medianScratch);
   }
@@ -94,12 +117,24 @@ class ChapterReuseTest {
     Path modelA = SharedModels.require("keras2/chapter11/my_model_A__keras-2.9.0.h5");
     requireData();
     Path out = tmp.resolve("tuned.zip");
-    Cli tune = Cli.run("finetune", modelA.toString(), "--task", "shirt-vs-sandal", "--freeze-epochs", "2", "--epochs", "2",
-        "--out", out.toString(), "--json");
+    Cli tune =
+        Cli.run(
+            "finetune",
+            modelA.toString(),
+            "--task",
+            "shirt-vs-sandal",
+            "--freeze-epochs",
+            "2",
+            "--epochs",
+            "2",
+            "--out",
+            out.toString(),
+            "--json");
     assertEquals(0, tune.exitCode(), tune.err());
     Cli eval = Cli.run("eval", out.toString(), "--task", "shirt-vs-sandal", "--json");
     assertEquals(0, eval.exitCode(), eval.err());
-    assertEquals(tune.json().get("test_accuracy").asDouble(), eval.json().get("accuracy").asDouble(), 1e-12);
+    assertEquals(
+        tune.json().get("test_accuracy").asDouble(), eval.json().get("accuracy").asDouble(), 1e-12);
     Cli inspect = Cli.run("inspect", out.toString(), "--json");
     assertEquals(0, inspect.exitCode(), inspect.err());
     JsonNode layers = inspect.json().get("layers");
@@ -116,7 +151,8 @@ class ChapterReuseTest {
     assertTrue(j.get("model_a_accuracy").asDouble() > 0.75, j.toString());
     assertTrue(j.get("b_on_a_accuracy").asDouble() > 0.9, j.toString());
     assertTrue(j.get("b_scratch_accuracy").asDouble() > 0.5, j.toString());
-    assertTrue(Files.exists(tmp.resolve("model_A.zip")) && Files.exists(tmp.resolve("model_B_on_A.zip")));
+    assertTrue(
+        Files.exists(tmp.resolve("model_A.zip")) && Files.exists(tmp.resolve("model_B_on_A.zip")));
   }
 
   static double median(double[] values) {

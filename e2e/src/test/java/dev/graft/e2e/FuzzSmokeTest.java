@@ -17,19 +17,26 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("acceptance") // long training or many runs: the acceptance tier (docs/testing.md)
 class FuzzSmokeTest {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @Test
   void mutatedFilesEndInAnImportOrAGraftError() throws Exception {
     SharedModels.require("keras2/chapter11/my_model_A__keras-2.9.0.h5");
-    List<FuzzModels.Report> reports = FuzzModels.run(SharedModels.root(), Path.of("src/test/resources/onnx"), 300,
-        20261124, tmp, FuzzModels.FORMATS);
+    List<FuzzModels.Report> reports =
+        FuzzModels.run(
+            SharedModels.root(),
+            Path.of("src/test/resources/onnx"),
+            300,
+            20261124,
+            tmp,
+            FuzzModels.FORMATS);
     assertEquals(4, reports.size());
     for (FuzzModels.Report r : reports) {
       assertTrue(r.files() > 0, r.format() + " had no seed files");
       assertEquals(r.files(), r.imported() + r.clean() + r.anythingElse(), r.format());
-      assertTrue(r.clean() > 0, r.format() + ": no mutation was refused, so the mutations are too weak to mean anything");
+      assertTrue(
+          r.clean() > 0,
+          r.format() + ": no mutation was refused, so the mutations are too weak to mean anything");
       assertEquals(0, r.anythingElse(), r.format() + ": " + r.other() + " e.g. " + r.examples());
     }
   }

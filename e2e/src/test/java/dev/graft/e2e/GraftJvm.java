@@ -12,15 +12,27 @@ final class GraftJvm {
   private GraftJvm() {}
 
   static String classPath() throws IOException {
-    // runtime-classpath.txt is written by the cli module's build (maven-dependency-plugin build-classpath).
+    // runtime-classpath.txt is written by the cli module's build (maven-dependency-plugin
+    // build-classpath).
     Path cli = Path.of("..", "cli", "target").toAbsolutePath().normalize();
-    return String.join(File.pathSeparator, List.of(Path.of("target", "test-classes").toAbsolutePath().toString(),
-        cli.resolve("classes").toString(), Files.readString(cli.resolve("runtime-classpath.txt")).strip()));
+    return String.join(
+        File.pathSeparator,
+        List.of(
+            Path.of("target", "test-classes").toAbsolutePath().toString(),
+            cli.resolve("classes").toString(),
+            Files.readString(cli.resolve("runtime-classpath.txt")).strip()));
   }
 
   static ProcessBuilder builder(String mainClass, String... args) throws IOException {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx2g", "-Dorg.bytedeco.javacpp.nopointergc=true", "-cp", classPath(), mainClass));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx2g",
+                "-Dorg.bytedeco.javacpp.nopointergc=true",
+                "-cp",
+                classPath(),
+                mainClass));
     command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment().put("OMP_NUM_THREADS", "1");

@@ -28,14 +28,13 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Fine-tuning a Functional (graph) model follows the same recipe as a layer stack. The oracle is
  * the stack path itself, checked elsewhere against the chapter: the third edition's model A,
- * rewired as a graph that computes exactly the same function (its last hidden layer's output
- * passed through Maximum(x, x)), must fine-tune to the same test accuracy as model A does.
+ * rewired as a graph that computes exactly the same function (its last hidden layer's output passed
+ * through Maximum(x, x)), must fine-tune to the same test accuracy as model A does.
  */
 class GraphFineTuneTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @Test
   void modelAAsAGraphFineTunesAsTheStackDoes() throws IOException {
@@ -49,31 +48,54 @@ class GraphFineTuneTest {
     // the graph's predictions equal the stack's.
     OnnxExportTest.assertSameOutputs(imported, ExportOptions.defaults(), OnnxExportTest.images());
     float[] pixels = OnnxExportTest.images();
-    var x = org.nd4j.linalg.factory.Nd4j.create(pixels, new long[] {pixels.length / 784, 28, 28}, 'c');
-    KerasWriterTest.assertClose(KerasV3Importer.importFile(stack).output(x).dup('c').data().asFloat(),
-        imported.output(x).dup('c').data().asFloat(), 1e-5, "graph vs stack");
+    var x =
+        org.nd4j.linalg.factory.Nd4j.create(pixels, new long[] {pixels.length / 784, 28, 28}, 'c');
+    KerasWriterTest.assertClose(
+        KerasV3Importer.importFile(stack).output(x).dup('c').data().asFloat(),
+        imported.output(x).dup('c').data().asFloat(),
+        1e-5,
+        "graph vs stack");
 
     double[] accuracy = new double[2];
     Path[] bases = {stack, graph};
     for (int i = 0; i < 2; i++) {
       Path out = tmp.resolve("b" + i + ".zip");
-      Cli r = Cli.run("finetune", bases[i].toString(), "--task", "pullover-vs-tshirt", "--seed", "3",
-          "--out", out.toString(), "--json");
+      Cli r =
+          Cli.run(
+              "finetune",
+              bases[i].toString(),
+              "--task",
+              "pullover-vs-tshirt",
+              "--seed",
+              "3",
+              "--out",
+              out.toString(),
+              "--json");
       assertEquals(0, r.exitCode(), r.err());
       accuracy[i] = r.json().get("test_accuracy").asDouble();
       Cli eval = Cli.run("eval", out.toString(), "--task", "pullover-vs-tshirt", "--json");
       assertEquals(0, eval.exitCode(), eval.err());
-      assertEquals(accuracy[i], eval.json().get("accuracy").asDouble(), 1e-9, "the saved zip scores what finetune reported");
+      assertEquals(
+          accuracy[i],
+          eval.json().get("accuracy").asDouble(),
+          1e-9,
+          "the saved zip scores what finetune reported");
     }
-    System.out.printf("pullover vs T-shirt, seed 3: B on A as a stack %.4f, as a graph %.4f%n", accuracy[0], accuracy[1]);
+    System.out.printf(
+        "pullover vs T-shirt, seed 3: B on A as a stack %.4f, as a graph %.4f%n",
+        accuracy[0], accuracy[1]);
     assertTrue(accuracy[0] > 0.9, "stack " + accuracy[0]);
     assertEquals(accuracy[0], accuracy[1], 0.005, "graph and stack fine-tune alike");
     assertInstanceOf(ComputationGraph.class, Dl4jZip.read(tmp.resolve("b1.zip")).model());
   }
 
-  /** Model A's Sequential config as a Functional one, with a Maximum(x, x) before the output layer; same weights file. */
+  /**
+   * Model A's Sequential config as a Functional one, with a Maximum(x, x) before the output layer;
+   * same weights file.
+   */
   static Path rewireAsGraph(Path archive, Path out) throws IOException {
-    try (ZipFile in = new ZipFile(archive.toFile()); ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(out))) {
+    try (ZipFile in = new ZipFile(archive.toFile());
+        ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(out))) {
       for (ZipEntry e : Collections.list(in.entries())) {
         byte[] bytes = in.getInputStream(e).readAllBytes();
         if (e.getName().equals("config.json")) {
@@ -123,7 +145,12 @@ class GraphFineTuneTest {
     ObjectNode config = root.putObject("config");
     config.put("name", "model_A_graph");
     config.set("layers", layers);
-    config.putArray("input_layers").addArray().add(all.get(0).path("config").path("name").asText()).add(0).add(0);
+    config
+        .putArray("input_layers")
+        .addArray()
+        .add(all.get(0).path("config").path("name").asText())
+        .add(0)
+        .add(0);
     config.putArray("output_layers").addArray().add(previous).add(0).add(0);
     root.put("registered_name", "Functional");
     return root;

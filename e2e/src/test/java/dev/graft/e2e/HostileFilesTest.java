@@ -31,10 +31,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class HostileFilesTest {
   /** Where the payloads would leave traces if anything in them were followed or run. */
-  private static final List<Path> TRACES = List.of(Path.of("/tmp/graft-pwned"), Path.of("/tmp/graft-absolute.txt"));
+  private static final List<Path> TRACES =
+      List.of(Path.of("/tmp/graft-pwned"), Path.of("/tmp/graft-absolute.txt"));
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   static Stream<Arguments> corpus() {
     return Stream.of(
@@ -62,18 +62,32 @@ class HostileFilesTest {
     Path model = copy(name, folder);
     Path x = tmp.resolve("x.npy");
     Npy.write(x, new float[4], new long[] {1, 4});
-    List<List<String>> commands = List.of(
-        List.of("inspect", model.toString()),
-        List.of("inspect", "--check", model.toString()),
-        List.of("eval", model.toString(), "--task", "all"),
-        List.of("predict", model.toString(), "--input", x.toString(), "--output", folder.resolve("y.npy").toString()),
-        List.of("convert", model.toString(), folder.resolve("out.onnx").toString()),
-        List.of("finetune", model.toString(), "--task", "shirt-vs-sandal", "--out", folder.resolve("b.zip").toString()));
+    List<List<String>> commands =
+        List.of(
+            List.of("inspect", model.toString()),
+            List.of("inspect", "--check", model.toString()),
+            List.of("eval", model.toString(), "--task", "all"),
+            List.of(
+                "predict",
+                model.toString(),
+                "--input",
+                x.toString(),
+                "--output",
+                folder.resolve("y.npy").toString()),
+            List.of("convert", model.toString(), folder.resolve("out.onnx").toString()),
+            List.of(
+                "finetune",
+                model.toString(),
+                "--task",
+                "shirt-vs-sandal",
+                "--out",
+                folder.resolve("b.zip").toString()));
     for (List<String> args : commands) {
       Cli r = Cli.run(args.toArray(String[]::new));
       String what = String.join(" ", args.subList(0, args.size() - 1)) + ": " + r.err() + r.out();
       assertEquals(3, r.exitCode(), what);
-      assertTrue((r.err() + r.out()).contains(fragment), "names the problem (" + fragment + "): " + what);
+      assertTrue(
+          (r.err() + r.out()).contains(fragment), "names the problem (" + fragment + "): " + what);
       assertFalse(r.err().contains("\tat "), "no stack trace: " + what);
       try (Stream<Path> files = Files.list(folder)) {
         assertEquals(List.of(model), files.toList(), "nothing written beside the model: " + what);
@@ -121,8 +135,10 @@ class HostileFilesTest {
   @Test
   void inMemoryModelsWithExternalDataAreRefused() throws IOException {
     byte[] bytes = Files.readAllBytes(copy("onnx_external_beside.onnx", tmp));
-    GraftException e = assertThrows(GraftException.class,
-        () -> OnnxModel.load(bytes, dev.graft.runtime.ModelOptions.builder().build()));
+    GraftException e =
+        assertThrows(
+            GraftException.class,
+            () -> OnnxModel.load(bytes, dev.graft.runtime.ModelOptions.builder().build()));
     assertTrue(e.getMessage().contains("external data"), e.getMessage());
   }
 

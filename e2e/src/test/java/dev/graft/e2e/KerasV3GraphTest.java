@@ -40,13 +40,12 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Keras 3 Functional models that branch and merge (Add, Concatenate, a Flatten feeding a merge):
- * archives made by scripts/make_keras3_fixtures.py in Keras 3.8's layout, outputs computed from them
- * by NumPy (scripts/keras3_forward.py). graft imports them as ComputationGraphs that reproduce those
- * outputs, as do their DL4J zip and ONNX export; malformed graphs get a clear error.
+ * archives made by scripts/make_keras3_fixtures.py in Keras 3.8's layout, outputs computed from
+ * them by NumPy (scripts/keras3_forward.py). graft imports them as ComputationGraphs that reproduce
+ * those outputs, as do their DL4J zip and ONNX export; malformed graphs get a clear error.
  */
 class KerasV3GraphTest {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @ParameterizedTest
   @ValueSource(strings = {"functional_residual_mlp", "functional_concat_cnn"})
@@ -57,31 +56,41 @@ class KerasV3GraphTest {
 
     Network network = KerasV3Importer.importFile(resource(name + ".keras"));
     assertInstanceOf(ComputationGraph.class, network.model());
-    KerasWriterTest.assertClose(expected, network.output(input).dup('c').data().asFloat(), 1e-5, name + " imported");
+    KerasWriterTest.assertClose(
+        expected, network.output(input).dup('c').data().asFloat(), 1e-5, name + " imported");
 
     Path zip = tmp.resolve(name + ".zip");
     Dl4jZip.write(network, zip, null);
-    KerasWriterTest.assertClose(expected, Dl4jZip.read(zip).output(input).dup('c').data().asFloat(), 1e-5,
+    KerasWriterTest.assertClose(
+        expected,
+        Dl4jZip.read(zip).output(input).dup('c').data().asFloat(),
+        1e-5,
         name + " as DL4J zip");
 
-    try (OnnxModel onnx = OnnxModel.load(OnnxExporter.export(network, ExportOptions.defaults()).toByteArray(),
-        ModelOptions.defaults())) {
-      KerasWriterTest.assertClose(expected, onnx.predict(x.data(), (int) x.shape()[0]), 1e-5, name + " exported to ONNX");
+    try (OnnxModel onnx =
+        OnnxModel.load(
+            OnnxExporter.export(network, ExportOptions.defaults()).toByteArray(),
+            ModelOptions.defaults())) {
+      KerasWriterTest.assertClose(
+          expected, onnx.predict(x.data(), (int) x.shape()[0]), 1e-5, name + " exported to ONNX");
     }
 
     // The .keras writer writes layer stacks only: a graph is refused, and nothing is left behind.
     Path written = tmp.resolve(name + "-out.keras");
-    GraftException e = assertThrows(GraftException.class, () -> KerasV3Writer.write(network, written));
+    GraftException e =
+        assertThrows(GraftException.class, () -> KerasV3Writer.write(network, written));
     assertEquals(GraftException.Kind.UNSUPPORTED, e.kind(), e.getMessage());
     assertTrue(Files.notExists(written));
   }
 
   @Test
   void summaryShowsMergesAndWhatEachLayerTakes() throws IOException {
-    ModelSummary summary = ModelSummary.of(KerasV3Importer.importFile(resource("functional_concat_cnn.keras")));
+    ModelSummary summary =
+        ModelSummary.of(KerasV3Importer.importFile(resource("functional_concat_cnn.keras")));
     Map<String, ModelSummary.Row> rows = new HashMap<>();
     summary.rows().forEach(r -> rows.put(r.name(), r));
-    // As the archive's inbound_nodes say: residual = Add(channels, c3), features = Concatenate(flat, gap).
+    // As the archive's inbound_nodes say: residual = Add(channels, c3), features =
+    // Concatenate(flat, gap).
     assertEquals(List.of("channels", "c3"), rows.get("residual").inputs());
     assertEquals(List.of("flat", "gap"), rows.get("features").inputs());
     assertArrayEquals(new long[] {-1, 8, 8, 6}, rows.get("channels").outputShape());
@@ -93,23 +102,32 @@ class KerasV3GraphTest {
   @Test
   void malformedGraphsAreRefusedByName() throws IOException {
     String name = "functional_residual_mlp";
-    refused(name, c -> c.replace("\"keras_history\": [\"d2\"", "\"keras_history\": [\"nowhere\""),
+    refused(
+        name,
+        c -> c.replace("\"keras_history\": [\"d2\"", "\"keras_history\": [\"nowhere\""),
         "takes its input from 'nowhere', which is not a layer defined before it");
-    refused(name, c -> c.replace("\"axis\": -1}", "\"axis\": 0}"),
-        "Concatenate over axis 0");
-    refused(name, c -> c.replace("[\"out\", 0, 0]", "[\"d2\", 0, 0], [\"out\", 0, 0]"),
+    refused(name, c -> c.replace("\"axis\": -1}", "\"axis\": 0}"), "Concatenate over axis 0");
+    refused(
+        name,
+        c -> c.replace("[\"out\", 0, 0]", "[\"d2\", 0, 0], [\"out\", 0, 0]"),
         "1 inputs and 2 outputs");
-    refused(name, c -> c.replace("\"inbound_nodes\": [{\"args\": [{\"class_name\": \"__keras_tensor__\", \"config\": {\"shape\": [null, 8], "
-        + "\"dtype\": \"float32\", \"keras_history\": [\"d1\", 0, 0]}}], \"kwargs\": {}}]",
-        "\"inbound_nodes\": [{\"args\": [{\"class_name\": \"__keras_tensor__\", \"config\": {\"shape\": [null, 8], "
-        + "\"dtype\": \"float32\", \"keras_history\": [\"d1\", 0, 0]}}], \"kwargs\": {}}, {\"args\": [], \"kwargs\": {}}]"),
+    refused(
+        name,
+        c ->
+            c.replace(
+                "\"inbound_nodes\": [{\"args\": [{\"class_name\": \"__keras_tensor__\", \"config\": {\"shape\": [null, 8], "
+                    + "\"dtype\": \"float32\", \"keras_history\": [\"d1\", 0, 0]}}], \"kwargs\": {}}]",
+                "\"inbound_nodes\": [{\"args\": [{\"class_name\": \"__keras_tensor__\", \"config\": {\"shape\": [null, 8], "
+                    + "\"dtype\": \"float32\", \"keras_history\": [\"d1\", 0, 0]}}], \"kwargs\": {}}, {\"args\": [], \"kwargs\": {}}]"),
         "called 2 times");
   }
 
-  private void refused(String name, UnaryOperator<String> edit, String fragment) throws IOException {
+  private void refused(String name, UnaryOperator<String> edit, String fragment)
+      throws IOException {
     Path source = resource(name + ".keras");
     Path out = tmp.resolve("edited-" + fragment.hashCode() + ".keras");
-    try (ZipFile in = new ZipFile(source.toFile()); ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(out))) {
+    try (ZipFile in = new ZipFile(source.toFile());
+        ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(out))) {
       for (ZipEntry e : Collections.list(in.entries())) {
         byte[] bytes = in.getInputStream(e).readAllBytes();
         if (e.getName().equals("config.json")) {
@@ -130,5 +148,4 @@ class KerasV3GraphTest {
   private Path resource(String name) throws IOException {
     return TestResources.copy(tmp.resolve("in"), "keras3", name);
   }
-
 }

@@ -27,11 +27,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * outputs, and so do its DL4J zip, its ONNX export and the .keras archive it writes back.
  */
 class KerasV3LayersTest {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @ParameterizedTest
-  @ValueSource(strings = {"mlp_rescaling_normalization_prelu", "cnn_depthwise_prelu", "mlp_reshape_cnn"})
+  @ValueSource(
+      strings = {"mlp_rescaling_normalization_prelu", "cnn_depthwise_prelu", "mlp_reshape_cnn"})
   void importedLayersComputeWhatNumPyComputesFromTheArchive(String name) throws Exception {
     Path archive = resource(name + ".keras");
     Npy.Array x = Npy.read(resource(name + "_x.npy"));
@@ -39,26 +39,34 @@ class KerasV3LayersTest {
     INDArray input = Nd4j.create(x.data(), x.shape(), 'c').castTo(DataType.FLOAT);
 
     Network network = KerasV3Importer.importFile(archive);
-    KerasWriterTest.assertClose(expected, network.output(input).dup('c').data().asFloat(), 1e-5, name + " imported");
+    KerasWriterTest.assertClose(
+        expected, network.output(input).dup('c').data().asFloat(), 1e-5, name + " imported");
 
     Path zip = tmp.resolve(name + ".zip");
     Dl4jZip.write(network, zip, null);
-    KerasWriterTest.assertClose(expected, Dl4jZip.read(zip).output(input).dup('c').data().asFloat(), 1e-5, name + " as DL4J zip");
+    KerasWriterTest.assertClose(
+        expected,
+        Dl4jZip.read(zip).output(input).dup('c').data().asFloat(),
+        1e-5,
+        name + " as DL4J zip");
 
     int n = (int) x.shape()[0];
-    try (OnnxModel onnx = OnnxModel.load(OnnxExporter.export(network, ExportOptions.defaults()).toByteArray(),
-        ModelOptions.defaults())) {
-      KerasWriterTest.assertClose(expected, onnx.predict(x.data(), n), 1e-5, name + " exported to ONNX");
+    try (OnnxModel onnx =
+        OnnxModel.load(
+            OnnxExporter.export(network, ExportOptions.defaults()).toByteArray(),
+            ModelOptions.defaults())) {
+      KerasWriterTest.assertClose(
+          expected, onnx.predict(x.data(), n), 1e-5, name + " exported to ONNX");
     }
 
     Path written = tmp.resolve(name + ".keras");
     KerasV3Writer.write(network, written);
-    KerasWriterTest.assertClose(expected, KerasWriterTest.pythonForward(written, input, tmp), 1e-4, name + " written back");
+    KerasWriterTest.assertClose(
+        expected, KerasWriterTest.pythonForward(written, input, tmp), 1e-4, name + " written back");
     assertEquals(expected.length, KerasV3Importer.importFile(written).output(input).length());
   }
 
   private Path resource(String name) throws IOException {
     return TestResources.copy(tmp.resolve("in"), "keras3", name);
   }
-
 }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.graft.GraftException;
 import dev.graft.converter.ModelLoader;
 import dev.graft.converter.Network;
@@ -37,8 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 class KerasV3Test {
   static final String MODEL_A = "keras3/my_model_A__keras-3.8.0.keras";
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @Test
   void modelAScoresOnItsEightClasses() {
@@ -56,7 +54,10 @@ class KerasV3Test {
     OnnxExportTest.assertSameOutputs(network, ExportOptions.defaults(), OnnxExportTest.images());
   }
 
-  /** Acceptance: B (pullover vs T-shirt) on A beats B from scratch with the same budget, median over seeds 1..5. */
+  /**
+   * Acceptance: B (pullover vs T-shirt) on A beats B from scratch with the same budget, median over
+   * seeds 1..5.
+   */
   @Test
   void pulloverVsTshirtOnABeatsScratch() {
     Path model = SharedModels.require(MODEL_A);
@@ -65,17 +66,34 @@ class KerasV3Test {
     double[] onA = new double[5];
     double[] scratch = new double[5];
     for (int seed = 1; seed <= 5; seed++) {
-      Cli r = Cli.run("finetune", model.toString(), "--task", "pullover-vs-tshirt", "--seed", String.valueOf(seed),
-          "--out", tmp.resolve("b" + seed + ".zip").toString(), "--json");
+      Cli r =
+          Cli.run(
+              "finetune",
+              model.toString(),
+              "--task",
+              "pullover-vs-tshirt",
+              "--seed",
+              String.valueOf(seed),
+              "--out",
+              tmp.resolve("b" + seed + ".zip").toString(),
+              "--json");
       assertEquals(0, r.exitCode(), r.err());
       onA[seed - 1] = r.json().get("test_accuracy").asDouble();
-      List<DenseSpec> hidden = List.of(new DenseSpec(100, "relu"), new DenseSpec(100, "relu"), new DenseSpec(100, "relu"));
-      Network fromScratch = DenseStack.build("b", 784, hidden, new DenseSpec(1, "sigmoid"), Optimizer.sgd(1e-3), seed);
+      List<DenseSpec> hidden =
+          List.of(
+              new DenseSpec(100, "relu"), new DenseSpec(100, "relu"), new DenseSpec(100, "relu"));
+      Network fromScratch =
+          DenseStack.build(
+              "b", 784, hidden, new DenseSpec(1, "sigmoid"), Optimizer.sgd(1e-3), seed);
       Trainer.train(fromScratch, b, 20, 32, seed, TrainingListener.NONE);
       scratch[seed - 1] = Evaluator.evaluate(fromScratch, b.test()).accuracy();
     }
-    System.out.printf("pullover vs T-shirt: B on A %s median %.4f; from scratch %s median %.4f%n", Arrays.toString(onA),
-        ChapterReuseTest.median(onA), Arrays.toString(scratch), ChapterReuseTest.median(scratch));
+    System.out.printf(
+        "pullover vs T-shirt: B on A %s median %.4f; from scratch %s median %.4f%n",
+        Arrays.toString(onA),
+        ChapterReuseTest.median(onA),
+        Arrays.toString(scratch),
+        ChapterReuseTest.median(scratch));
     assertTrue(ChapterReuseTest.median(onA) > ChapterReuseTest.median(scratch));
   }
 
@@ -88,10 +106,12 @@ class KerasV3Test {
   }
 
   /** Rewrites the real archive with one entry replaced or added. */
-  private Path craft(String name, String entry, byte[] content, boolean replaceConfig) throws IOException {
+  private Path craft(String name, String entry, byte[] content, boolean replaceConfig)
+      throws IOException {
     Path source = SharedModels.require(MODEL_A);
     Path out = tmp.resolve(name + ".keras");
-    try (ZipFile in = new ZipFile(source.toFile()); ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(out))) {
+    try (ZipFile in = new ZipFile(source.toFile());
+        ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(out))) {
       for (ZipEntry e : java.util.Collections.list(in.entries())) {
         if (replaceConfig && e.getName().equals(entry)) {
           continue;
@@ -109,7 +129,8 @@ class KerasV3Test {
 
   private String config() throws IOException {
     try (ZipFile in = new ZipFile(SharedModels.require(MODEL_A).toFile())) {
-      return new String(in.getInputStream(in.getEntry("config.json")).readAllBytes(), StandardCharsets.UTF_8);
+      return new String(
+          in.getInputStream(in.getEntry("config.json")).readAllBytes(), StandardCharsets.UTF_8);
     }
   }
 
@@ -124,28 +145,45 @@ class KerasV3Test {
     assertRefused(craft("absolute", "/etc/evil", "x".getBytes(), false), "points outside");
     // java.util.zip will not write a duplicate name: write "config.jsoN", then patch the bytes.
     Path dup = craft("duplicate", "config.jsoN", "{}".getBytes(), false);
-    String latin = new String(Files.readAllBytes(dup), StandardCharsets.ISO_8859_1).replace("config.jsoN", "config.json");
+    String latin =
+        new String(Files.readAllBytes(dup), StandardCharsets.ISO_8859_1)
+            .replace("config.jsoN", "config.json");
     Files.write(dup, latin.getBytes(StandardCharsets.ISO_8859_1));
     assertRefused(dup, "appears twice");
     byte[] bomb = new byte[40 << 20];
     Arrays.fill(bomb, (byte) ' ');
     assertRefused(craft("bomb", "config.json", bomb, true), "inflates to more than");
     String lambda = config().replace("\"class_name\": \"Flatten\"", "\"class_name\": \"Lambda\"");
-    assertRefused(craft("lambda", "config.json", lambda.getBytes(StandardCharsets.UTF_8), true), "Lambda");
-    String main = config().replace("\"module\": \"keras.layers\", \"class_name\": \"Dense\"",
-        "\"module\": \"__main__\", \"class_name\": \"Dense\"");
-    assertRefused(craft("main", "config.json", main.getBytes(StandardCharsets.UTF_8), true), "custom class 'Dense'");
-    String fn = config().replaceFirst("\"activation\": \"relu\"",
-        "\"activation\": {\"module\": \"builtins\", \"class_name\": \"function\", \"config\": \"my_act\", \"registered_name\": \"function\"}");
-    assertRefused(craft("function", "config.json", fn.getBytes(StandardCharsets.UTF_8), true), "Python code");
-    assertTrue(Files.notExists(tmp.resolve("evil.txt")) && Files.notExists(tmp.getParent().resolve("evil.txt")));
+    assertRefused(
+        craft("lambda", "config.json", lambda.getBytes(StandardCharsets.UTF_8), true), "Lambda");
+    String main =
+        config()
+            .replace(
+                "\"module\": \"keras.layers\", \"class_name\": \"Dense\"",
+                "\"module\": \"__main__\", \"class_name\": \"Dense\"");
+    assertRefused(
+        craft("main", "config.json", main.getBytes(StandardCharsets.UTF_8), true),
+        "custom class 'Dense'");
+    String fn =
+        config()
+            .replaceFirst(
+                "\"activation\": \"relu\"",
+                "\"activation\": {\"module\": \"builtins\", \"class_name\": \"function\", \"config\": \"my_act\", \"registered_name\": \"function\"}");
+    assertRefused(
+        craft("function", "config.json", fn.getBytes(StandardCharsets.UTF_8), true), "Python code");
+    assertTrue(
+        Files.notExists(tmp.resolve("evil.txt"))
+            && Files.notExists(tmp.getParent().resolve("evil.txt")));
   }
 
   @Test
   void mismatchedWeightsAreRefused() throws IOException {
     String wider = config().replaceFirst("\"units\": 100", "\"units\": 101");
-    assertRefused(craft("wider", "config.json", wider.getBytes(StandardCharsets.UTF_8), true), "expected [784, 101]");
-    assertRefused(craft("noweights", "model.weights.h5", "not hdf5".getBytes(), true), "model.weights.h5");
+    assertRefused(
+        craft("wider", "config.json", wider.getBytes(StandardCharsets.UTF_8), true),
+        "expected [784, 101]");
+    assertRefused(
+        craft("noweights", "model.weights.h5", "not hdf5".getBytes(), true), "model.weights.h5");
   }
 
   @Test

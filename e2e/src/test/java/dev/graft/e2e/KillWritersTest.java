@@ -22,16 +22,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Every command that writes, killed with SIGKILL at random points: the folder never holds a
- * partial output under its real name, only complete files or graft's own temporary files, which
- * the next write into the folder removes.
+ * Every command that writes, killed with SIGKILL at random points: the folder never holds a partial
+ * output under its real name, only complete files or graft's own temporary files, which the next
+ * write into the folder removes.
  */
 @Tag("acceptance") // long training or many runs: the acceptance tier (docs/testing.md)
 class KillWritersTest {
   private static final int KILLS = 4;
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   private final Random rng = new Random(20261124);
 
@@ -46,8 +45,19 @@ class KillWritersTest {
   void finetuneKerasBase() throws Exception {
     Path base = SharedModels.require("keras2/chapter11/my_model_A__keras-2.9.0.h5");
     Path out = tmp.resolve("out/b.zip");
-    killLoop(out, false, "finetune", base.toString(), "--task", "shirt-vs-sandal", "--freeze-epochs", "1", "--epochs", "1",
-        "--out", out.toString());
+    killLoop(
+        out,
+        false,
+        "finetune",
+        base.toString(),
+        "--task",
+        "shirt-vs-sandal",
+        "--freeze-epochs",
+        "1",
+        "--epochs",
+        "1",
+        "--out",
+        out.toString());
   }
 
   @Test
@@ -57,8 +67,21 @@ class KillWritersTest {
     assertEquals(0, Cli.run("convert", keras.toString(), base.toString()).exitCode());
     Path out = tmp.resolve("out/c.onnx"); // an ONNX base gives an ONNX model (trunk + new head)
     Path cache = tmp.resolve("out/cache");
-    killLoop(out, false, "finetune", base.toString(), "--task", "shirt-vs-sandal", "--freeze-epochs", "1", "--epochs", "1",
-        "--cache-dir", cache.toString(), "--out", out.toString());
+    killLoop(
+        out,
+        false,
+        "finetune",
+        base.toString(),
+        "--task",
+        "shirt-vs-sandal",
+        "--freeze-epochs",
+        "1",
+        "--epochs",
+        "1",
+        "--cache-dir",
+        cache.toString(),
+        "--out",
+        out.toString());
     Cli ls = Cli.run("cache", "ls", "--cache-dir", cache.toString(), "--json");
     assertEquals(0, ls.exitCode(), ls.err());
   }
@@ -89,22 +112,28 @@ class KillWritersTest {
       }
     }
     assertTrue(killedBeforeDone > 0, "no kill landed before the command finished");
-    System.out.printf("graft %s: %d of %d kills before the end, %d left a temporary file (run: %d ms)%n", args[0],
-        killedBeforeDone, KILLS, leftPartial, millis);
+    System.out.printf(
+        "graft %s: %d of %d kills before the end, %d left a temporary file (run: %d ms)%n",
+        args[0], killedBeforeDone, KILLS, leftPartial, millis);
     run(args, Long.MAX_VALUE);
     verifyComplete(target, first);
     try (Stream<Path> all = Files.walk(folder)) {
-      List<Path> partial = all.filter(p -> p.getFileName().toString().endsWith(AtomicWrite.SUFFIX)).toList();
+      List<Path> partial =
+          all.filter(p -> p.getFileName().toString().endsWith(AtomicWrite.SUFFIX)).toList();
       assertEquals(List.of(), partial, "a completed write removes what killed writers left");
     }
   }
 
-  /** Runs the command in a child JVM; kills it after {@code killAfterMillis}. True when it finished by itself. */
+  /**
+   * Runs the command in a child JVM; kills it after {@code killAfterMillis}. True when it finished
+   * by itself.
+   */
   private static boolean run(String[] args, long killAfterMillis) throws Exception {
     Path log = Files.createTempFile("graft-kill", ".log");
     Process p = GraftJvm.graft(args).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     if (p.waitFor(Math.min(killAfterMillis, 300_000), TimeUnit.MILLISECONDS)) {
-      assertEquals(0, p.exitValue(), "graft " + String.join(" ", args) + "\n" + Files.readString(log));
+      assertEquals(
+          0, p.exitValue(), "graft " + String.join(" ", args) + "\n" + Files.readString(log));
       Files.delete(log);
       return true;
     }
@@ -114,7 +143,10 @@ class KillWritersTest {
     return false;
   }
 
-  /** Only complete outputs under their real names, else graft's temporary files (true when there are some). */
+  /**
+   * Only complete outputs under their real names, else graft's temporary files (true when there are
+   * some).
+   */
   private static boolean checkNames(Path folder) throws IOException {
     List<String> names = new ArrayList<>();
     try (Stream<Path> all = Files.walk(folder)) {
@@ -122,13 +154,17 @@ class KillWritersTest {
     }
     for (String name : names) {
       String file = Path.of(name).getFileName().toString();
-      assertTrue(file.endsWith(AtomicWrite.SUFFIX) && file.startsWith(".") || !file.startsWith("."),
+      assertTrue(
+          file.endsWith(AtomicWrite.SUFFIX) && file.startsWith(".") || !file.startsWith("."),
           "unexpected file " + name + " in " + names);
     }
     return names.stream().anyMatch(n -> n.endsWith(AtomicWrite.SUFFIX));
   }
 
-  /** A complete output: loads, and for a deterministic command it is the same bytes as an uninterrupted run's. */
+  /**
+   * A complete output: loads, and for a deterministic command it is the same bytes as an
+   * uninterrupted run's.
+   */
   private static void verifyComplete(Path target, byte[] first) throws IOException {
     String name = target.getFileName().toString();
     if (first != null) {

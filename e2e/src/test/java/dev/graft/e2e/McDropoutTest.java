@@ -17,19 +17,28 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** graft predict --mc-dropout: the mean of N stochastic passes is a distribution as accurate as one pass, with spread. */
+/**
+ * graft predict --mc-dropout: the mean of N stochastic passes is a distribution as accurate as one
+ * pass, with spread.
+ */
 class McDropoutTest {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @Test
   void mcDropoutPredictsWithUncertainty() throws Exception {
     TaskData data = TrainingLoopTest.data();
-    NetworkSpec spec = NetworkSpec.builder().name("dropout").input(28, 28)
-        .layer(LayerSpec.dense(128, "relu").initializer("he_normal").dropout(0.3))
-        .layer(LayerSpec.dense(64, "relu").initializer("he_normal").dropout(0.3))
-        .optimizer(OptimizerSpec.of("nadam")).seed(4).build();
-    var r = TrainingLoop.train(spec, data, new TrainOptions(4, 32, 0, null, 0, false), TrainingListener.NONE);
+    NetworkSpec spec =
+        NetworkSpec.builder()
+            .name("dropout")
+            .input(28, 28)
+            .layer(LayerSpec.dense(128, "relu").initializer("he_normal").dropout(0.3))
+            .layer(LayerSpec.dense(64, "relu").initializer("he_normal").dropout(0.3))
+            .optimizer(OptimizerSpec.of("nadam"))
+            .seed(4)
+            .build();
+    var r =
+        TrainingLoop.train(
+            spec, data, new TrainOptions(4, 32, 0, null, 0, false), TrainingListener.NONE);
     Path model = tmp.resolve("dropout.zip");
     Dl4jZip.write(r.network(), model, null);
     int n = 1000;
@@ -38,9 +47,22 @@ class McDropoutTest {
     Path once = tmp.resolve("once.npy");
     Path mean = tmp.resolve("mean.npy");
     Path std = tmp.resolve("std.npy");
-    assertEquals(0, Cli.run("predict", model.toString(), "--input", x.toString(), "--output", once.toString()).exitCode());
-    Cli mc = Cli.run("predict", model.toString(), "--input", x.toString(), "--output", mean.toString(), "--mc-dropout", "30",
-        "--std", std.toString());
+    assertEquals(
+        0,
+        Cli.run("predict", model.toString(), "--input", x.toString(), "--output", once.toString())
+            .exitCode());
+    Cli mc =
+        Cli.run(
+            "predict",
+            model.toString(),
+            "--input",
+            x.toString(),
+            "--output",
+            mean.toString(),
+            "--mc-dropout",
+            "30",
+            "--std",
+            std.toString());
     assertEquals(0, mc.exitCode(), mc.err());
     float[] m = Npy.read(mean).data();
     float[] s = Npy.read(std).data();
@@ -58,35 +80,64 @@ class McDropoutTest {
       }
       assertEquals(1.0, sum, 1e-4, "the mean of softmax outputs is a distribution");
     }
-    System.out.printf("MC dropout (30 passes): accuracy %.4f, one pass %.4f, largest std %.3f%n", accMc, accOnce, maxStd);
+    System.out.printf(
+        "MC dropout (30 passes): accuracy %.4f, one pass %.4f, largest std %.3f%n",
+        accMc, accOnce, maxStd);
     assertTrue(maxStd > 0.05, "dropout makes the passes differ: " + maxStd);
     assertTrue(accMc >= accOnce - 0.02, accMc + " vs " + accOnce);
     // ONNX files have no dropout left: a clear usage error.
     Path onnx = tmp.resolve("dropout.onnx");
     assertEquals(0, Cli.run("convert", model.toString(), onnx.toString()).exitCode());
-    Cli refused = Cli.run("predict", onnx.toString(), "--input", x.toString(), "--output", mean.toString(), "--mc-dropout", "5");
+    Cli refused =
+        Cli.run(
+            "predict",
+            onnx.toString(),
+            "--input",
+            x.toString(),
+            "--output",
+            mean.toString(),
+            "--mc-dropout",
+            "5");
     assertEquals(2, refused.exitCode());
     assertTrue(refused.err().contains("dropout removed"), refused.err());
   }
 
-  /** A Keras file's Dropout layers act in MC dropout (they imported as no-ops: spread 0 for any seed). */
+  /**
+   * A Keras file's Dropout layers act in MC dropout (they imported as no-ops: spread 0 for any
+   * seed).
+   */
   @Test
   void kerasDropoutLayersMakeThePassesDiffer() throws Exception {
-    Path model = dev.graft.converter.SharedModels.require("keras2/chapter11/dropout__keras-2.9.0.h5");
+    Path model =
+        dev.graft.converter.SharedModels.require("keras2/chapter11/dropout__keras-2.9.0.h5");
     TaskData data = TrainingLoopTest.data();
     int n = 200;
     Path x = tmp.resolve("x.npy");
     Npy.write(x, Arrays.copyOf(data.test().features(), n * 784), new long[] {n, 28, 28});
     Path mean = tmp.resolve("mean.npy");
     Path std = tmp.resolve("std.npy");
-    Cli mc = Cli.run("predict", model.toString(), "--input", x.toString(), "--output", mean.toString(), "--mc-dropout", "30",
-        "--std", std.toString(), "--seed", "7");
+    Cli mc =
+        Cli.run(
+            "predict",
+            model.toString(),
+            "--input",
+            x.toString(),
+            "--output",
+            mean.toString(),
+            "--mc-dropout",
+            "30",
+            "--std",
+            std.toString(),
+            "--seed",
+            "7");
     assertEquals(0, mc.exitCode(), mc.err());
     double maxStd = 0;
     for (float v : Npy.read(std).data()) {
       maxStd = Math.max(maxStd, v);
     }
-    assertTrue(maxStd > 0.05, "Keras Dropout(0.2) layers make the 30 passes differ: largest std " + maxStd);
+    assertTrue(
+        maxStd > 0.05,
+        "Keras Dropout(0.2) layers make the 30 passes differ: largest std " + maxStd);
   }
 
   private static double accuracy(float[] y, int[] labels, int n, int outputs) {

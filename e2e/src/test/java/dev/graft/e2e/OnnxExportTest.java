@@ -41,15 +41,14 @@ import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * The exporter's oracle is ONNX Runtime: it runs the exported file, and its output must equal
- * DL4J's output for the source network within 1e-5, on real Fashion-MNIST test images; for the
- * DL4J suite's files, Keras's own recorded predictions. ONNX's checker must accept every file.
+ * DL4J's output for the source network within 1e-5, on real Fashion-MNIST test images; for the DL4J
+ * suite's files, Keras's own recorded predictions. ONNX's checker must accept every file.
  */
 class OnnxExportTest {
   static final double TOLERANCE = 1e-5;
   static final int N = 64;
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   static float[] images() {
     ChapterReuseTest.requireData();
@@ -67,8 +66,15 @@ class OnnxExportTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"my_model_A__keras-2.4.0.h5", "my_model_A__keras-2.9.0.h5", "alpha_dropout__keras-2.9.0.h5",
-      "dropout__keras-2.9.0.h5", "mc_dropout__keras-2.9.0.h5", "power_scheduling__keras-2.9.0.h5"})
+  @ValueSource(
+      strings = {
+        "my_model_A__keras-2.4.0.h5",
+        "my_model_A__keras-2.9.0.h5",
+        "alpha_dropout__keras-2.9.0.h5",
+        "dropout__keras-2.9.0.h5",
+        "mc_dropout__keras-2.9.0.h5",
+        "power_scheduling__keras-2.9.0.h5"
+      })
   void chapterModelsMatchDl4j(String file) {
     Network network = KerasH5Importer.importFile(SharedModels.require("keras2/chapter11/" + file));
     assertSameOutputs(network, ExportOptions.defaults(), images());
@@ -76,10 +82,13 @@ class OnnxExportTest {
 
   @Test
   void everyOpsetFrom13To21() {
-    Network network = KerasH5Importer.importFile(SharedModels.require("keras2/chapter11/my_model_A__keras-2.9.0.h5"));
+    Network network =
+        KerasH5Importer.importFile(
+            SharedModels.require("keras2/chapter11/my_model_A__keras-2.9.0.h5"));
     float[] x = images();
     for (int opset = ExportOptions.MIN_OPSET; opset <= ExportOptions.MAX_OPSET; opset++) {
-      ModelProto model = assertSameOutputs(network, ExportOptions.builder().opset(opset).build(), x);
+      ModelProto model =
+          assertSameOutputs(network, ExportOptions.builder().opset(opset).build(), x);
       assertEquals(opset, model.getOpsetImport(0).getVersion());
     }
   }
@@ -99,11 +108,21 @@ class OnnxExportTest {
   void onnxRuntimeReproducesKerasRecordedPredictions(Path model) throws Exception {
     SharedModels.require(SharedModels.root().relativize(model).toString());
     Network network = KerasH5Importer.importFile(model);
-    Path io = model.resolveSibling(model.getFileName().toString().replace("_model.h5", "_inputs_and_outputs.h5"));
+    Path io =
+        model.resolveSibling(
+            model.getFileName().toString().replace("_model.h5", "_inputs_and_outputs.h5"));
     try (Hdf5Archive h5 = new Hdf5Archive(io.toString());
-        OnnxModel onnx = OnnxModel.load(OnnxExporter.export(network, ExportOptions.defaults()).toByteArray(), ModelOptions.defaults())) {
+        OnnxModel onnx =
+            OnnxModel.load(
+                OnnxExporter.export(network, ExportOptions.defaults()).toByteArray(),
+                ModelOptions.defaults())) {
       var x = h5.readDataSet(h5.getDataSets("inputs").get(0), "inputs").castTo(DataType.FLOAT);
-      float[] expected = h5.readDataSet(h5.getDataSets("predictions").get(0), "predictions").castTo(DataType.FLOAT).dup('c').data().asFloat();
+      float[] expected =
+          h5.readDataSet(h5.getDataSets("predictions").get(0), "predictions")
+              .castTo(DataType.FLOAT)
+              .dup('c')
+              .data()
+              .asFloat();
       float[] actual = onnx.predict(x.dup('c').data().asFloat(), (int) x.size(0));
       assertClose(expected, actual, model.getFileName().toString());
     }
@@ -113,7 +132,8 @@ class OnnxExportTest {
   void officialCheckerAcceptsEveryExportedFile() throws Exception {
     Path python = Path.of("/usr/bin/python3");
     int checkerOpset = Files.exists(python) ? checkerOpset(python) : -1;
-    org.junit.jupiter.api.Assumptions.assumeTrue(checkerOpset > 0,
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        checkerOpset > 0,
         "skipped: Debian's python3-onnx is not installed (apt-get install python3-onnx)");
     // Debian 12's onnx 1.12 knows opsets up to 17; later ones are checked by ONNX Runtime only.
     int highest = Math.min(checkerOpset, ExportOptions.MAX_OPSET);
@@ -135,7 +155,9 @@ class OnnxExportTest {
         }
       }
     }
-    List<String> command = new ArrayList<>(List.of(python.toString(), Path.of("..", "scripts", "check_onnx.py").toString()));
+    List<String> command =
+        new ArrayList<>(
+            List.of(python.toString(), Path.of("..", "scripts", "check_onnx.py").toString()));
     command.addAll(files);
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -152,7 +174,11 @@ class OnnxExportTest {
     Cli convert = Cli.run("convert", h5.toString(), onnx.toString(), "--labels", "a,b,c,d,e,f,g,h");
     assertEquals(0, convert.exitCode(), convert.err());
     assertEquals(ModelFormat.ONNX, ModelFormat.detect(onnx));
-    double source = Cli.run("eval", h5.toString(), "--exclude", "5,6", "--json").json().get("accuracy").asDouble();
+    double source =
+        Cli.run("eval", h5.toString(), "--exclude", "5,6", "--json")
+            .json()
+            .get("accuracy")
+            .asDouble();
     Cli eval = Cli.run("eval", onnx.toString(), "--exclude", "5,6", "--json");
     assertEquals(0, eval.exitCode(), eval.err());
     assertEquals(source, eval.json().get("accuracy").asDouble());
@@ -160,15 +186,24 @@ class OnnxExportTest {
 
   @Test
   void unsupportedLayerIsNamed() {
-    MultiLayerNetwork rnn = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().list()
-        .layer(new LSTM.Builder().name("my_lstm").nIn(4).nOut(3).build())
-        .layer(new RnnOutputLayer.Builder().name("rnn_out").nIn(3).nOut(2).build()).build());
+    MultiLayerNetwork rnn =
+        new MultiLayerNetwork(
+            new NeuralNetConfiguration.Builder()
+                .list()
+                .layer(new LSTM.Builder().name("my_lstm").nIn(4).nOut(3).build())
+                .layer(new RnnOutputLayer.Builder().name("rnn_out").nIn(3).nOut(2).build())
+                .build());
     rnn.init();
-    Network network = new Network(rnn, "rnn", null, ModelFormat.DL4J_ZIP, "", new long[] {4, 5}, "test");
-    GraftException e = assertThrows(GraftException.class, () -> OnnxExporter.export(network, ExportOptions.defaults()));
-    assertTrue(e.getMessage().contains("'my_lstm'") && e.getMessage().contains("LSTM"), e.getMessage());
+    Network network =
+        new Network(rnn, "rnn", null, ModelFormat.DL4J_ZIP, "", new long[] {4, 5}, "test");
+    GraftException e =
+        assertThrows(
+            GraftException.class, () -> OnnxExporter.export(network, ExportOptions.defaults()));
+    assertTrue(
+        e.getMessage().contains("'my_lstm'") && e.getMessage().contains("LSTM"), e.getMessage());
     assertEquals(GraftException.Kind.UNSUPPORTED, e.kind());
-    GraftException opset = assertThrows(GraftException.class, () -> ExportOptions.builder().opset(12).build());
+    GraftException opset =
+        assertThrows(GraftException.class, () -> ExportOptions.builder().opset(12).build());
     assertEquals(GraftException.Kind.USAGE, opset.kind());
   }
 
@@ -182,7 +217,8 @@ class OnnxExportTest {
     }
     float[] expected = Classifier.of(network).predict(x, n);
     try (OnnxModel onnx = OnnxModel.load(model.toByteArray(), ModelOptions.defaults())) {
-      assertEquals(Arrays.stream(network.batchShape(1)).skip(1).boxed().toList(),
+      assertEquals(
+          Arrays.stream(network.batchShape(1)).skip(1).boxed().toList(),
           Arrays.stream(onnx.exampleShape()).boxed().toList());
       assertClose(expected, onnx.predict(x, n), network.name() + " opset " + options.opset());
     }
@@ -192,15 +228,24 @@ class OnnxExportTest {
   static void assertClose(float[] expected, float[] actual, String what) {
     assertEquals(expected.length, actual.length, what + ": output size");
     for (int i = 0; i < expected.length; i++) {
-      assertEquals(expected[i], actual[i], TOLERANCE * Math.max(1, Math.abs(expected[i])), what + " at " + i);
+      assertEquals(
+          expected[i],
+          actual[i],
+          TOLERANCE * Math.max(1, Math.abs(expected[i])),
+          what + " at " + i);
     }
   }
 
   /** The highest opset the installed onnx package knows, or -1 without one. */
   private static int checkerOpset(Path python) {
     try {
-      Process p = new ProcessBuilder(python.toString(), "-c", "import onnx.defs; print(onnx.defs.onnx_opset_version())")
-          .redirectErrorStream(true).start();
+      Process p =
+          new ProcessBuilder(
+                  python.toString(),
+                  "-c",
+                  "import onnx.defs; print(onnx.defs.onnx_opset_version())")
+              .redirectErrorStream(true)
+              .start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
       return p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0 ? Integer.parseInt(out) : -1;
     } catch (IOException | InterruptedException | NumberFormatException e) {

@@ -15,8 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
  * (graft finetune --no-cache), fine-tunes on shirt vs sandal exactly as the Keras file does.
  */
 class OnnxFineTuneTest {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @Test
   void modelAFromOnnxFineTunesAsFromKeras() {
@@ -29,8 +28,9 @@ class OnnxFineTuneTest {
     JsonNode fromOnnx = finetune(onnx.toString(), "--no-cache");
     JsonNode fromKeras = finetune(keras.toString());
     double a = fromOnnx.get("test_accuracy").asDouble();
-    System.out.printf("shirt vs sandal, seed 1: B on A from ONNX %.4f, from Keras %.4f%n", a,
-        fromKeras.get("test_accuracy").asDouble());
+    System.out.printf(
+        "shirt vs sandal, seed 1: B on A from ONNX %.4f, from Keras %.4f%n",
+        a, fromKeras.get("test_accuracy").asDouble());
     assertEquals(fromKeras.get("test_accuracy").asDouble(), a, 0.005);
     assertTrue(a > 0.95, "accuracy " + a);
 
@@ -39,12 +39,23 @@ class OnnxFineTuneTest {
     JsonNode first = history.get(0);
     JsonNode last = history.get(history.size() - 1);
     assertTrue(last.get("loss").asDouble() < first.get("loss").asDouble(), history.toString());
-    assertTrue(last.get("val_accuracy").asDouble() > first.get("val_accuracy").asDouble(), history.toString());
+    assertTrue(
+        last.get("val_accuracy").asDouble() > first.get("val_accuracy").asDouble(),
+        history.toString());
   }
 
   private JsonNode finetune(String base, String... extra) {
-    String[] args = {"finetune", base, "--task", "shirt-vs-sandal", "--seed", "1",
-        "--out", tmp.resolve("b" + base.hashCode() + ".zip").toString(), "--json"};
+    String[] args = {
+      "finetune",
+      base,
+      "--task",
+      "shirt-vs-sandal",
+      "--seed",
+      "1",
+      "--out",
+      tmp.resolve("b" + base.hashCode() + ".zip").toString(),
+      "--json"
+    };
     String[] all = java.util.Arrays.copyOf(args, args.length + extra.length);
     System.arraycopy(extra, 0, all, args.length, extra.length);
     Cli r = Cli.run(all);

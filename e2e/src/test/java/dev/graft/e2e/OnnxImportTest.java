@@ -36,12 +36,18 @@ import org.nd4j.linalg.factory.Nd4j;
  * ONNX Runtime gives the same outputs for the original and the round-tripped file.
  */
 class OnnxImportTest {
-  static final List<String> MODELS = List.of("mlp", "bn_mlp", "cnn_depthwise", "cnn_strided_maxpool", "residual_concat",
-      "mlp_logsoftmax", "cnn_transpose");
+  static final List<String> MODELS =
+      List.of(
+          "mlp",
+          "bn_mlp",
+          "cnn_depthwise",
+          "cnn_strided_maxpool",
+          "residual_concat",
+          "mlp_logsoftmax",
+          "cnn_transpose");
   static final int[] OPSETS = {11, 13, 15, 17};
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   static Stream<Arguments> fixtures() {
     List<Arguments> out = new ArrayList<>();
@@ -64,14 +70,19 @@ class OnnxImportTest {
     Network network = OnnxImporter.importFile(file);
     assertInstanceOf(ComputationGraph.class, network.model());
     INDArray input = Nd4j.create(x.data(), x.shape(), 'c').castTo(DataType.FLOAT);
-    KerasWriterTest.assertClose(expected, network.output(input).dup('c').data().asFloat(), 1e-4, model + " imported vs PyTorch");
+    KerasWriterTest.assertClose(
+        expected,
+        network.output(input).dup('c').data().asFloat(),
+        1e-4,
+        model + " imported vs PyTorch");
 
     byte[] roundTripped = OnnxExporter.export(network, ExportOptions.defaults()).toByteArray();
     try (OnnxModel original = OnnxModel.load(file, ModelOptions.defaults());
         OnnxModel again = OnnxModel.load(roundTripped, ModelOptions.defaults())) {
       float[] a = original.predict(x.data(), n);
       KerasWriterTest.assertClose(expected, a, 1e-4, model + " ONNX Runtime on PyTorch's file");
-      KerasWriterTest.assertClose(a, again.predict(x.data(), n), 1e-5, model + " round trip ONNX -> DL4J -> ONNX");
+      KerasWriterTest.assertClose(
+          a, again.predict(x.data(), n), 1e-5, model + " round trip ONNX -> DL4J -> ONNX");
     }
     assertEquals(expected.length, network.output(input).length());
   }
@@ -83,10 +94,13 @@ class OnnxImportTest {
     resource("mlp_external.weights");
     Npy.Array x = Npy.read(resource("mlp_x.npy"));
     float[] expected = Npy.read(resource("mlp_y.npy")).data();
-    assertTrue(Files.size(file) < Files.size(tmp.resolve("mlp_external.weights")), "the weights are not in the model file");
+    assertTrue(
+        Files.size(file) < Files.size(tmp.resolve("mlp_external.weights")),
+        "the weights are not in the model file");
     Network network = OnnxImporter.importFile(file);
     INDArray input = Nd4j.create(x.data(), x.shape(), 'c').castTo(DataType.FLOAT);
-    KerasWriterTest.assertClose(expected, network.output(input).dup('c').data().asFloat(), 1e-4, "external data");
+    KerasWriterTest.assertClose(
+        expected, network.output(input).dup('c').data().asFloat(), 1e-4, "external data");
     Files.delete(tmp.resolve("mlp_external.weights"));
     GraftException e = assertThrows(GraftException.class, () -> OnnxImporter.importFile(file));
     assertTrue(e.getMessage().contains("does not exist"), e.getMessage());
@@ -95,5 +109,4 @@ class OnnxImportTest {
   private Path resource(String name) throws IOException {
     return TestResources.copy(tmp, "onnx", name);
   }
-
 }

@@ -14,10 +14,11 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** graft predict on the same .npy input through Keras (DL4J), a DL4J zip and ONNX (ONNX Runtime). */
+/**
+ * graft predict on the same .npy input through Keras (DL4J), a DL4J zip and ONNX (ONNX Runtime).
+ */
 class PredictCliTest {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   @Test
   void everyFormatPredictsTheSame() {
@@ -25,7 +26,8 @@ class PredictCliTest {
     ChapterReuseTest.requireData();
     int n = 300;
     Path x = tmp.resolve("x.npy");
-    Npy.write(x, Arrays.copyOf(FashionMnist.load(null).test().pixels(), n * 784), new long[] {n, 28, 28});
+    Npy.write(
+        x, Arrays.copyOf(FashionMnist.load(null).test().pixels(), n * 784), new long[] {n, 28, 28});
     Path onnx = tmp.resolve("a.onnx");
     Path zip = tmp.resolve("a.zip");
     assertEquals(0, Cli.run("convert", h5.toString(), onnx.toString()).exitCode());
@@ -34,7 +36,17 @@ class PredictCliTest {
     Path[] models = {h5, zip, onnx};
     for (int i = 0; i < 3; i++) {
       Path y = tmp.resolve("y" + i + ".npy");
-      Cli r = Cli.run("predict", models[i].toString(), "--input", x.toString(), "--output", y.toString(), "--batch-size", "128", "--json");
+      Cli r =
+          Cli.run(
+              "predict",
+              models[i].toString(),
+              "--input",
+              x.toString(),
+              "--output",
+              y.toString(),
+              "--batch-size",
+              "128",
+              "--json");
       assertEquals(0, r.exitCode(), r.err());
       assertEquals(8, r.json().get("outputs").asInt());
       Npy.Array a = Npy.read(y);
@@ -51,12 +63,25 @@ class PredictCliTest {
     Path x = tmp.resolve("x.npy");
     Npy.write(x, new float[10 * 5], new long[] {10, 5});
     Path y = tmp.resolve("y.npy");
-    Cli wrongShape = Cli.run("predict", h5.toString(), "--input", x.toString(), "--output", y.toString());
+    Cli wrongShape =
+        Cli.run("predict", h5.toString(), "--input", x.toString(), "--output", y.toString());
     assertEquals(2, wrongShape.exitCode(), wrongShape.err());
     assertTrue(wrongShape.err().contains("784"), wrongShape.err());
     Path junk = Files.writeString(tmp.resolve("junk.npy"), "junk");
-    assertEquals(3, Cli.run("predict", h5.toString(), "--input", junk.toString(), "--output", y.toString()).exitCode());
-    Cli cuda = Cli.run("predict", h5.toString(), "--input", x.toString(), "--output", y.toString(), "--device", "cuda");
+    assertEquals(
+        3,
+        Cli.run("predict", h5.toString(), "--input", junk.toString(), "--output", y.toString())
+            .exitCode());
+    Cli cuda =
+        Cli.run(
+            "predict",
+            h5.toString(),
+            "--input",
+            x.toString(),
+            "--output",
+            y.toString(),
+            "--device",
+            "cuda");
     assertEquals(2, cuda.exitCode(), cuda.err());
     assertFalse(Files.exists(y));
     Cli badOut = Cli.run("convert", h5.toString(), tmp.resolve("a.txt").toString());

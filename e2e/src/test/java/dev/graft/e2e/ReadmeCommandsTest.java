@@ -14,13 +14,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every {@code ./graft} command in the README's shell blocks runs as written (in order, so later
- * ones use what earlier ones wrote), with {@code ../shared/} pointing at the shared models and
- * bare output file names in a temporary folder. {@code ./graft demo}, the main job, is the one
- * left out: ChapterReuseTest runs it (--quick).
+ * ones use what earlier ones wrote), with {@code ../shared/} pointing at the shared models and bare
+ * output file names in a temporary folder. {@code ./graft demo}, the main job, is the one left out:
+ * ChapterReuseTest runs it (--quick).
  */
 class ReadmeCommandsTest {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   static List<String> readmeCommands() throws IOException {
     List<String> commands = new ArrayList<>();

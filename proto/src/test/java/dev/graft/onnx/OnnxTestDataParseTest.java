@@ -16,15 +16,17 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The oracle is ONNX's own test data (Debian package libonnx-testdata): every model.onnx must
- * parse with graft's schema, leave no field unknown to it, and re-serialize to an equal model.
+ * The oracle is ONNX's own test data (Debian package libonnx-testdata): every model.onnx must parse
+ * with graft's schema, leave no field unknown to it, and re-serialize to an equal model.
  */
 class OnnxTestDataParseTest {
   static final Path DATA = Path.of("/usr/share/libonnx-testdata/data");
 
   @Test
   void everyModelParsesAndRoundTrips() throws IOException {
-    assumeTrue(Files.isDirectory(DATA), "skipped: " + DATA + " missing (apt-get install libonnx-testdata)");
+    assumeTrue(
+        Files.isDirectory(DATA),
+        "skipped: " + DATA + " missing (apt-get install libonnx-testdata)");
     List<Path> models;
     try (Stream<Path> s = Files.walk(DATA)) {
       models = s.filter(p -> p.getFileName().toString().equals("model.onnx")).sorted().toList();
@@ -46,7 +48,8 @@ class OnnxTestDataParseTest {
         problems.add(file + ": parsed to an empty graph");
       }
     }
-    System.out.printf("libonnx-testdata: %d model.onnx files parsed and round-tripped%n", models.size());
+    System.out.printf(
+        "libonnx-testdata: %d model.onnx files parsed and round-tripped%n", models.size());
     assertTrue(models.size() > 1000, "expected ONNX's full test data, found " + models.size());
     assertEquals(List.of(), problems);
   }

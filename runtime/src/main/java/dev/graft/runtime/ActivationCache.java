@@ -22,8 +22,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Activations of a frozen trunk, stored on disk so that later runs and other processes reuse
- * them. One file per entry, {@code <key>.gact}, laid out to be memory-mapped:
+ * Activations of a frozen trunk, stored on disk so that later runs and other processes reuse them.
+ * One file per entry, {@code <key>.gact}, laid out to be memory-mapped:
  *
  * <pre>
  * offset  size  field
@@ -37,9 +37,9 @@ import org.slf4j.LoggerFactory;
  * H       4*rows*columns  float32 little-endian, row after row
  * </pre>
  *
- * Entries are written to a temporary file and renamed into place, so concurrent writers of the
- * same entry end with one complete file; a reader verifies the checksum, and a corrupt or
- * truncated entry is reported, deleted and recomputed.
+ * Entries are written to a temporary file and renamed into place, so concurrent writers of the same
+ * entry end with one complete file; a reader verifies the checksum, and a corrupt or truncated
+ * entry is reported, deleted and recomputed.
  */
 public final class ActivationCache {
   private static final Logger LOG = LoggerFactory.getLogger(ActivationCache.class);
@@ -91,7 +91,9 @@ public final class ActivationCache {
     void rowsDone(long done, long total);
   }
 
-  /** The key of an entry: SHA-256 over the trunk's bytes, the cut, and the input examples' bytes. */
+  /**
+   * The key of an entry: SHA-256 over the trunk's bytes, the cut, and the input examples' bytes.
+   */
   public static String key(byte[] trunk, String cut, float[] inputs, String preprocessing) {
     try {
       MessageDigest d = MessageDigest.getInstance("SHA-256");
@@ -120,8 +122,17 @@ public final class ActivationCache {
     return dir.resolve(key + SUFFIX);
   }
 
-  /** The entry for {@code key}: read if present and intact, else computed in batches, stored and returned. */
-  public Entry getOrCompute(String key, long rows, long columns, int batch, String description, Producer producer,
+  /**
+   * The entry for {@code key}: read if present and intact, else computed in batches, stored and
+   * returned.
+   */
+  public Entry getOrCompute(
+      String key,
+      long rows,
+      long columns,
+      int batch,
+      String description,
+      Producer producer,
       Progress progress) {
     Entry cached = read(key);
     if (cached != null) {
@@ -129,14 +140,21 @@ public final class ActivationCache {
         touch(path(key));
         return cached;
       }
-      LOG.warn("cache entry {} has shape {}x{}, expected {}x{}: recomputing", key, cached.rows(), cached.columns(), rows, columns);
+      LOG.warn(
+          "cache entry {} has shape {}x{}, expected {}x{}: recomputing",
+          key,
+          cached.rows(),
+          cached.columns(),
+          rows,
+          columns);
     }
     float[] data = new float[Math.toIntExact(rows * columns)];
     for (int from = 0; from < rows; from += batch) {
       int to = (int) Math.min(rows, from + batch);
       float[] part = producer.compute(from, to);
       if (part.length != (long) (to - from) * columns) {
-        throw new IllegalStateException("the trunk gave " + part.length + " values for " + (to - from) + " rows");
+        throw new IllegalStateException(
+            "the trunk gave " + part.length + " values for " + (to - from) + " rows");
       }
       System.arraycopy(part, 0, data, (int) (from * columns), part.length);
       progress.rowsDone(to, rows);
@@ -168,12 +186,16 @@ public final class ActivationCache {
       long columns = map.getLong();
       byte[] sha = new byte[32];
       map.get(sha);
-      if (headerLength < 64 || rows < 0 || columns < 0 || headerLength + rows * columns * 4 != size) {
+      if (headerLength < 64
+          || rows < 0
+          || columns < 0
+          || headerLength + rows * columns * 4 != size) {
         return damaged(file, "truncated or malformed");
       }
       byte[] desc = new byte[headerLength - 64];
       map.get(desc);
-      ByteBuffer data = map.slice(headerLength, (int) (rows * columns * 4)).order(ByteOrder.LITTLE_ENDIAN);
+      ByteBuffer data =
+          map.slice(headerLength, (int) (rows * columns * 4)).order(ByteOrder.LITTLE_ENDIAN);
       MessageDigest d = MessageDigest.getInstance("SHA-256");
       d.update(data.duplicate());
       if (!Arrays.equals(sha, d.digest())) {
@@ -181,7 +203,8 @@ public final class ActivationCache {
       }
       float[] values = new float[Math.toIntExact(rows * columns)];
       data.asFloatBuffer().get(values);
-      return new Entry(key, rows, columns, values, new String(desc, StandardCharsets.UTF_8).strip());
+      return new Entry(
+          key, rows, columns, values, new String(desc, StandardCharsets.UTF_8).strip());
     } catch (IOException e) {
       return damaged(file, e.getMessage());
     } catch (NoSuchAlgorithmException e) {
@@ -211,34 +234,52 @@ public final class ActivationCache {
       throw new IllegalStateException(e);
     }
     ByteBuffer header = ByteBuffer.allocate(headerLength).order(ByteOrder.LITTLE_ENDIAN);
-    header.put(MAGIC).putInt(VERSION).putInt(headerLength).putLong(rows).putLong(columns).put(sha).put(desc);
+    header
+        .put(MAGIC)
+        .putInt(VERSION)
+        .putInt(headerLength)
+        .putLong(rows)
+        .putLong(columns)
+        .put(sha)
+        .put(desc);
     while (header.hasRemaining()) {
       header.put((byte) ' ');
     }
     try {
       Files.createDirectories(dir); // the cache owns its folder; AtomicWrite makes none
     } catch (IOException e) {
-      throw new dev.graft.GraftException(dev.graft.GraftException.Kind.FAILURE, "cannot create the cache folder " + dir
-          + ": " + e.getMessage(), e);
+      throw new dev.graft.GraftException(
+          dev.graft.GraftException.Kind.FAILURE,
+          "cannot create the cache folder " + dir + ": " + e.getMessage(),
+          e);
     }
-    AtomicWrite.write(path(key), tmp -> {
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-        ch.write(new ByteBuffer[] {header.flip(), body});
-        ch.force(true);
-      }
-    });
+    AtomicWrite.write(
+        path(key),
+        tmp -> {
+          try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+            ch.write(new ByteBuffer[] {header.flip(), body});
+            ch.force(true);
+          }
+        });
   }
 
   private static void touch(Path file) {
     try {
-      Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()));
+      Files.setLastModifiedTime(
+          file, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()));
     } catch (IOException e) {
       // the time of last use only steers gc; not worth failing for
     }
   }
 
   /** What is in the cache: one line of facts per entry. */
-  public record Listing(String key, long bytes, long rows, long columns, java.time.Instant lastUsed, String description) {}
+  public record Listing(
+      String key,
+      long bytes,
+      long rows,
+      long columns,
+      java.time.Instant lastUsed,
+      String description) {}
 
   public List<Listing> list() {
     List<Listing> out = new ArrayList<>();
@@ -246,11 +287,13 @@ public final class ActivationCache {
       return out;
     }
     try (Stream<Path> files = Files.list(dir)) {
-      for (Path f : files.filter(p -> p.getFileName().toString().endsWith(SUFFIX)).sorted().toList()) {
+      for (Path f :
+          files.filter(p -> p.getFileName().toString().endsWith(SUFFIX)).sorted().toList()) {
         out.add(describe(f));
       }
     } catch (IOException e) {
-      throw new GraftException(GraftException.Kind.FAILURE, "cannot list " + dir + ": " + e.getMessage(), e);
+      throw new GraftException(
+          GraftException.Kind.FAILURE, "cannot list " + dir + ": " + e.getMessage(), e);
     }
     return out;
   }
@@ -273,7 +316,8 @@ public final class ActivationCache {
       long columns = head.getLong();
       ByteBuffer desc = ByteBuffer.allocate(Math.max(0, Math.min(headerLength - 64, 1 << 20)));
       ch.read(desc, 64);
-      return new Listing(key, size, rows, columns, used, new String(desc.array(), StandardCharsets.UTF_8).strip());
+      return new Listing(
+          key, size, rows, columns, used, new String(desc.array(), StandardCharsets.UTF_8).strip());
     }
   }
 
@@ -281,7 +325,12 @@ public final class ActivationCache {
   public boolean remove(String keyOrPrefix) {
     List<Listing> matches = list().stream().filter(l -> l.key().startsWith(keyOrPrefix)).toList();
     if (matches.size() > 1) {
-      throw GraftException.usage("'" + keyOrPrefix + "' matches " + matches.size() + " cache entries; give more of the key");
+      throw GraftException.usage(
+          "'"
+              + keyOrPrefix
+              + "' matches "
+              + matches.size()
+              + " cache entries; give more of the key");
     }
     try {
       return !matches.isEmpty() && Files.deleteIfExists(path(matches.get(0).key()));
@@ -290,7 +339,10 @@ public final class ActivationCache {
     }
   }
 
-  /** Deletes the least recently used entries until the cache holds at most {@code maxBytes}; returns the deleted. */
+  /**
+   * Deletes the least recently used entries until the cache holds at most {@code maxBytes}; returns
+   * the deleted.
+   */
   public List<Listing> gc(long maxBytes) {
     List<Listing> all = new ArrayList<>(list());
     all.sort((a, b) -> a.lastUsed().compareTo(b.lastUsed()));
@@ -303,7 +355,8 @@ public final class ActivationCache {
       try {
         Files.deleteIfExists(path(l.key()));
       } catch (IOException e) {
-        throw new GraftException(GraftException.Kind.FAILURE, "cannot delete: " + e.getMessage(), e);
+        throw new GraftException(
+            GraftException.Kind.FAILURE, "cannot delete: " + e.getMessage(), e);
       }
       total -= l.bytes();
       removed.add(l);

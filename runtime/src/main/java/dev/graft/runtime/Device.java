@@ -3,9 +3,16 @@ package dev.graft.runtime;
 import dev.graft.GraftException;
 import java.util.Locale;
 
-/** Where a model runs: {@code cpu}, {@code cuda} / {@code cuda:ID}, or {@code auto} (CUDA if available, else CPU). */
+/**
+ * Where a model runs: {@code cpu}, {@code cuda} / {@code cuda:ID}, or {@code auto} (CUDA if
+ * available, else CPU).
+ */
 public record Device(Kind kind, int id) {
-  public enum Kind { CPU, CUDA, AUTO }
+  public enum Kind {
+    CPU,
+    CUDA,
+    AUTO
+  }
 
   public static final Device CPU = new Device(Kind.CPU, 0);
   public static final Device AUTO = new Device(Kind.AUTO, 0);

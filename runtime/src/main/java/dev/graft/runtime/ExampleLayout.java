@@ -4,12 +4,13 @@ import dev.graft.GraftException;
 import java.util.Arrays;
 
 /**
- * Matches an array of examples to the layout a model takes, by shape. An example shaped exactly
- * as the model's input, a flat row of the right length (taken in the model's own layout), or any
+ * Matches an array of examples to the layout a model takes, by shape. An example shaped exactly as
+ * the model's input, a flat row of the right length (taken in the model's own layout), or any
  * example of the right size for a model that takes flat rows (flattened in row-major order, as
- * Keras's Flatten does) is used as it is; an image example in the other channel order ([H, W, C] for a model taking
- * [C, H, W], or the reverse) is transposed; anything else is refused: a size check alone let
- * channels-last arrays run through channels-first models and give wrong outputs without a word.
+ * Keras's Flatten does) is used as it is; an image example in the other channel order ([H, W, C]
+ * for a model taking [C, H, W], or the reverse) is transposed; anything else is refused: a size
+ * check alone let channels-last arrays run through channels-first models and give wrong outputs
+ * without a word.
  */
 public final class ExampleLayout {
   private ExampleLayout() {}
@@ -23,12 +24,17 @@ public final class ExampleLayout {
    */
   public static Fitted fit(float[] data, long[] shape, long[] model, String name) {
     if (shape.length < 2 || shape[0] < 1) {
-      throw GraftException.badInput(name + ": needs at least one example along its first dimension (shape "
-          + Arrays.toString(shape) + ")");
+      throw GraftException.badInput(
+          name
+              + ": needs at least one example along its first dimension (shape "
+              + Arrays.toString(shape)
+              + ")");
     }
     int n = Math.toIntExact(shape[0]);
     long[] example = Arrays.copyOfRange(shape, 1, shape.length);
-    if (Arrays.stream(model).anyMatch(d -> d <= 0)) { // a free dimension (ONNX dim_param): ranks and fixed sizes must agree
+    if (Arrays.stream(model)
+        .anyMatch(
+            d -> d <= 0)) { // a free dimension (ONNX dim_param): ranks and fixed sizes must agree
       boolean fits = example.length == model.length;
       for (int i = 0; fits && i < model.length; i++) {
         fits = model[i] <= 0 || model[i] == example[i];
@@ -36,30 +42,60 @@ public final class ExampleLayout {
       if (fits) {
         return new Fitted(data, n, null);
       }
-      throw GraftException.usage(name + ": examples of shape " + Arrays.toString(example) + " do not fit the model, "
-          + "which takes " + Arrays.toString(model) + " (-1: any size)");
+      throw GraftException.usage(
+          name
+              + ": examples of shape "
+              + Arrays.toString(example)
+              + " do not fit the model, "
+              + "which takes "
+              + Arrays.toString(model)
+              + " (-1: any size)");
     }
     long modelSize = Arrays.stream(model).reduce(1, Math::multiplyExact);
     long exampleSize = Arrays.stream(example).reduce(1, Math::multiplyExact);
-    // the model's own shape; flat rows in the model's layout; or any example for a model that takes flat rows
-    if (Arrays.equals(example, model) || example.length == 1 && example[0] == modelSize
+    // the model's own shape; flat rows in the model's layout; or any example for a model that takes
+    // flat rows
+    if (Arrays.equals(example, model)
+        || example.length == 1 && example[0] == modelSize
         || model.length == 1 && exampleSize == modelSize) {
       return new Fitted(data, n, null);
     }
     if (example.length == 3 && model.length == 3) {
-      boolean lastToFirst = example[0] == model[1] && example[1] == model[2] && example[2] == model[0];
-      boolean firstToLast = example[1] == model[0] && example[2] == model[1] && example[0] == model[2];
+      boolean lastToFirst =
+          example[0] == model[1] && example[1] == model[2] && example[2] == model[0];
+      boolean firstToLast =
+          example[1] == model[0] && example[2] == model[1] && example[0] == model[2];
       if (lastToFirst) {
-        return new Fitted(transpose(data, n, example, new int[] {2, 0, 1}), n, name + ": channels-last examples "
-            + Arrays.toString(example) + " transposed to the model's channels-first " + Arrays.toString(model));
+        return new Fitted(
+            transpose(data, n, example, new int[] {2, 0, 1}),
+            n,
+            name
+                + ": channels-last examples "
+                + Arrays.toString(example)
+                + " transposed to the model's channels-first "
+                + Arrays.toString(model));
       }
       if (firstToLast) {
-        return new Fitted(transpose(data, n, example, new int[] {1, 2, 0}), n, name + ": channels-first examples "
-            + Arrays.toString(example) + " transposed to the model's channels-last " + Arrays.toString(model));
+        return new Fitted(
+            transpose(data, n, example, new int[] {1, 2, 0}),
+            n,
+            name
+                + ": channels-first examples "
+                + Arrays.toString(example)
+                + " transposed to the model's channels-last "
+                + Arrays.toString(model));
       }
     }
-    throw GraftException.usage(name + ": examples of shape " + Arrays.toString(example) + " do not fit the model, "
-        + "which takes " + Arrays.toString(model) + " (or flat rows of " + modelSize + " values in that layout)");
+    throw GraftException.usage(
+        name
+            + ": examples of shape "
+            + Arrays.toString(example)
+            + " do not fit the model, "
+            + "which takes "
+            + Arrays.toString(model)
+            + " (or flat rows of "
+            + modelSize
+            + " values in that layout)");
   }
 
   /** Each example's axes permuted: output axis k is input axis {@code order[k]}. */

@@ -17,9 +17,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Splits an ONNX graph at one tensor into a trunk (graph inputs -> that tensor) and the rest
- * (that tensor -> graph outputs). A cut is valid when it separates the graph: nothing after it
- * reads a graph input or a value computed before it other than the cut tensor itself.
+ * Splits an ONNX graph at one tensor into a trunk (graph inputs -> that tensor) and the rest (that
+ * tensor -> graph outputs). A cut is valid when it separates the graph: nothing after it reads a
+ * graph input or a value computed before it other than the cut tensor itself.
  */
 public final class GraphCut {
   private GraphCut() {}
@@ -32,7 +32,12 @@ public final class GraphCut {
     for (NodeProto node : model.getGraph().getNodeList()) {
       if (node.getName().equals(layerOrTensor)) {
         if (node.getOutputCount() != 1) {
-          throw GraftException.usage("node '" + layerOrTensor + "' has " + node.getOutputCount() + " outputs; cut at one of them by tensor name");
+          throw GraftException.usage(
+              "node '"
+                  + layerOrTensor
+                  + "' has "
+                  + node.getOutputCount()
+                  + " outputs; cut at one of them by tensor name");
         }
         return node.getOutput(0);
       }
@@ -42,8 +47,11 @@ public final class GraphCut {
         return layerOrTensor;
       }
     }
-    throw GraftException.usage("no node or tensor named '" + layerOrTensor + "' in the model; valid cut points: "
-        + String.join(", ", cutPoints(model)));
+    throw GraftException.usage(
+        "no node or tensor named '"
+            + layerOrTensor
+            + "' in the model; valid cut points: "
+            + String.join(", ", cutPoints(model)));
   }
 
   public static Halves cut(ModelProto model, String layerOrTensor) {
@@ -57,13 +65,21 @@ public final class GraphCut {
     }
     String problem = separationProblem(g, restNodes, tensor);
     if (problem != null) {
-      throw GraftException.usage("cutting at '" + layerOrTensor + "' does not separate the graph: " + problem
-          + "; valid cut points: " + String.join(", ", cutPoints(model)));
+      throw GraftException.usage(
+          "cutting at '"
+              + layerOrTensor
+              + "' does not separate the graph: "
+              + problem
+              + "; valid cut points: "
+              + String.join(", ", cutPoints(model)));
     }
-    ModelProto probe = subModel(model, trunkNodes, g.getInputList(), List.of(floatValue(tensor, null)));
+    ModelProto probe =
+        subModel(model, trunkNodes, g.getInputList(), List.of(floatValue(tensor, null)));
     long[] shape = exampleShape(probe);
-    ModelProto trunk = subModel(model, trunkNodes, g.getInputList(), List.of(floatValue(tensor, shape)));
-    ModelProto rest = subModel(model, restNodes, List.of(floatValue(tensor, shape)), g.getOutputList());
+    ModelProto trunk =
+        subModel(model, trunkNodes, g.getInputList(), List.of(floatValue(tensor, shape)));
+    ModelProto rest =
+        subModel(model, restNodes, List.of(floatValue(tensor, shape)), g.getOutputList());
     return new Halves(trunk, rest, tensor);
   }
 
@@ -77,7 +93,8 @@ public final class GraphCut {
         product *= shape[i];
       }
       if (product != y.length) {
-        throw new IllegalStateException("shape " + java.util.Arrays.toString(shape) + " vs " + y.length + " values");
+        throw new IllegalStateException(
+            "shape " + java.util.Arrays.toString(shape) + " vs " + y.length + " values");
       }
       return java.util.Arrays.copyOfRange(shape, 1, shape.length);
     }
@@ -108,11 +125,16 @@ public final class GraphCut {
       }
       tensor = node.getInput(0);
     }
-    throw GraftException.usage("cannot find the model's output layer (a Gemm or MatMul near the output); "
-        + "say where to cut with --cut; valid cut points: " + String.join(", ", cutPoints(model)));
+    throw GraftException.usage(
+        "cannot find the model's output layer (a Gemm or MatMul near the output); "
+            + "say where to cut with --cut; valid cut points: "
+            + String.join(", ", cutPoints(model)));
   }
 
-  /** Every node output (in graph order) that would be a valid cut, named by node when node and tensor agree. */
+  /**
+   * Every node output (in graph order) that would be a valid cut, named by node when node and
+   * tensor agree.
+   */
   public static List<String> cutPoints(ModelProto model) {
     GraphProto g = model.getGraph();
     Set<String> outputs = new HashSet<>();
@@ -124,7 +146,8 @@ public final class GraphCut {
       }
       String tensor = node.getOutput(0);
       Set<String> before = ancestors(g, tensor);
-      List<NodeProto> rest = g.getNodeList().stream().filter(n -> !before.contains(nodeKey(n))).toList();
+      List<NodeProto> rest =
+          g.getNodeList().stream().filter(n -> !before.contains(nodeKey(n))).toList();
       if (separationProblem(g, rest, tensor) == null) {
         points.add(tensor);
       }
@@ -163,7 +186,13 @@ public final class GraphCut {
     for (NodeProto node : rest) {
       for (String in : node.getInputList()) {
         if (!available.contains(in)) {
-          return "node '" + node.getName() + "' (" + node.getOpType() + ") still reads '" + in + "' from before the cut";
+          return "node '"
+              + node.getName()
+              + "' ("
+              + node.getOpType()
+              + ") still reads '"
+              + in
+              + "' from before the cut";
         }
       }
     }
@@ -175,12 +204,19 @@ public final class GraphCut {
     return null;
   }
 
-  private static ModelProto subModel(ModelProto model, List<NodeProto> nodes, List<ValueInfoProto> inputs,
+  private static ModelProto subModel(
+      ModelProto model,
+      List<NodeProto> nodes,
+      List<ValueInfoProto> inputs,
       List<ValueInfoProto> outputs) {
     Set<String> used = new LinkedHashSet<>();
     nodes.forEach(n -> used.addAll(n.getInputList()));
-    GraphProto.Builder g = GraphProto.newBuilder().setName(model.getGraph().getName()).addAllNode(nodes)
-        .addAllInput(inputs).addAllOutput(outputs);
+    GraphProto.Builder g =
+        GraphProto.newBuilder()
+            .setName(model.getGraph().getName())
+            .addAllNode(nodes)
+            .addAllInput(inputs)
+            .addAllOutput(outputs);
     for (TensorProto init : model.getGraph().getInitializerList()) {
       if (used.contains(init.getName())) {
         g.addInitializer(init);
@@ -189,9 +225,13 @@ public final class GraphCut {
     return model.toBuilder().setGraph(g).build();
   }
 
-  /** A float tensor value with a dynamic batch dimension and the given example shape (null: unknown). */
+  /**
+   * A float tensor value with a dynamic batch dimension and the given example shape (null:
+   * unknown).
+   */
   static ValueInfoProto floatValue(String name, long[] exampleShape) {
-    TypeProto.Tensor.Builder t = TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE);
+    TypeProto.Tensor.Builder t =
+        TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE);
     if (exampleShape != null) {
       TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
       shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("batch"));
@@ -200,6 +240,9 @@ public final class GraphCut {
       }
       t.setShape(shape);
     }
-    return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(t)).build();
+    return ValueInfoProto.newBuilder()
+        .setName(name)
+        .setType(TypeProto.newBuilder().setTensorType(t))
+        .build();
   }
 }

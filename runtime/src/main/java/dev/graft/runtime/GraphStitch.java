@@ -13,9 +13,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Joins a trunk (one output) and a head (one input) into one ONNX model: the head reads the
- * trunk's output; the head's internal names get a prefix so nothing clashes; its outputs keep
- * their names. Opsets and IR version are the higher of the two.
+ * Joins a trunk (one output) and a head (one input) into one ONNX model: the head reads the trunk's
+ * output; the head's internal names get a prefix so nothing clashes; its outputs keep their names.
+ * Opsets and IR version are the higher of the two.
  */
 public final class GraphStitch {
   private GraphStitch() {}
@@ -24,8 +24,12 @@ public final class GraphStitch {
     GraphProto t = trunk.getGraph();
     GraphProto h = head.getGraph();
     if (t.getOutputCount() != 1 || h.getInputCount() != 1) {
-      throw GraftException.usage("stitching needs a trunk with one output and a head with one input (got "
-          + t.getOutputCount() + " and " + h.getInputCount() + ")");
+      throw GraftException.usage(
+          "stitching needs a trunk with one output and a head with one input (got "
+              + t.getOutputCount()
+              + " and "
+              + h.getInputCount()
+              + ")");
     }
     String joint = t.getOutput(0).getName();
     Set<String> trunkNames = new HashSet<>();
@@ -36,7 +40,8 @@ public final class GraphStitch {
     h.getOutputList().forEach(o -> keep.add(o.getName()));
     for (String out : keep) {
       if (trunkNames.contains(out)) {
-        throw GraftException.usage("the head's output '" + out + "' clashes with a name in the trunk");
+        throw GraftException.usage(
+            "the head's output '" + out + "' clashes with a name in the trunk");
       }
     }
     Map<String, String> rename = new LinkedHashMap<>();
@@ -46,9 +51,17 @@ public final class GraphStitch {
     if (trunkRank > 2 && headRank == 2) {
       // A dense head on a feature map: flatten it, row-major, as the head was trained on.
       String flat = prefix + "flatten";
-      g.addNode(NodeProto.newBuilder().setOpType("Flatten").setName(flat).addInput(joint).addOutput(flat)
-          .addAttribute(dev.graft.onnx.AttributeProto.newBuilder().setName("axis").setI(1)
-              .setType(dev.graft.onnx.AttributeProto.AttributeType.INT)));
+      g.addNode(
+          NodeProto.newBuilder()
+              .setOpType("Flatten")
+              .setName(flat)
+              .addInput(joint)
+              .addOutput(flat)
+              .addAttribute(
+                  dev.graft.onnx.AttributeProto.newBuilder()
+                      .setName("axis")
+                      .setI(1)
+                      .setType(dev.graft.onnx.AttributeProto.AttributeType.INT)));
       rename.put(h.getInput(0).getName(), flat);
     } else {
       rename.put(h.getInput(0).getName(), joint);
@@ -57,15 +70,20 @@ public final class GraphStitch {
       g.addInitializer(init.toBuilder().setName(name(init.getName(), rename, keep, prefix)));
     }
     for (NodeProto node : h.getNodeList()) {
-      NodeProto.Builder n = node.toBuilder().clearInput().clearOutput().setName(prefix + node.getName());
-      node.getInputList().forEach(in -> n.addInput(in.isEmpty() ? in : name(in, rename, keep, prefix)));
+      NodeProto.Builder n =
+          node.toBuilder().clearInput().clearOutput().setName(prefix + node.getName());
+      node.getInputList()
+          .forEach(in -> n.addInput(in.isEmpty() ? in : name(in, rename, keep, prefix)));
       node.getOutputList().forEach(out -> n.addOutput(name(out, rename, keep, prefix)));
       g.addNode(n);
     }
     for (ValueInfoProto v : h.getValueInfoList()) {
       g.addValueInfo(v.toBuilder().setName(name(v.getName(), rename, keep, prefix)));
     }
-    ModelProto.Builder model = trunk.toBuilder().setGraph(g).setIrVersion(Math.max(trunk.getIrVersion(), head.getIrVersion()));
+    ModelProto.Builder model =
+        trunk.toBuilder()
+            .setGraph(g)
+            .setIrVersion(Math.max(trunk.getIrVersion(), head.getIrVersion()));
     Map<String, Long> opsets = new LinkedHashMap<>();
     for (OperatorSetIdProto o : trunk.getOpsetImportList()) {
       opsets.merge(o.getDomain(), o.getVersion(), Math::max);
@@ -74,11 +92,15 @@ public final class GraphStitch {
       opsets.merge(o.getDomain(), o.getVersion(), Math::max);
     }
     model.clearOpsetImport();
-    opsets.forEach((domain, version) -> model.addOpsetImport(OperatorSetIdProto.newBuilder().setDomain(domain).setVersion(version)));
+    opsets.forEach(
+        (domain, version) ->
+            model.addOpsetImport(
+                OperatorSetIdProto.newBuilder().setDomain(domain).setVersion(version)));
     return model.build();
   }
 
-  private static String name(String original, Map<String, String> rename, Set<String> keep, String prefix) {
+  private static String name(
+      String original, Map<String, String> rename, Set<String> keep, String prefix) {
     if (keep.contains(original)) {
       return original;
     }

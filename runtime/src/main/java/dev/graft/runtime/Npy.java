@@ -48,29 +48,42 @@ public final class Npy {
     }
     int major = buf.get();
     buf.get();
-    long headerLength = major == 1 ? Short.toUnsignedInt(buf.getShort()) : Integer.toUnsignedLong(buf.getInt());
+    long headerLength =
+        major == 1 ? Short.toUnsignedInt(buf.getShort()) : Integer.toUnsignedLong(buf.getInt());
     if (headerLength > buf.remaining()) {
       throw GraftException.badInput(file + ": truncated .npy header");
     }
-    String header = new String(bytes, buf.position(), (int) headerLength, StandardCharsets.ISO_8859_1);
+    String header =
+        new String(bytes, buf.position(), (int) headerLength, StandardCharsets.ISO_8859_1);
     buf.position(buf.position() + (int) headerLength);
     String descr = group(DESCR, header, file);
     if (group(FORTRAN, header, file).equals("True")) {
-      throw GraftException.unsupported(file + ": Fortran-ordered arrays are not supported; save with C order");
+      throw GraftException.unsupported(
+          file + ": Fortran-ordered arrays are not supported; save with C order");
     }
     long[] shape = parseShape(group(SHAPE, header, file), file);
     long count = 1;
     for (long d : shape) {
       count *= d;
     }
-    int width = switch (descr) {
-      case "<f4", "=f4" -> 4;
-      case "<f8", "=f8" -> 8;
-      default -> throw GraftException.unsupported(file + ": dtype " + descr + " is not supported (float32 or float64)");
-    };
+    int width =
+        switch (descr) {
+          case "<f4", "=f4" -> 4;
+          case "<f8", "=f8" -> 8;
+          default ->
+              throw GraftException.unsupported(
+                  file + ": dtype " + descr + " is not supported (float32 or float64)");
+        };
     if (count * width != buf.remaining()) {
-      throw GraftException.badInput(file + ": header says " + count + " values of " + width + " bytes, file holds "
-          + buf.remaining() + " bytes");
+      throw GraftException.badInput(
+          file
+              + ": header says "
+              + count
+              + " values of "
+              + width
+              + " bytes, file holds "
+              + buf.remaining()
+              + " bytes");
     }
     float[] data = new float[(int) count];
     for (int i = 0; i < count; i++) {
@@ -85,12 +98,17 @@ public final class Npy {
     for (long d : shape) {
       dims.append(d).append(", ");
     }
-    String tuple = shape.length == 1 ? "(" + shape[0] + ",)" : "(" + dims.substring(0, Math.max(0, dims.length() - 2)) + ")";
+    String tuple =
+        shape.length == 1
+            ? "(" + shape[0] + ",)"
+            : "(" + dims.substring(0, Math.max(0, dims.length() - 2)) + ")";
     String header = "{'descr': '<f4', 'fortran_order': False, 'shape': " + tuple + ", }";
     int total = MAGIC.length + 4 + header.length() + 1;
     int pad = (64 - total % 64) % 64;
     header = header + " ".repeat(pad) + "\n";
-    ByteBuffer buf = ByteBuffer.allocate(MAGIC.length + 4 + header.length() + data.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer buf =
+        ByteBuffer.allocate(MAGIC.length + 4 + header.length() + data.length * 4)
+            .order(ByteOrder.LITTLE_ENDIAN);
     buf.put(MAGIC).put((byte) 1).put((byte) 0).putShort((short) header.length());
     buf.put(header.getBytes(StandardCharsets.ISO_8859_1));
     buf.asFloatBuffer().put(data);

@@ -1,6 +1,5 @@
 package dev.graft.runtime;
 
-import dev.graft.ExternalData;
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
@@ -10,6 +9,7 @@ import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo.OnnxTensorType;
 import ai.onnxruntime.ValueInfo;
+import dev.graft.ExternalData;
 import dev.graft.GraftException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * An ONNX model loaded into ONNX Runtime, for services: one float input, batches of examples in,
- * the first output back. Safe to share between threads (ONNX Runtime sessions are); close it
- * when done. A float[] input is copied into a direct buffer the calling thread reuses, so a call
+ * the first output back. Safe to share between threads (ONNX Runtime sessions are); close it when
+ * done. A float[] input is copied into a direct buffer the calling thread reuses, so a call
  * allocates no input memory on the Java heap and ONNX Runtime reads the data without a copy.
  */
 public final class OnnxModel implements AutoCloseable {
@@ -39,7 +39,8 @@ public final class OnnxModel implements AutoCloseable {
   private final List<TensorInfo> outputs;
   private final ThreadLocal<FloatBuffer> scratch = new ThreadLocal<>();
 
-  private OnnxModel(OrtEnvironment env, OrtSession session, String label, Device device) throws OrtException {
+  private OnnxModel(OrtEnvironment env, OrtSession session, String label, Device device)
+      throws OrtException {
     this.env = env;
     this.session = session;
     this.label = label;
@@ -65,7 +66,8 @@ public final class OnnxModel implements AutoCloseable {
     try {
       ExternalData.refuseAny("<in-memory model>", dev.graft.onnx.ModelProto.parseFrom(model));
     } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-      throw GraftException.badInput("<in-memory model>: not a readable ONNX model (" + e.getMessage() + ")", e);
+      throw GraftException.badInput(
+          "<in-memory model>: not a readable ONNX model (" + e.getMessage() + ")", e);
     }
     return open(null, model, "<in-memory model>", options);
   }
@@ -83,7 +85,8 @@ public final class OnnxModel implements AutoCloseable {
         so.setInterOpNumThreads(options.interOpThreads());
       }
       Device device = chooseDevice(options.device(), so);
-      OrtSession session = path != null ? env.createSession(path, so) : env.createSession(bytes, so);
+      OrtSession session =
+          path != null ? env.createSession(path, so) : env.createSession(bytes, so);
       try {
         OnnxModel model = new OnnxModel(env, session, label, device);
         model.checkSingleFloatInput();
@@ -93,20 +96,28 @@ public final class OnnxModel implements AutoCloseable {
         throw e;
       }
     } catch (OrtException e) {
-      throw GraftException.badInput(label + ": ONNX Runtime cannot load this model: " + firstLine(e.getMessage()), e);
+      throw GraftException.badInput(
+          label + ": ONNX Runtime cannot load this model: " + firstLine(e.getMessage()), e);
     }
   }
 
-  /** CUDA when asked for (an error where it is missing); auto: CUDA if present, else CPU with one warning. */
-  private static Device chooseDevice(Device wanted, OrtSession.SessionOptions so) throws OrtException {
+  /**
+   * CUDA when asked for (an error where it is missing); auto: CUDA if present, else CPU with one
+   * warning.
+   */
+  private static Device chooseDevice(Device wanted, OrtSession.SessionOptions so)
+      throws OrtException {
     boolean cuda = OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA);
     switch (wanted.kind()) {
       case CPU:
         return Device.CPU;
       case CUDA:
         if (!cuda) {
-          throw GraftException.unsupported("device " + wanted + " asked for, but this ONNX Runtime has no CUDA "
-              + "execution provider (build graft with -Pcuda, on a machine with CUDA 12 and cuDNN 9)");
+          throw GraftException.unsupported(
+              "device "
+                  + wanted
+                  + " asked for, but this ONNX Runtime has no CUDA "
+                  + "execution provider (build graft with -Pcuda, on a machine with CUDA 12 and cuDNN 9)");
         }
         so.addCUDA(wanted.id());
         return wanted;
@@ -122,7 +133,8 @@ public final class OnnxModel implements AutoCloseable {
 
   private void checkSingleFloatInput() {
     if (inputs.size() != 1 || !input.type().equals("FLOAT")) {
-      throw GraftException.unsupported(label + ": graft serves models with one float input; this one has " + inputs);
+      throw GraftException.unsupported(
+          label + ": graft serves models with one float input; this one has " + inputs);
     }
   }
 
@@ -132,7 +144,11 @@ public final class OnnxModel implements AutoCloseable {
       ValueInfo v = info.getInfo();
       if (v instanceof ai.onnxruntime.TensorInfo t) {
         OnnxTensorType type = t.onnxType;
-        list.add(new TensorInfo(info.getName(), t.getShape(), type.name().replace("ONNX_TENSOR_ELEMENT_DATA_TYPE_", "")));
+        list.add(
+            new TensorInfo(
+                info.getName(),
+                t.getShape(),
+                type.name().replace("ONNX_TENSOR_ELEMENT_DATA_TYPE_", "")));
       } else {
         list.add(new TensorInfo(info.getName(), new long[0], v.toString()));
       }
@@ -162,7 +178,9 @@ public final class OnnxModel implements AutoCloseable {
     return input.exampleSize();
   }
 
-  /** Runs n examples given as n * inputSize() floats, row after row; returns the first output, flat. */
+  /**
+   * Runs n examples given as n * inputSize() floats, row after row; returns the first output, flat.
+   */
   public float[] predict(float[] batch, int n) {
     checkLength(batch.length, n);
     FloatBuffer buf = scratch(batch.length);
@@ -177,7 +195,8 @@ public final class OnnxModel implements AutoCloseable {
     shape[0] = n;
     for (int i = 1; i < shape.length; i++) {
       if (shape[i] < 0) {
-        throw GraftException.unsupported(label + ": input dimension " + i + " is dynamic; graft needs fixed example shapes");
+        throw GraftException.unsupported(
+            label + ": input dimension " + i + " is dynamic; graft needs fixed example shapes");
       }
     }
     try (OnnxTensor x = OnnxTensor.createTensor(env, batch, shape);
@@ -188,7 +207,10 @@ public final class OnnxModel implements AutoCloseable {
       out.get(values);
       return values;
     } catch (OrtException e) {
-      throw new GraftException(GraftException.Kind.FAILURE, label + ": ONNX Runtime failed: " + firstLine(e.getMessage()), e);
+      throw new GraftException(
+          GraftException.Kind.FAILURE,
+          label + ": ONNX Runtime failed: " + firstLine(e.getMessage()),
+          e);
     }
   }
 
@@ -202,14 +224,26 @@ public final class OnnxModel implements AutoCloseable {
         OrtSession.Result result = session.run(Map.of(input.name(), x))) {
       return ((OnnxTensor) result.get(0)).getInfo().getShape();
     } catch (OrtException e) {
-      throw new GraftException(GraftException.Kind.FAILURE, label + ": ONNX Runtime failed: " + firstLine(e.getMessage()), e);
+      throw new GraftException(
+          GraftException.Kind.FAILURE,
+          label + ": ONNX Runtime failed: " + firstLine(e.getMessage()),
+          e);
     }
   }
 
   private void checkLength(int length, int n) {
     if (n < 1 || (long) n * inputSize() != length) {
-      throw GraftException.usage(label + ": expected " + n + " examples of " + inputSize() + " values ("
-          + java.util.Arrays.toString(exampleShape()) + "), got " + length + " values");
+      throw GraftException.usage(
+          label
+              + ": expected "
+              + n
+              + " examples of "
+              + inputSize()
+              + " values ("
+              + java.util.Arrays.toString(exampleShape())
+              + "), got "
+              + length
+              + " values");
     }
   }
 
@@ -232,7 +266,8 @@ public final class OnnxModel implements AutoCloseable {
     try {
       session.close();
     } catch (OrtException e) {
-      throw new GraftException(GraftException.Kind.FAILURE, label + ": cannot close the session", e);
+      throw new GraftException(
+          GraftException.Kind.FAILURE, label + ": cannot close the session", e);
     }
   }
 

@@ -19,8 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ActivationCacheTest {
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   static float[] rows(int from, int to) {
     float[] v = new float[(to - from) * 3];
@@ -36,13 +35,15 @@ class ActivationCacheTest {
   void computesOnceThenReuses() {
     ActivationCache cache = new ActivationCache(dir);
     AtomicInteger calls = new AtomicInteger();
-    ActivationCache.Producer producer = (a, b) -> {
-      calls.incrementAndGet();
-      return rows(a, b);
-    };
-    var first = cache.getOrCompute("k1", 10, 3, 4, "{}", producer, (d, t) -> { });
+    ActivationCache.Producer producer =
+        (a, b) -> {
+          calls.incrementAndGet();
+          return rows(a, b);
+        };
+    var first = cache.getOrCompute("k1", 10, 3, 4, "{}", producer, (d, t) -> {});
     assertEquals(3, calls.get(), "10 rows in batches of 4");
-    var second = new ActivationCache(dir).getOrCompute("k1", 10, 3, 4, "{}", producer, (d, t) -> { });
+    var second =
+        new ActivationCache(dir).getOrCompute("k1", 10, 3, 4, "{}", producer, (d, t) -> {});
     assertEquals(3, calls.get(), "read back, not recomputed");
     assertArrayEquals(first.data(), second.data());
     assertArrayEquals(rows(0, 10), second.data());
@@ -53,7 +54,7 @@ class ActivationCacheTest {
   @Test
   void corruptAndTruncatedEntriesAreDetectedAndRebuilt() throws Exception {
     ActivationCache cache = new ActivationCache(dir);
-    cache.getOrCompute("k", 10, 3, 5, "{}", ActivationCacheTest::rows, (d, t) -> { });
+    cache.getOrCompute("k", 10, 3, 5, "{}", ActivationCacheTest::rows, (d, t) -> {});
     Path file = cache.path("k");
     try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
       f.seek(f.length() - 7);
@@ -62,10 +63,18 @@ class ActivationCacheTest {
     assertNull(cache.read("k"), "a flipped byte is caught by the checksum");
     assertTrue(Files.notExists(file), "and the damaged entry is removed");
     AtomicInteger calls = new AtomicInteger();
-    var rebuilt = cache.getOrCompute("k", 10, 3, 5, "{}", (a, b) -> {
-      calls.incrementAndGet();
-      return rows(a, b);
-    }, (d, t) -> { });
+    var rebuilt =
+        cache.getOrCompute(
+            "k",
+            10,
+            3,
+            5,
+            "{}",
+            (a, b) -> {
+              calls.incrementAndGet();
+              return rows(a, b);
+            },
+            (d, t) -> {});
     assertEquals(2, calls.get());
     assertArrayEquals(rows(0, 10), rebuilt.data());
     byte[] bytes = Files.readAllBytes(file);
@@ -89,10 +98,12 @@ class ActivationCacheTest {
   void gcRemovesLeastRecentlyUsedFirst() throws Exception {
     ActivationCache cache = new ActivationCache(dir);
     for (String k : List.of("old", "mid", "new")) {
-      cache.getOrCompute(k, 100, 3, 50, "{}", ActivationCacheTest::rows, (d, t) -> { });
+      cache.getOrCompute(k, 100, 3, 50, "{}", ActivationCacheTest::rows, (d, t) -> {});
     }
-    Files.setLastModifiedTime(cache.path("old"), java.nio.file.attribute.FileTime.fromMillis(1_000));
-    Files.setLastModifiedTime(cache.path("mid"), java.nio.file.attribute.FileTime.fromMillis(2_000));
+    Files.setLastModifiedTime(
+        cache.path("old"), java.nio.file.attribute.FileTime.fromMillis(1_000));
+    Files.setLastModifiedTime(
+        cache.path("mid"), java.nio.file.attribute.FileTime.fromMillis(2_000));
     long one = Files.size(cache.path("new"));
     var removed = cache.gc(one * 2);
     assertEquals(List.of("old"), removed.stream().map(ActivationCache.Listing::key).toList());
@@ -102,15 +113,22 @@ class ActivationCacheTest {
 
   /** Entry point for the concurrent-writers test: fills one entry slowly, in its own JVM. */
   public static void main(String[] args) {
-    new ActivationCache(Path.of(args[0])).getOrCompute("shared", 2000, 3, 10, "{\"writer\": \"" + args[1] + "\"}",
-        (a, b) -> {
-          try {
-            Thread.sleep(2); // 200 batches: long enough for the two writers to overlap
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-          return rows(a, b);
-        }, (d, t) -> { });
+    new ActivationCache(Path.of(args[0]))
+        .getOrCompute(
+            "shared",
+            2000,
+            3,
+            10,
+            "{\"writer\": \"" + args[1] + "\"}",
+            (a, b) -> {
+              try {
+                Thread.sleep(2); // 200 batches: long enough for the two writers to overlap
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              return rows(a, b);
+            },
+            (d, t) -> {});
   }
 
   @Test
@@ -119,19 +137,28 @@ class ActivationCacheTest {
     String cp = System.getProperty("java.class.path");
     List<Process> writers = new ArrayList<>();
     for (int i = 0; i < 2; i++) {
-      writers.add(new ProcessBuilder(java, "-cp", cp, ActivationCacheTest.class.getName(), dir.toString(), "w" + i)
-          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start());
+      writers.add(
+          new ProcessBuilder(
+                  java, "-cp", cp, ActivationCacheTest.class.getName(), dir.toString(), "w" + i)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start());
     }
     for (Process p : writers) {
       assertTrue(p.waitFor(120, TimeUnit.SECONDS));
       assertEquals(0, p.exitValue());
     }
     try (Stream<Path> files = Files.list(dir)) {
-      assertEquals(List.of("shared.gact"), files.map(p -> p.getFileName().toString()).toList(), "no temporary files left");
+      assertEquals(
+          List.of("shared.gact"),
+          files.map(p -> p.getFileName().toString()).toList(),
+          "no temporary files left");
     }
     var entry = new ActivationCache(dir).read("shared");
     assertArrayEquals(rows(0, 2000), entry.data());
     assertTrue(entry.description().contains("writer"), entry.description());
-    assertTrue(new String(Files.readAllBytes(dir.resolve("shared.gact")), 0, 8, StandardCharsets.US_ASCII).equals("GRAFTACT"));
+    assertTrue(
+        new String(Files.readAllBytes(dir.resolve("shared.gact")), 0, 8, StandardCharsets.US_ASCII)
+            .equals("GRAFTACT"));
   }
 }

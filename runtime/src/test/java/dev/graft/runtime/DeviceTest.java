@@ -15,7 +15,9 @@ class DeviceTest {
     assertEquals(new Device(Device.Kind.CUDA, 2), Device.parse("cuda:2"));
     assertEquals("cuda:2", Device.parse("cuda:2").toString());
     for (String bad : new String[] {"tpu", "cuda:", "cuda:-1", "cuda:x"}) {
-      assertEquals(GraftException.Kind.USAGE, assertThrows(GraftException.class, () -> Device.parse(bad)).kind());
+      assertEquals(
+          GraftException.Kind.USAGE,
+          assertThrows(GraftException.class, () -> Device.parse(bad)).kind());
     }
   }
 }

@@ -39,8 +39,11 @@ class GraphCutTest {
     ModelProto residual = TinyModels.residual();
     assertEquals(List.of("c"), GraphCut.cutPoints(residual));
     GraftException e = assertThrows(GraftException.class, () -> GraphCut.cut(residual, "a"));
-    assertTrue(e.getMessage().contains("does not separate") && e.getMessage().contains("'x'"), e.getMessage());
-    GraftException unknown = assertThrows(GraftException.class, () -> GraphCut.cut(residual, "nope"));
+    assertTrue(
+        e.getMessage().contains("does not separate") && e.getMessage().contains("'x'"),
+        e.getMessage());
+    GraftException unknown =
+        assertThrows(GraftException.class, () -> GraphCut.cut(residual, "nope"));
     assertTrue(unknown.getMessage().contains("valid cut points: c"), unknown.getMessage());
   }
 }

@@ -14,8 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Fixtures written by NumPy itself (scripts/make_npy_fixtures.py). */
 class NpyTest {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   static Path fixture(String name) {
     return Path.of("src", "test", "resources", "npy", name);

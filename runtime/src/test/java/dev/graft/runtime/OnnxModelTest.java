@@ -28,22 +28,27 @@ import org.junit.jupiter.api.condition.EnabledIf;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The oracle is ONNX's own test data: each single-input float operator test in
- * libonnx-testdata, run through OnnxModel, must give the recorded output.
+ * The oracle is ONNX's own test data: each single-input float operator test in libonnx-testdata,
+ * run through OnnxModel, must give the recorded output.
  */
 class OnnxModelTest {
   static final Path NODE = Path.of("/usr/share/libonnx-testdata/data/node");
 
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   /** A recorded test case: model, its input and expected output. */
   record Case(Path model, float[] input, long[] inputShape, float[] output) {}
 
   static Case load(Path dir) throws IOException {
-    TensorProto in = TensorProto.parseFrom(Files.readAllBytes(dir.resolve("test_data_set_0/input_0.pb")));
-    TensorProto out = TensorProto.parseFrom(Files.readAllBytes(dir.resolve("test_data_set_0/output_0.pb")));
-    return new Case(dir.resolve("model.onnx"), floats(in), in.getDimsList().stream().mapToLong(Long::longValue).toArray(), floats(out));
+    TensorProto in =
+        TensorProto.parseFrom(Files.readAllBytes(dir.resolve("test_data_set_0/input_0.pb")));
+    TensorProto out =
+        TensorProto.parseFrom(Files.readAllBytes(dir.resolve("test_data_set_0/output_0.pb")));
+    return new Case(
+        dir.resolve("model.onnx"),
+        floats(in),
+        in.getDimsList().stream().mapToLong(Long::longValue).toArray(),
+        floats(out));
   }
 
   static float[] floats(TensorProto t) {
@@ -54,7 +59,8 @@ class OnnxModelTest {
       }
       return v;
     }
-    FloatBuffer fb = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+    FloatBuffer fb =
+        t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
     float[] v = new float[fb.remaining()];
     fb.get(v);
     return v;
@@ -62,22 +68,31 @@ class OnnxModelTest {
 
   /** Node tests with exactly one float input, one float output and a batch-like first dimension. */
   static List<Path> singleInputCases() throws IOException {
-    assumeTrue(Files.isDirectory(NODE), "skipped: " + NODE + " missing (apt-get install libonnx-testdata)");
+    assumeTrue(
+        Files.isDirectory(NODE),
+        "skipped: " + NODE + " missing (apt-get install libonnx-testdata)");
     List<Path> cases = new ArrayList<>();
     try (Stream<Path> dirs = Files.list(NODE)) {
       for (Path dir : dirs.sorted().toList()) {
         Path model = dir.resolve("model.onnx");
-        // Random operators (Bernoulli, RandomNormalLike, ...) cannot reproduce another implementation's draws.
+        // Random operators (Bernoulli, RandomNormalLike, ...) cannot reproduce another
+        // implementation's draws.
         String name = dir.getFileName().toString();
-        if (!Files.exists(model) || !Files.exists(dir.resolve("test_data_set_0/input_0.pb"))
-            || name.contains("bernoulli") || name.contains("random")) {
+        if (!Files.exists(model)
+            || !Files.exists(dir.resolve("test_data_set_0/input_0.pb"))
+            || name.contains("bernoulli")
+            || name.contains("random")) {
           continue;
         }
         ModelProto m = ModelProto.parseFrom(Files.readAllBytes(model));
         var g = m.getGraph();
-        if (g.getInputCount() == 1 && g.getOutputCount() == 1 && g.getInitializerCount() == 0
-            && g.getInput(0).getType().getTensorType().getElemType() == TensorProto.DataType.FLOAT_VALUE
-            && g.getOutput(0).getType().getTensorType().getElemType() == TensorProto.DataType.FLOAT_VALUE
+        if (g.getInputCount() == 1
+            && g.getOutputCount() == 1
+            && g.getInitializerCount() == 0
+            && g.getInput(0).getType().getTensorType().getElemType()
+                == TensorProto.DataType.FLOAT_VALUE
+            && g.getOutput(0).getType().getTensorType().getElemType()
+                == TensorProto.DataType.FLOAT_VALUE
             && g.getInput(0).getType().getTensorType().getShape().getDimCount() >= 1) {
           cases.add(dir);
         }
@@ -97,10 +112,12 @@ class OnnxModelTest {
       try (OnnxModel model = OnnxModel.load(c.model())) {
         float[] y = model.predict(c.input(), n);
         if (y.length != c.output().length) {
-          failures.add(dir.getFileName() + ": " + y.length + " values, expected " + c.output().length);
+          failures.add(
+              dir.getFileName() + ": " + y.length + " values, expected " + c.output().length);
           continue;
         }
-        // float32 error grows with the size of the values computed (a DFT sums many): scale by the largest.
+        // float32 error grows with the size of the values computed (a DFT sums many): scale by the
+        // largest.
         double scale = 1;
         for (float e : c.output()) {
           scale = Float.isFinite(e) ? Math.max(scale, Math.abs(e)) : scale;
@@ -114,13 +131,15 @@ class OnnxModelTest {
         }
         passed++;
       } catch (GraftException e) {
-        // Operators this ONNX Runtime build lacks, or dynamic example shapes: not what this test is about.
+        // Operators this ONNX Runtime build lacks, or dynamic example shapes: not what this test is
+        // about.
         if (!e.getMessage().contains("cannot load") && !e.getMessage().contains("dynamic")) {
           throw e;
         }
       }
     }
-    System.out.printf("libonnx-testdata node cases with one float input: %d run through OnnxModel%n", passed);
+    System.out.printf(
+        "libonnx-testdata node cases with one float input: %d run through OnnxModel%n", passed);
     assertTrue(passed > 100, "only " + passed + " cases ran");
     assertEquals(List.of(), failures);
   }
@@ -130,8 +149,13 @@ class OnnxModelTest {
     Case c = load(NODE.resolve("test_sigmoid"));
     assumeTrue(Files.exists(c.model()));
     int n = (int) c.inputShape()[0];
-    try (OnnxModel model = OnnxModel.load(Files.readAllBytes(c.model()), ModelOptions.builder().intraOpThreads(1).build())) {
-      FloatBuffer direct = ByteBuffer.allocateDirect(c.input().length * 4).order(ByteOrder.nativeOrder()).asFloatBuffer();
+    try (OnnxModel model =
+        OnnxModel.load(
+            Files.readAllBytes(c.model()), ModelOptions.builder().intraOpThreads(1).build())) {
+      FloatBuffer direct =
+          ByteBuffer.allocateDirect(c.input().length * 4)
+              .order(ByteOrder.nativeOrder())
+              .asFloatBuffer();
       direct.put(c.input()).flip();
       assertArrayEquals(c.output(), model.predict(direct, n), 1e-6f);
       ExecutorService pool = Executors.newFixedThreadPool(8);
@@ -143,7 +167,9 @@ class OnnxModelTest {
         assertArrayEquals(c.output(), f.get(), 1e-6f);
       }
       pool.shutdown();
-      assertEquals(List.of(3L, 4L, 5L), java.util.Arrays.stream(model.inputs().get(0).shape()).boxed().toList());
+      assertEquals(
+          List.of(3L, 4L, 5L),
+          java.util.Arrays.stream(model.inputs().get(0).shape()).boxed().toList());
     }
   }
 
@@ -153,10 +179,13 @@ class OnnxModelTest {
     GraftException bad = assertThrows(GraftException.class, () -> OnnxModel.load(junk));
     assertEquals(GraftException.Kind.BAD_INPUT, bad.kind());
     assertTrue(bad.getMessage().startsWith(junk.toString()), bad.getMessage());
-    assertEquals(GraftException.Kind.BAD_INPUT, assertThrows(GraftException.class, () -> OnnxModel.load(tmp.resolve("none.onnx"))).kind());
+    assertEquals(
+        GraftException.Kind.BAD_INPUT,
+        assertThrows(GraftException.class, () -> OnnxModel.load(tmp.resolve("none.onnx"))).kind());
     Case c = load(NODE.resolve("test_sigmoid"));
     try (OnnxModel model = OnnxModel.load(c.model())) {
-      GraftException size = assertThrows(GraftException.class, () -> model.predict(new float[7], 1));
+      GraftException size =
+          assertThrows(GraftException.class, () -> model.predict(new float[7], 1));
       assertEquals(GraftException.Kind.USAGE, size.kind());
     }
   }
@@ -173,11 +202,14 @@ class OnnxModelTest {
   @EnabledIf("noCuda")
   void askingForCudaWithoutItIsClearAndAutoFallsBack() throws IOException {
     Case c = load(NODE.resolve("test_sigmoid"));
-    GraftException e = assertThrows(GraftException.class,
-        () -> OnnxModel.load(c.model(), ModelOptions.builder().device("cuda").build()));
+    GraftException e =
+        assertThrows(
+            GraftException.class,
+            () -> OnnxModel.load(c.model(), ModelOptions.builder().device("cuda").build()));
     assertEquals(GraftException.Kind.UNSUPPORTED, e.kind());
     assertTrue(e.getMessage().contains("CUDA"), e.getMessage());
-    try (OnnxModel auto = OnnxModel.load(c.model(), ModelOptions.builder().device("auto").build())) {
+    try (OnnxModel auto =
+        OnnxModel.load(c.model(), ModelOptions.builder().device("auto").build())) {
       assertEquals(Device.CPU, auto.device());
     }
   }
@@ -187,7 +219,8 @@ class OnnxModelTest {
   @EnabledIf("cudaAvailable")
   void cudaMatchesRecordedOutputs() throws IOException {
     Case c = load(NODE.resolve("test_sigmoid"));
-    try (OnnxModel gpu = OnnxModel.load(c.model(), ModelOptions.builder().device("cuda:0").build())) {
+    try (OnnxModel gpu =
+        OnnxModel.load(c.model(), ModelOptions.builder().device("cuda:0").build())) {
       assertEquals(Device.Kind.CUDA, gpu.device().kind());
       assertArrayEquals(c.output(), gpu.predict(c.input(), (int) c.inputShape()[0]), 1e-5f);
     }

@@ -1,5 +1,6 @@
 package dev.graft.samples;
 
+import dev.graft.trainer.KerasUpdater;
 import dev.graft.trainer.data.Examples;
 import dev.graft.trainer.data.FashionMnist;
 import dev.graft.trainer.data.Task;
@@ -21,18 +22,19 @@ import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.dataset.MultiDataSet;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-import dev.graft.trainer.KerasUpdater;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * The chapter's exercise 10, pretraining on an auxiliary task: two towers (A and B) of five
- * 100-unit ELU layers (He init) read two images each (Nadam, Keras's formula: DL4J's own diverges); their outputs, joined, feed a 10-unit layer
- * and a sigmoid that says whether the two images show the same class. Trained on pairs drawn from
- * split 1 (the 55,000 training images), tower A is then reused, frozen, under a softmax head
- * trained on split 2 (the 5,000 validation images, about 500 per class), against the same network
- * trained from scratch on split 2. Test accuracy on the 10,000 test images.
+ * 100-unit ELU layers (He init) read two images each (Nadam, Keras's formula: DL4J's own diverges);
+ * their outputs, joined, feed a 10-unit layer and a sigmoid that says whether the two images show
+ * the same class. Trained on pairs drawn from split 1 (the 55,000 training images), tower A is then
+ * reused, frozen, under a softmax head trained on split 2 (the 5,000 validation images, about 500
+ * per class), against the same network trained from scratch on split 2. Test accuracy on the 10,000
+ * test images.
  *
- * <p>Run: {@code samples/run AuxiliaryPretraining [--pairs 100000] [--pretrain-epochs 5] [--epochs 20]}
+ * <p>Run: {@code samples/run AuxiliaryPretraining [--pairs 100000] [--pretrain-epochs 5] [--epochs
+ * 20]}
  */
 public final class AuxiliaryPretraining {
   static final int LAYERS = 5;
@@ -73,46 +75,89 @@ public final class AuxiliaryPretraining {
         xb.close();
         y.close();
       }
-      System.out.printf("pretraining epoch %d: same-or-different loss %.4f (%d pairs)%n", e, loss / batches, pairs);
+      System.out.printf(
+          "pretraining epoch %d: same-or-different loss %.4f (%d pairs)%n",
+          e, loss / batches, pairs);
     }
     Examples split2 = data.valid();
     double pretrained = supervised(twoTowers, split2, data.test(), epochs);
     double scratch = supervised(null, split2, data.test(), epochs);
-    System.out.printf("split 2 (%d images), %d epochs: tower A pretrained and frozen %.4f, same network from scratch %.4f%n",
+    System.out.printf(
+        "split 2 (%d images), %d epochs: tower A pretrained and frozen %.4f, same network from scratch %.4f%n",
         split2.size(), epochs, pretrained, scratch);
   }
 
   static ComputationGraph twoTowers() {
-    ComputationGraphConfiguration.GraphBuilder g = new NeuralNetConfiguration.Builder().seed(1).dataType(DataType.FLOAT)
-        .updater(new KerasUpdater("nadam", 1e-3)).weightInit(WeightInit.RELU).graphBuilder().addInputs("a", "b");
+    ComputationGraphConfiguration.GraphBuilder g =
+        new NeuralNetConfiguration.Builder()
+            .seed(1)
+            .dataType(DataType.FLOAT)
+            .updater(new KerasUpdater("nadam", 1e-3))
+            .weightInit(WeightInit.RELU)
+            .graphBuilder()
+            .addInputs("a", "b");
     for (String tower : new String[] {"a", "b"}) {
       String in = tower;
       for (int i = 0; i < LAYERS; i++) {
         String name = tower + "_dense_" + i;
-        g.addLayer(name, new DenseLayer.Builder().nIn(i == 0 ? 784 : UNITS).nOut(UNITS).activation(Activation.ELU).build(), in);
+        g.addLayer(
+            name,
+            new DenseLayer.Builder()
+                .nIn(i == 0 ? 784 : UNITS)
+                .nOut(UNITS)
+                .activation(Activation.ELU)
+                .build(),
+            in);
         in = name;
       }
     }
     g.addVertex("joined", new MergeVertex(), "a_dense_" + (LAYERS - 1), "b_dense_" + (LAYERS - 1))
-        .addLayer("hidden", new DenseLayer.Builder().nIn(2 * UNITS).nOut(10).activation(Activation.ELU).build(), "joined")
-        .addLayer("same", new OutputLayer.Builder(LossFunctions.LossFunction.XENT).nIn(10).nOut(1)
-            .activation(Activation.SIGMOID).build(), "hidden")
+        .addLayer(
+            "hidden",
+            new DenseLayer.Builder().nIn(2 * UNITS).nOut(10).activation(Activation.ELU).build(),
+            "joined")
+        .addLayer(
+            "same",
+            new OutputLayer.Builder(LossFunctions.LossFunction.XENT)
+                .nIn(10)
+                .nOut(1)
+                .activation(Activation.SIGMOID)
+                .build(),
+            "hidden")
         .setOutputs("same");
     ComputationGraph cg = new ComputationGraph(g.build());
     cg.init();
     return cg;
   }
 
-  /** Tower A (from {@code pretrained}, frozen; or fresh) under a 10-way softmax, trained on {@code train}. */
+  /**
+   * Tower A (from {@code pretrained}, frozen; or fresh) under a 10-way softmax, trained on {@code
+   * train}.
+   */
   static double supervised(ComputationGraph pretrained, Examples train, Examples test, int epochs) {
-    NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder().seed(2).dataType(DataType.FLOAT)
-        .updater(new KerasUpdater("nadam", 1e-3)).weightInit(WeightInit.RELU).list();
+    NeuralNetConfiguration.ListBuilder list =
+        new NeuralNetConfiguration.Builder()
+            .seed(2)
+            .dataType(DataType.FLOAT)
+            .updater(new KerasUpdater("nadam", 1e-3))
+            .weightInit(WeightInit.RELU)
+            .list();
     for (int i = 0; i < LAYERS; i++) {
-      DenseLayer dense = new DenseLayer.Builder().nIn(i == 0 ? 784 : UNITS).nOut(UNITS).activation(Activation.ELU).build();
+      DenseLayer dense =
+          new DenseLayer.Builder()
+              .nIn(i == 0 ? 784 : UNITS)
+              .nOut(UNITS)
+              .activation(Activation.ELU)
+              .build();
       list.layer(i, pretrained == null ? dense : new FrozenLayer(dense));
     }
-    list.layer(LAYERS, new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(UNITS).nOut(10)
-        .activation(Activation.SOFTMAX).build());
+    list.layer(
+        LAYERS,
+        new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+            .nIn(UNITS)
+            .nOut(10)
+            .activation(Activation.SOFTMAX)
+            .build());
     MultiLayerNetwork net = new MultiLayerNetwork(list.build());
     net.init();
     if (pretrained != null) {
@@ -129,8 +174,10 @@ public final class AuxiliaryPretraining {
       INDArray ys = Nd4j.pullRows(y, 1, order);
       for (int start = 0; start < train.size(); start += 32) {
         int end = Math.min(train.size(), start + 32);
-        net.fit(new DataSet(xs.get(NDArrayIndex.interval(start, end), NDArrayIndex.all()),
-            ys.get(NDArrayIndex.interval(start, end), NDArrayIndex.all())));
+        net.fit(
+            new DataSet(
+                xs.get(NDArrayIndex.interval(start, end), NDArrayIndex.all()),
+                ys.get(NDArrayIndex.interval(start, end), NDArrayIndex.all())));
       }
       xs.close();
       ys.close();

@@ -19,17 +19,28 @@ public final class FuzzModels {
     int perFormat = Samples.intOption(args, "--per-format", 10_000);
     long seed = Samples.intOption(args, "--seed", 1);
     Path shared = Path.of(System.getProperty("graft.shared", "../shared")).resolve("models");
-    String only = Samples.stringOption(args, "--formats", String.join(",", dev.graft.fuzz.FuzzModels.FORMATS));
-    List<dev.graft.fuzz.FuzzModels.Report> reports = dev.graft.fuzz.FuzzModels.run(shared,
-        Path.of("e2e/src/test/resources/onnx"), perFormat, seed, Files.createTempDirectory("graft-fuzz"),
-        List.of(only.split(",")));
+    String only =
+        Samples.stringOption(
+            args, "--formats", String.join(",", dev.graft.fuzz.FuzzModels.FORMATS));
+    List<dev.graft.fuzz.FuzzModels.Report> reports =
+        dev.graft.fuzz.FuzzModels.run(
+            shared,
+            Path.of("e2e/src/test/resources/onnx"),
+            perFormat,
+            seed,
+            Files.createTempDirectory("graft-fuzz"),
+            List.of(only.split(",")));
     if (List.of(args).contains("--json")) {
-      System.out.println(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(reports));
+      System.out.println(
+          new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(reports));
       return;
     }
-    System.out.printf("%-10s %8s %9s %12s %14s%n", "format", "files", "imported", "graft error", "anything else");
+    System.out.printf(
+        "%-10s %8s %9s %12s %14s%n", "format", "files", "imported", "graft error", "anything else");
     for (var r : reports) {
-      System.out.printf("%-10s %8d %9d %12d %14d%n", r.format(), r.files(), r.imported(), r.clean(), r.anythingElse());
+      System.out.printf(
+          "%-10s %8d %9d %12d %14d%n",
+          r.format(), r.files(), r.imported(), r.clean(), r.anythingElse());
       r.examples().forEach((kind, file) -> System.out.printf("    %s, e.g. %s%n", kind, file));
     }
   }

@@ -32,13 +32,13 @@ public final class ReadmeJavaApi {
     TaskData data = TaskData.of(FashionMnist.load(null), Task.preset("shirt-vs-sandal"));
     FineTuneOptions options = FineTuneOptions.builder().freezeEpochs(4).epochs(16).seed(1).build();
     FineTuneResult result = FineTuner.fineTune(base, data, options, TrainingListener.NONE);
-    FineTuneRecord.save(result.network(), outFile,
-        FineTuneRecord.describe(base, data, options, result));
+    FineTuneRecord.save(
+        result.network(), outFile, FineTuneRecord.describe(base, data, options, result));
   }
 
   static float[] serve(Path onnxFile, float[] pixels, int n) {
-    try (OnnxModel model = OnnxModel.load(onnxFile,
-        ModelOptions.builder().device("auto").intraOpThreads(1).build())) {
+    try (OnnxModel model =
+        OnnxModel.load(onnxFile, ModelOptions.builder().device("auto").intraOpThreads(1).build())) {
       float[] probabilities = model.predict(pixels, n); // n examples of 784 values, row after row
       return probabilities;
     }

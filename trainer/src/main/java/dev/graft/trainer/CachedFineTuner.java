@@ -21,9 +21,9 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * The chapter's "caching frozen layers", for any ONNX model: the frozen trunk (everything below the
- * cut) runs once over the data in ONNX Runtime, its activations are kept in an
- * {@link ActivationCache}, and only the new head is trained in DL4J, on those activations. The
- * trunk is never converted, so it may hold operators graft cannot import.
+ * cut) runs once over the data in ONNX Runtime, its activations are kept in an {@link
+ * ActivationCache}, and only the new head is trained in DL4J, on those activations. The trunk is
+ * never converted, so it may hold operators graft cannot import.
  */
 public final class CachedFineTuner {
   static final int TRUNK_BATCH = 256;
@@ -31,59 +31,125 @@ public final class CachedFineTuner {
   private CachedFineTuner() {}
 
   /** The trained head, the trunk it sits on, and both joined into one ONNX model. */
-  public record Result(Network head, ModelProto trunk, ModelProto stitched, String cutTensor, List<EpochStats> history,
-      List<String> cacheKeys, boolean[] cacheHits) {}
+  public record Result(
+      Network head,
+      ModelProto trunk,
+      ModelProto stitched,
+      String cutTensor,
+      List<EpochStats> history,
+      List<String> cacheKeys,
+      boolean[] cacheHits) {}
 
   /**
    * Trains a new head for {@code options.freezeEpochs()} epochs on the trunk's activations.
    *
    * @param cache where activations are kept; null computes them in memory only
    */
-  public static Result train(ModelProto base, String cut, TaskData data, FineTuneOptions options, ActivationCache cache,
-      ModelOptions runtime, TrainingListener listener) {
+  public static Result train(
+      ModelProto base,
+      String cut,
+      TaskData data,
+      FineTuneOptions options,
+      ActivationCache cache,
+      ModelOptions runtime,
+      TrainingListener listener) {
     return train(base, cut, data, options, cache, runtime, listener, new Random(options.seed()));
   }
 
-  private static Result train(ModelProto base, String cut, TaskData data, FineTuneOptions options, ActivationCache cache,
-      ModelOptions runtime, TrainingListener listener, Random shuffler) {
+  private static Result train(
+      ModelProto base,
+      String cut,
+      TaskData data,
+      FineTuneOptions options,
+      ActivationCache cache,
+      ModelOptions runtime,
+      TrainingListener listener,
+      Random shuffler) {
     if (options.freezeEpochs() < 1) {
-      throw GraftException.usage("the cached path trains the head with the trunk frozen: --freeze-epochs must be at least 1");
+      throw GraftException.usage(
+          "the cached path trains the head with the trunk frozen: --freeze-epochs must be at least 1");
     }
     GraphCut.Halves halves = GraphCut.cut(base, cut);
     Cached c = features(halves, data, cache, runtime, listener);
     int columns = c.train().featureCount();
     List<DenseSpec> head = headOf(options, data);
     List<DenseSpec> hidden = head.subList(0, head.size() - 1);
-    Network headNet = DenseStack.build("head", columns, hidden, head.get(head.size() - 1), options.freezeOptimizer(), options.seed());
+    Network headNet =
+        DenseStack.build(
+            "head",
+            columns,
+            hidden,
+            head.get(head.size() - 1),
+            options.freezeOptimizer(),
+            options.seed());
     Nd4j.getRandom().setSeed(options.seed());
-    List<EpochStats> history = Fitter.fit(headNet, headNet.sequential(), c.train(), c.valid(), "cached",
-        options.freezeEpochs(), options.batchSize(), shuffler, listener, options.fastPath());
-    return new Result(headNet, halves.trunk(), stitch(base, halves, headNet, "head/"), halves.tensor(), history, c.keys(),
+    List<EpochStats> history =
+        Fitter.fit(
+            headNet,
+            headNet.sequential(),
+            c.train(),
+            c.valid(),
+            "cached",
+            options.freezeEpochs(),
+            options.batchSize(),
+            shuffler,
+            listener,
+            options.fastPath());
+    return new Result(
+        headNet,
+        halves.trunk(),
+        stitch(base, halves, headNet, "head/"),
+        halves.tensor(),
+        history,
+        c.keys(),
         c.hits());
   }
 
   /**
    * Like {@link #train}, but the model's own layers between the cut and its output layer are kept:
    * imported to DL4J as trainable layers, their output layer replaced by the new head, and trained
-   * on the cached activations as {@link FineTuner} trains a base (reused layers frozen for
-   * {@code freezeEpochs}, then everything above the cut for {@code epochs}). The trunk stays frozen.
+   * on the cached activations as {@link FineTuner} trains a base (reused layers frozen for {@code
+   * freezeEpochs}, then everything above the cut for {@code epochs}). The trunk stays frozen.
    */
-  public static Result trainUpper(ModelProto base, String cut, TaskData data, FineTuneOptions options,
-      ActivationCache cache, ModelOptions runtime, TrainingListener listener) {
+  public static Result trainUpper(
+      ModelProto base,
+      String cut,
+      TaskData data,
+      FineTuneOptions options,
+      ActivationCache cache,
+      ModelOptions runtime,
+      TrainingListener listener) {
     GraphCut.Halves halves = GraphCut.cut(base, cut);
     Cached c = features(halves, data, cache, runtime, listener);
-    Network upper = OnnxImporter.importModel(halves.rest(), null, "the layers above " + halves.tensor(), Map.of(), "");
-    FineTuneResult tuned = FineTuner.fineTune(upper, new TaskData(data.task(), c.train(), c.valid(), c.test()), options,
-        listener);
-    return new Result(tuned.network(), halves.trunk(), stitch(base, halves, tuned.network(), "upper/"), halves.tensor(),
-        tuned.history(), c.keys(), c.hits());
+    Network upper =
+        OnnxImporter.importModel(
+            halves.rest(), null, "the layers above " + halves.tensor(), Map.of(), "");
+    FineTuneResult tuned =
+        FineTuner.fineTune(
+            upper, new TaskData(data.task(), c.train(), c.valid(), c.test()), options, listener);
+    return new Result(
+        tuned.network(),
+        halves.trunk(),
+        stitch(base, halves, tuned.network(), "upper/"),
+        halves.tensor(),
+        tuned.history(),
+        c.keys(),
+        c.hits());
   }
 
   /** The trunk's activations of each split, their cache keys, and which came from the cache. */
-  private record Cached(Examples train, Examples valid, Examples test, List<String> keys, boolean[] hits) {}
+  private record Cached(
+      Examples train, Examples valid, Examples test, List<String> keys, boolean[] hits) {}
 
-  /** The trunk's activations for the train, validation and test splits, from the cache or computed (and cached). */
-  private static Cached features(GraphCut.Halves halves, TaskData data, ActivationCache cache, ModelOptions runtime,
+  /**
+   * The trunk's activations for the train, validation and test splits, from the cache or computed
+   * (and cached).
+   */
+  private static Cached features(
+      GraphCut.Halves halves,
+      TaskData data,
+      ActivationCache cache,
+      ModelOptions runtime,
       TrainingListener listener) {
     byte[] trunkBytes = halves.trunk().toByteArray();
     Examples[] features = new Examples[3];
@@ -93,10 +159,18 @@ public final class CachedFineTuner {
       Examples[] splits = {data.train(), data.valid(), data.test()};
       String[] names = {"train", "valid", "test"};
       for (int i = 0; i < 3; i++) {
-        String key = ActivationCache.key(trunkBytes, halves.tensor(), splits[i].features(), "float32 pixels/255");
+        String key =
+            ActivationCache.key(
+                trunkBytes, halves.tensor(), splits[i].features(), "float32 pixels/255");
         keys.add(key);
-        String description = "{\"data\": \"" + data.task().describe().replace("\"", "'") + " " + names[i]
-            + "\", \"cut\": \"" + halves.tensor().replace("\"", "'") + "\"}";
+        String description =
+            "{\"data\": \""
+                + data.task().describe().replace("\"", "'")
+                + " "
+                + names[i]
+                + "\", \"cut\": \""
+                + halves.tensor().replace("\"", "'")
+                + "\"}";
         boolean[] computed = {false};
         features[i] = activations(trunk, splits[i], key, description, cache, listener, computed);
         hits[i] = cache != null && !computed[0]; // from the cache when the trunk never ran
@@ -105,9 +179,14 @@ public final class CachedFineTuner {
     return new Cached(features[0], features[1], features[2], keys, hits);
   }
 
-  /** {@code trained} exported at the base model's opset (within what the exporter writes) and joined under the trunk. */
-  private static ModelProto stitch(ModelProto base, GraphCut.Halves halves, Network trained, String prefix) {
-    int opset = (int) Math.max(ExportOptions.MIN_OPSET, Math.min(ExportOptions.MAX_OPSET, opset(base)));
+  /**
+   * {@code trained} exported at the base model's opset (within what the exporter writes) and joined
+   * under the trunk.
+   */
+  private static ModelProto stitch(
+      ModelProto base, GraphCut.Halves halves, Network trained, String prefix) {
+    int opset =
+        (int) Math.max(ExportOptions.MIN_OPSET, Math.min(ExportOptions.MAX_OPSET, opset(base)));
     ModelProto onnx = OnnxExporter.export(trained, ExportOptions.builder().opset(opset).build());
     return GraphStitch.stitch(halves.trunk(), onnx, prefix);
   }
@@ -117,62 +196,119 @@ public final class CachedFineTuner {
    * to {@code cutLayer} is reused and frozen, the head trains on the trunk's cached output, then
    * (if {@code options.epochs() > 0}) the whole network trains in DL4J, as {@link FineTuner} does.
    */
-  public static FineTuneResult fineTune(Network base, String cutLayer, TaskData data, FineTuneOptions options,
-      ActivationCache cache, TrainingListener listener) {
+  public static FineTuneResult fineTune(
+      Network base,
+      String cutLayer,
+      TaskData data,
+      FineTuneOptions options,
+      ActivationCache cache,
+      TrainingListener listener) {
     var baseNet = base.sequential();
     List<String> names = base.layerNames();
     int keep = names.indexOf(cutLayer) + 1;
     if (keep == 0 || keep == names.size()) {
-      throw GraftException.usage("--cut names the last layer kept; '" + cutLayer + "' is not one of " + names.subList(0, names.size() - 1));
+      throw GraftException.usage(
+          "--cut names the last layer kept; '"
+              + cutLayer
+              + "' is not one of "
+              + names.subList(0, names.size() - 1));
     }
     if (options.freeze() != null) {
-      throw GraftException.usage("--cut trains the head on cached activations, so every layer below the cut is frozen; "
-          + "leave out --freeze");
+      throw GraftException.usage(
+          "--cut trains the head on cached activations, so every layer below the cut is frozen; "
+              + "leave out --freeze");
     }
     ModelProto onnx = OnnxExporter.export(base, ExportOptions.defaults());
     Random shuffler = new Random(options.seed());
-    Result cached = train(onnx, OnnxExporter.layerOutput(onnx, cutLayer), data, options, cache, ModelOptions.defaults(),
-        listener, shuffler);
+    Result cached =
+        train(
+            onnx,
+            OnnxExporter.layerOutput(onnx, cutLayer),
+            data,
+            options,
+            cache,
+            ModelOptions.defaults(),
+            listener,
+            shuffler);
     List<DenseSpec> head = headOf(options, data);
-    var net = NetworkSurgery.withNewHead(baseNet, keep, head, java.util.Set.of(), options.optimizer().updater(), options.seed());
+    var net =
+        NetworkSurgery.withNewHead(
+            baseNet, keep, head, java.util.Set.of(), options.optimizer().updater(), options.seed());
     var trained = cached.head().sequential();
     for (int j = 0; j < head.size(); j++) {
       net.getLayer(keep + j).setParams(trained.getLayer(j).params().dup());
     }
     List<EpochStats> history = new ArrayList<>(cached.history());
     if (options.epochs() > 0) {
-      history.addAll(Fitter.fit(base, net, data.train(), data.valid(), "unfrozen", options.epochs(), options.batchSize(),
-          shuffler, listener, options.fastPath()));
+      history.addAll(
+          Fitter.fit(
+              base,
+              net,
+              data.train(),
+              data.valid(),
+              "unfrozen",
+              options.epochs(),
+              options.batchSize(),
+              shuffler,
+              listener,
+              options.fastPath()));
     }
     Network tuned = base.withModel(net);
-    return new FineTuneResult(tuned, history, names.subList(0, keep), names.subList(0, keep), head,
+    return new FineTuneResult(
+        tuned,
+        history,
+        names.subList(0, keep),
+        names.subList(0, keep),
+        head,
         Evaluator.evaluate(tuned, data.test()));
   }
 
   static List<DenseSpec> headOf(FineTuneOptions options, TaskData data) {
-    return options.head() != null ? options.head()
-        : List.of(data.task().binary() ? new DenseSpec(1, "sigmoid") : new DenseSpec(data.task().outputs(), "softmax"));
+    return options.head() != null
+        ? options.head()
+        : List.of(
+            data.task().binary()
+                ? new DenseSpec(1, "sigmoid")
+                : new DenseSpec(data.task().outputs(), "softmax"));
   }
 
   /** {@code computed[0]} is set when the trunk had to run (nothing usable in the cache). */
-  private static Examples activations(OnnxModel trunk, Examples split, String key, String description,
-      ActivationCache cache, TrainingListener listener, boolean[] computed) {
+  private static Examples activations(
+      OnnxModel trunk,
+      Examples split,
+      String key,
+      String description,
+      ActivationCache cache,
+      TrainingListener listener,
+      boolean[] computed) {
     int rows = split.size();
     int d = split.featureCount();
     int columns = (int) (trunk.outputShape(1).length == 0 ? 0 : product(trunk.outputShape(1)));
-    ActivationCache.Producer producer = (from, to) -> {
-      computed[0] = true;
-      return trunk.predict(java.util.Arrays.copyOfRange(split.features(), from * d, to * d), to - from);
-    };
+    ActivationCache.Producer producer =
+        (from, to) -> {
+          computed[0] = true;
+          return trunk.predict(
+              java.util.Arrays.copyOfRange(split.features(), from * d, to * d), to - from);
+        };
     float[] values;
     if (cache != null) {
-      values = cache.getOrCompute(key, rows, columns, TRUNK_BATCH, description, producer,
-          (done, total) -> listener.featuresComputed("activations", done, total)).data();
+      values =
+          cache
+              .getOrCompute(
+                  key,
+                  rows,
+                  columns,
+                  TRUNK_BATCH,
+                  description,
+                  producer,
+                  (done, total) -> listener.featuresComputed("activations", done, total))
+              .data();
     } else {
       values = new float[rows * columns];
       for (int from = 0; from < rows; from += TRUNK_BATCH) {
         int to = Math.min(rows, from + TRUNK_BATCH);
-        System.arraycopy(producer.compute(from, to), 0, values, from * columns, (to - from) * columns);
+        System.arraycopy(
+            producer.compute(from, to), 0, values, from * columns, (to - from) * columns);
         listener.featuresComputed("activations", to, rows);
       }
     }
@@ -188,7 +324,10 @@ public final class CachedFineTuner {
   }
 
   private static long opset(ModelProto model) {
-    return model.getOpsetImportList().stream().filter(o -> o.getDomain().isEmpty()).mapToLong(o -> o.getVersion())
-        .findFirst().orElse(ExportOptions.MIN_OPSET);
+    return model.getOpsetImportList().stream()
+        .filter(o -> o.getDomain().isEmpty())
+        .mapToLong(o -> o.getVersion())
+        .findFirst()
+        .orElse(ExportOptions.MIN_OPSET);
   }
 }

@@ -26,8 +26,16 @@ final class Checkpoints {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** What the loop needs to continue exactly where it stopped. */
-  record State(int epoch, int bestEpoch, double bestLoss, double learningRate, int sinceBest, int sinceLrImproved,
-      double lrBestLoss, List<EpochStats> history, List<Double> rates) {}
+  record State(
+      int epoch,
+      int bestEpoch,
+      double bestLoss,
+      double learningRate,
+      int sinceBest,
+      int sinceLrImproved,
+      double lrBestLoss,
+      List<EpochStats> history,
+      List<Double> rates) {}
 
   private final Path dir;
 
@@ -44,12 +52,15 @@ final class Checkpoints {
   void save(MultiLayerNetwork net, State state) {
     Path zip = dir.resolve(String.format("epoch-%04d.zip", state.epoch()));
     AtomicWrite.write(zip, tmp -> ModelSerializer.writeModel(net, tmp.toFile(), true));
-    AtomicWrite.writeString(dir.resolve(String.format("epoch-%04d.json", state.epoch())), toJson(state));
+    AtomicWrite.writeString(
+        dir.resolve(String.format("epoch-%04d.json", state.epoch())), toJson(state));
     prune("epoch-", state.epoch());
   }
 
   void saveBest(MultiLayerNetwork net, int epoch) {
-    AtomicWrite.write(dir.resolve(String.format("best-%04d.zip", epoch)), tmp -> ModelSerializer.writeModel(net, tmp.toFile(), false));
+    AtomicWrite.write(
+        dir.resolve(String.format("best-%04d.zip", epoch)),
+        tmp -> ModelSerializer.writeModel(net, tmp.toFile(), false));
     prune("best-", epoch);
   }
 
@@ -57,7 +68,9 @@ final class Checkpoints {
   Loaded latest() {
     List<Integer> epochs = new ArrayList<>();
     try (Stream<Path> files = Files.list(dir)) {
-      files.map(p -> p.getFileName().toString()).filter(n -> n.matches("epoch-\\d{4}\\.json"))
+      files
+          .map(p -> p.getFileName().toString())
+          .filter(n -> n.matches("epoch-\\d{4}\\.json"))
           .forEach(n -> epochs.add(Integer.parseInt(n.substring(6, 10))));
     } catch (IOException e) {
       throw GraftException.usage(dir + ": cannot list checkpoints: " + e.getMessage());
@@ -68,13 +81,18 @@ final class Checkpoints {
       Path zip = dir.resolve(String.format("epoch-%04d.zip", epoch));
       if (Files.isRegularFile(zip)) {
         try {
-          State state = fromJson(Files.readString(dir.resolve(String.format("epoch-%04d.json", epoch))));
+          State state =
+              fromJson(Files.readString(dir.resolve(String.format("epoch-%04d.json", epoch))));
           MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(zip.toFile(), true);
           Path best = dir.resolve(String.format("best-%04d.zip", state.bestEpoch()));
-          MultiLayerNetwork bestNet = Files.isRegularFile(best) ? ModelSerializer.restoreMultiLayerNetwork(best.toFile(), false) : null;
+          MultiLayerNetwork bestNet =
+              Files.isRegularFile(best)
+                  ? ModelSerializer.restoreMultiLayerNetwork(best.toFile(), false)
+                  : null;
           return new Loaded(net, bestNet, state);
         } catch (IOException | RuntimeException e) {
-          throw GraftException.badInput(zip + ": the checkpoint cannot be read (" + e.getMessage() + ")", e);
+          throw GraftException.badInput(
+              zip + ": the checkpoint cannot be read (" + e.getMessage() + ")", e);
         }
       }
     }
@@ -87,24 +105,39 @@ final class Checkpoints {
     try (Stream<Path> files = Files.list(dir)) {
       for (Path p : files.toList()) {
         String n = p.getFileName().toString();
-        if (n.matches(prefix + "\\d{4}\\.(zip|json)") && Integer.parseInt(n.substring(prefix.length(), prefix.length() + 4)) < keep) {
+        if (n.matches(prefix + "\\d{4}\\.(zip|json)")
+            && Integer.parseInt(n.substring(prefix.length(), prefix.length() + 4)) < keep) {
           Files.deleteIfExists(p);
         }
       }
     } catch (IOException e) {
-      throw new GraftException(GraftException.Kind.FAILURE, dir + ": cannot remove old checkpoints: " + e.getMessage(), e);
+      throw new GraftException(
+          GraftException.Kind.FAILURE,
+          dir + ": cannot remove old checkpoints: " + e.getMessage(),
+          e);
     }
   }
 
   private static String toJson(State s) {
-    ObjectNode o = JSON.createObjectNode().put("epoch", s.epoch()).put("best_epoch", s.bestEpoch())
-        .put("best_loss", s.bestLoss()).put("learning_rate", s.learningRate()).put("since_best", s.sinceBest())
-        .put("since_lr_improved", s.sinceLrImproved()).put("lr_best_loss", s.lrBestLoss());
+    ObjectNode o =
+        JSON.createObjectNode()
+            .put("epoch", s.epoch())
+            .put("best_epoch", s.bestEpoch())
+            .put("best_loss", s.bestLoss())
+            .put("learning_rate", s.learningRate())
+            .put("since_best", s.sinceBest())
+            .put("since_lr_improved", s.sinceLrImproved())
+            .put("lr_best_loss", s.lrBestLoss());
     ArrayNode h = o.putArray("history");
     for (int i = 0; i < s.history().size(); i++) {
       EpochStats e = s.history().get(i);
-      h.addObject().put("epoch", e.epoch()).put("loss", e.trainLoss()).put("val_loss", e.validLoss())
-          .put("val_accuracy", e.validAccuracy()).put("millis", e.millis()).put("learning_rate", s.rates().get(i));
+      h.addObject()
+          .put("epoch", e.epoch())
+          .put("loss", e.trainLoss())
+          .put("val_loss", e.validLoss())
+          .put("val_accuracy", e.validAccuracy())
+          .put("millis", e.millis())
+          .put("learning_rate", s.rates().get(i));
     }
     return o.toPrettyString() + "\n";
   }
@@ -114,12 +147,25 @@ final class Checkpoints {
     List<EpochStats> history = new ArrayList<>();
     List<Double> rates = new ArrayList<>();
     for (JsonNode e : o.path("history")) {
-      history.add(new EpochStats("train", e.path("epoch").asInt(), e.path("loss").asDouble(), e.path("val_loss").asDouble(),
-          e.path("val_accuracy").asDouble(), e.path("millis").asLong()));
+      history.add(
+          new EpochStats(
+              "train",
+              e.path("epoch").asInt(),
+              e.path("loss").asDouble(),
+              e.path("val_loss").asDouble(),
+              e.path("val_accuracy").asDouble(),
+              e.path("millis").asLong()));
       rates.add(e.path("learning_rate").asDouble());
     }
-    return new State(o.path("epoch").asInt(), o.path("best_epoch").asInt(), o.path("best_loss").asDouble(),
-        o.path("learning_rate").asDouble(), o.path("since_best").asInt(), o.path("since_lr_improved").asInt(),
-        o.path("lr_best_loss").asDouble(), history, rates);
+    return new State(
+        o.path("epoch").asInt(),
+        o.path("best_epoch").asInt(),
+        o.path("best_loss").asDouble(),
+        o.path("learning_rate").asDouble(),
+        o.path("since_best").asInt(),
+        o.path("since_lr_improved").asInt(),
+        o.path("lr_best_loss").asDouble(),
+        history,
+        rates);
   }
 }

@@ -13,7 +13,10 @@ public interface Classifier {
   /** Values per example. */
   long inputSize();
 
-  /** One example's shape as the model takes it (Keras's order for Keras models, the input's for ONNX). */
+  /**
+   * One example's shape as the model takes it (Keras's order for Keras models, the input's for
+   * ONNX).
+   */
   long[] exampleShape();
 
   /** n examples, row after row, to n rows of outputs. */

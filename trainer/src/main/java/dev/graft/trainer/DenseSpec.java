@@ -8,8 +8,9 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /** A Dense layer of a new head: units and a Keras activation name. */
 public record DenseSpec(int units, String activation) {
-  private static final Set<String> ACTIVATIONS = Set.of("linear", "relu", "leakyrelu", "elu", "selu",
-      "sigmoid", "tanh", "softmax", "softplus");
+  private static final Set<String> ACTIVATIONS =
+      Set.of(
+          "linear", "relu", "leakyrelu", "elu", "selu", "sigmoid", "tanh", "softmax", "softplus");
 
   public DenseSpec {
     activation = activation.toLowerCase(Locale.ROOT).replace("_", "");
@@ -25,9 +26,11 @@ public record DenseSpec(int units, String activation) {
   public static DenseSpec parse(String text) {
     String[] parts = text.trim().split(":");
     try {
-      return new DenseSpec(Integer.parseInt(parts[0].trim()), parts.length > 1 ? parts[1].trim() : "linear");
+      return new DenseSpec(
+          Integer.parseInt(parts[0].trim()), parts.length > 1 ? parts[1].trim() : "linear");
     } catch (NumberFormatException e) {
-      throw GraftException.usage("a head layer is UNITS:ACTIVATION, like 1:sigmoid, not '" + text + "'");
+      throw GraftException.usage(
+          "a head layer is UNITS:ACTIVATION, like 1:sigmoid, not '" + text + "'");
     }
   }
 
@@ -51,7 +54,10 @@ public record DenseSpec(int units, String activation) {
     return lossFor(activation);
   }
 
-  /** Binary cross-entropy after a sigmoid, categorical after a softmax, mean squared error otherwise. */
+  /**
+   * Binary cross-entropy after a sigmoid, categorical after a softmax, mean squared error
+   * otherwise.
+   */
   public static LossFunctions.LossFunction lossFor(String activation) {
     return switch (activation) {
       case "sigmoid" -> LossFunctions.LossFunction.XENT;

@@ -5,8 +5,8 @@ import dev.graft.converter.Network;
 import dev.graft.trainer.data.Examples;
 
 /**
- * Test-set accuracy and loss of a classifier, computed from its outputs: a single sigmoid
- * output is read as P(label 1), several outputs as class probabilities.
+ * Test-set accuracy and loss of a classifier, computed from its outputs: a single sigmoid output is
+ * read as P(label 1), several outputs as class probabilities.
  */
 public final class Evaluator {
   private static final double EPS = 1e-7;
@@ -51,7 +51,10 @@ public final class Evaluator {
     return new Metrics((double) correct / n, lossSum / n, n);
   }
 
-  /** Accuracy of predictions given as {@code outputs} values per example (as {@link #evaluate} reads them). */
+  /**
+   * Accuracy of predictions given as {@code outputs} values per example (as {@link #evaluate} reads
+   * them).
+   */
   public static double accuracy(float[] predictions, int outputs, int[] labels) {
     int correct = 0;
     for (int i = 0; i < labels.length; i++) {
@@ -60,7 +63,9 @@ public final class Evaluator {
     return (double) correct / labels.length;
   }
 
-  /** The class an example's outputs predict: P(1) >= 0.5 for one sigmoid output, else the arg max. */
+  /**
+   * The class an example's outputs predict: P(1) >= 0.5 for one sigmoid output, else the arg max.
+   */
   private static int predictedClass(float[] p, int row, int outputs) {
     if (outputs == 1) {
       return p[row] >= 0.5 ? 1 : 0;
@@ -76,9 +81,15 @@ public final class Evaluator {
 
   private static void checkOutputs(String label, Examples examples, int outputs) {
     if (outputs != examples.outputs()) {
-      throw GraftException.usage(label + ": the model has " + outputs + " outputs but the task has "
-          + (examples.outputs() == 1 ? "2 classes (binary, 1 sigmoid output)" : examples.outputs() + " classes")
-          + "; choose a task with as many classes as the model has outputs");
+      throw GraftException.usage(
+          label
+              + ": the model has "
+              + outputs
+              + " outputs but the task has "
+              + (examples.outputs() == 1
+                  ? "2 classes (binary, 1 sigmoid output)"
+                  : examples.outputs() + " classes")
+              + "; choose a task with as many classes as the model has outputs");
     }
   }
 

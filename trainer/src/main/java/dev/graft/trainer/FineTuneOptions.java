@@ -4,10 +4,10 @@ import dev.graft.GraftException;
 import java.util.List;
 
 /**
- * How to fine-tune: how many top layers to drop, the new head, which reused layers to freeze
- * in the first phase, both phases' epochs and optimizers, batch size and seed. Defaults are the
- * chapter's B-on-A recipe: drop the output layer, freeze every reused layer for 4 epochs, then
- * train everything for 16, SGD with learning rate 1e-3 in both phases, batches of 32.
+ * How to fine-tune: how many top layers to drop, the new head, which reused layers to freeze in the
+ * first phase, both phases' epochs and optimizers, batch size and seed. Defaults are the chapter's
+ * B-on-A recipe: drop the output layer, freeze every reused layer for 4 epochs, then train
+ * everything for 16, SGD with learning rate 1e-3 in both phases, batches of 32.
  */
 public final class FineTuneOptions {
   private final int dropTop;
@@ -76,7 +76,10 @@ public final class FineTuneOptions {
     return seed;
   }
 
-  /** Whether training may use graft's fast path ({@link dev.graft.trainer.fast.FastPath}); same results either way. */
+  /**
+   * Whether training may use graft's fast path ({@link dev.graft.trainer.fast.FastPath}); same
+   * results either way.
+   */
   public boolean fastPath() {
     return fastPath;
   }
@@ -139,7 +142,10 @@ public final class FineTuneOptions {
       return this;
     }
 
-    /** false: train with stock DL4J layers and ND4J executioner (also {@code -Dgraft.fastPath=false}). */
+    /**
+     * false: train with stock DL4J layers and ND4J executioner (also {@code
+     * -Dgraft.fastPath=false}).
+     */
     public Builder fastPath(boolean on) {
       this.fastPath = on;
       return this;
@@ -147,11 +153,16 @@ public final class FineTuneOptions {
 
     public FineTuneOptions build() {
       if (dropTop < 1) {
-        throw GraftException.usage("--drop must be at least 1 (the old output layer goes), not " + dropTop);
+        throw GraftException.usage(
+            "--drop must be at least 1 (the old output layer goes), not " + dropTop);
       }
       if (freezeEpochs < 0 || epochs < 0 || freezeEpochs + epochs == 0) {
-        throw GraftException.usage("epochs must be >= 0 and train at least one epoch (freeze " + freezeEpochs
-            + ", unfrozen " + epochs + ")");
+        throw GraftException.usage(
+            "epochs must be >= 0 and train at least one epoch (freeze "
+                + freezeEpochs
+                + ", unfrozen "
+                + epochs
+                + ")");
       }
       if (batchSize < 1) {
         throw GraftException.usage("--batch-size must be at least 1, not " + batchSize);

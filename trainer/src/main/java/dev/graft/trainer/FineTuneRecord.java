@@ -1,13 +1,12 @@
 package dev.graft.trainer;
 
-import dev.graft.converter.ModelWriter;
-import dev.graft.converter.onnx.ExportOptions;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.graft.AtomicWrite;
-import dev.graft.converter.Dl4jZip;
+import dev.graft.converter.ModelWriter;
 import dev.graft.converter.Network;
+import dev.graft.converter.onnx.ExportOptions;
 import dev.graft.trainer.data.TaskData;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -22,7 +21,8 @@ public final class FineTuneRecord {
 
   private FineTuneRecord() {}
 
-  public static ObjectNode describe(Network base, TaskData data, FineTuneOptions options, FineTuneResult result) {
+  public static ObjectNode describe(
+      Network base, TaskData data, FineTuneOptions options, FineTuneResult result) {
     ObjectNode r = JSON.createObjectNode();
     ObjectNode b = r.putObject("base");
     b.put("file", base.label());
@@ -68,7 +68,8 @@ public final class FineTuneRecord {
     meta.set("fine_tuning", record);
     ModelWriter.write(tuned, out, ExportOptions.defaults(), meta);
     try {
-      AtomicWrite.writeString(sidecar(out), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(record) + "\n");
+      AtomicWrite.writeString(
+          sidecar(out), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(record) + "\n");
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException(e);
     }

@@ -14,57 +14,121 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The chapter's reuse recipe on a layer stack or a graph: keep the lower layers of a pretrained network
- * (on a copy: the base is never changed), put a new head on them, train with the reused layers
- * frozen, then unfreeze and train everything with a fresh optimizer.
+ * The chapter's reuse recipe on a layer stack or a graph: keep the lower layers of a pretrained
+ * network (on a copy: the base is never changed), put a new head on them, train with the reused
+ * layers frozen, then unfreeze and train everything with a fresh optimizer.
  */
 public final class FineTuner {
   private FineTuner() {}
 
-  public static FineTuneResult fineTune(Network base, TaskData data, FineTuneOptions options, TrainingListener listener) {
-    List<String> names = base.isSequential() ? base.layerNames() : GraphSurgery.reusedLayers((ComputationGraph) base.model());
+  public static FineTuneResult fineTune(
+      Network base, TaskData data, FineTuneOptions options, TrainingListener listener) {
+    List<String> names =
+        base.isSequential()
+            ? base.layerNames()
+            : GraphSurgery.reusedLayers((ComputationGraph) base.model());
     int keep = base.isSequential() ? names.size() - options.dropTop() : names.size();
     if (!base.isSequential() && options.dropTop() != 1) {
-      throw GraftException.usage("--drop " + options.dropTop() + ": for a Functional (graph) model only the output "
-          + "layer can be replaced (--drop 1)");
+      throw GraftException.usage(
+          "--drop "
+              + options.dropTop()
+              + ": for a Functional (graph) model only the output "
+              + "layer can be replaced (--drop 1)");
     }
     if (keep < 1) {
-      throw GraftException.usage("--drop " + options.dropTop() + " would drop every layer of " + base.label()
-          + " (it has " + names.size() + ")");
+      throw GraftException.usage(
+          "--drop "
+              + options.dropTop()
+              + " would drop every layer of "
+              + base.label()
+              + " (it has "
+              + names.size()
+              + ")");
     }
     List<String> reused = names.subList(0, keep);
-    Set<Integer> frozen = options.freeze() == null ? allIndices(keep) : LayerSelector.of(options.freeze()).select(reused);
-    List<DenseSpec> head = options.head() != null ? options.head()
-        : List.of(data.task().binary() ? new DenseSpec(1, "sigmoid") : new DenseSpec(data.task().outputs(), "softmax"));
+    Set<Integer> frozen =
+        options.freeze() == null
+            ? allIndices(keep)
+            : LayerSelector.of(options.freeze()).select(reused);
+    List<DenseSpec> head =
+        options.head() != null
+            ? options.head()
+            : List.of(
+                data.task().binary()
+                    ? new DenseSpec(1, "sigmoid")
+                    : new DenseSpec(data.task().outputs(), "softmax"));
     int outputs = head.get(head.size() - 1).units();
     if (outputs != data.task().outputs()) {
-      throw GraftException.usage("the new head has " + outputs + " outputs but task " + data.task().name()
-          + " needs " + data.task().outputs());
+      throw GraftException.usage(
+          "the new head has "
+              + outputs
+              + " outputs but task "
+              + data.task().name()
+              + " needs "
+              + data.task().outputs());
     }
 
     Nd4j.getRandom().setSeed(options.seed());
     Random shuffler = new Random(options.seed());
     List<EpochStats> history = new ArrayList<>();
     Set<Integer> phaseOneFrozen = options.freezeEpochs() > 0 ? frozen : Set.of();
-    Model net = base.isSequential()
-        ? NetworkSurgery.withNewHead(base.sequential(), keep, head, phaseOneFrozen, options.freezeOptimizer().updater(),
-            options.seed())
-        : GraphSurgery.withNewHead((ComputationGraph) base.model(), head, namesOf(phaseOneFrozen, reused),
-            options.freezeOptimizer().updater(), options.seed());
+    Model net =
+        base.isSequential()
+            ? NetworkSurgery.withNewHead(
+                base.sequential(),
+                keep,
+                head,
+                phaseOneFrozen,
+                options.freezeOptimizer().updater(),
+                options.seed())
+            : GraphSurgery.withNewHead(
+                (ComputationGraph) base.model(),
+                head,
+                namesOf(phaseOneFrozen, reused),
+                options.freezeOptimizer().updater(),
+                options.seed());
     if (options.freezeEpochs() > 0) {
-      history.addAll(Fitter.fit(base, net, data.train(), data.valid(), "frozen", options.freezeEpochs(),
-          options.batchSize(), shuffler, listener, options.fastPath()));
+      history.addAll(
+          Fitter.fit(
+              base,
+              net,
+              data.train(),
+              data.valid(),
+              "frozen",
+              options.freezeEpochs(),
+              options.batchSize(),
+              shuffler,
+              listener,
+              options.fastPath()));
     }
     if (options.epochs() > 0) {
-      net = net instanceof MultiLayerNetwork mln
-          ? NetworkSurgery.rebuild(mln, Set.of(), options.optimizer().updater(), options.seed())
-          : GraphSurgery.rebuild((ComputationGraph) net, Set.of(), options.optimizer().updater(), options.seed());
-      history.addAll(Fitter.fit(base, net, data.train(), data.valid(), "unfrozen", options.epochs(),
-          options.batchSize(), shuffler, listener, options.fastPath()));
+      net =
+          net instanceof MultiLayerNetwork mln
+              ? NetworkSurgery.rebuild(mln, Set.of(), options.optimizer().updater(), options.seed())
+              : GraphSurgery.rebuild(
+                  (ComputationGraph) net, Set.of(), options.optimizer().updater(), options.seed());
+      history.addAll(
+          Fitter.fit(
+              base,
+              net,
+              data.train(),
+              data.valid(),
+              "unfrozen",
+              options.epochs(),
+              options.batchSize(),
+              shuffler,
+              listener,
+              options.fastPath()));
     }
     Network tuned = base.withModel(net);
     List<String> frozenNames = frozen.stream().map(reused::get).toList();
-    return new FineTuneResult(tuned, history, frozenNames, List.copyOf(reused), head, Evaluator.evaluate(tuned, data.test()));
+    return new FineTuneResult(
+        tuned,
+        history,
+        frozenNames,
+        List.copyOf(reused),
+        head,
+        Evaluator.evaluate(tuned, data.test()));
   }
 
   private static Set<String> namesOf(Set<Integer> indices, List<String> names) {

@@ -2,8 +2,8 @@ package dev.graft.trainer;
 
 import dev.graft.GraftException;
 import dev.graft.converter.Network;
-import dev.graft.trainer.fast.FastPath;
 import dev.graft.trainer.data.Examples;
+import dev.graft.trainer.fast.FastPath;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -20,9 +20,21 @@ import org.nd4j.linalg.dataset.DataSet;
 final class Fitter {
   private Fitter() {}
 
-  /** Trains for some epochs; {@code fastPath}: whether graft's fast path may run (see {@link FastPath}). */
-  static List<EpochStats> fit(Network shape, Model net, Examples train, Examples valid,
-      String phase, int epochs, int batchSize, Random shuffler, TrainingListener listener, boolean fastPath) {
+  /**
+   * Trains for some epochs; {@code fastPath}: whether graft's fast path may run (see {@link
+   * FastPath}).
+   */
+  static List<EpochStats> fit(
+      Network shape,
+      Model net,
+      Examples train,
+      Examples valid,
+      String phase,
+      int epochs,
+      int batchSize,
+      Random shuffler,
+      TrainingListener listener,
+      boolean fastPath) {
     if (train.size() == 0) {
       throw GraftException.usage("no training examples for this task");
     }
@@ -35,7 +47,10 @@ final class Fitter {
     listener.phaseStarted(phase, epochs, batches);
     try (ShuffledCopy shuffled = new ShuffledCopy(x, y)) {
       for (int epoch = 1; epoch <= epochs; epoch++) {
-        history.add(epoch(shape, net, shuffled, valid, phase, epoch, batchSize, shuffler, listener, fastPath));
+        history.add(
+            epoch(
+                shape, net, shuffled, valid, phase, epoch, batchSize, shuffler, listener,
+                fastPath));
       }
     }
     free(x, y);
@@ -44,9 +59,19 @@ final class Fitter {
   }
 
   /** One pass over the training data in a new shuffled order, then validation. */
-  static EpochStats epoch(Network shape, Model net, ShuffledCopy data, Examples valid, String phase, int epoch,
-      int batchSize, Random shuffler, TrainingListener listener, boolean fastPath) {
-    boolean fast = FastPath.activate(fastPath); // faster, and no native memory growth; same bits either way
+  static EpochStats epoch(
+      Network shape,
+      Model net,
+      ShuffledCopy data,
+      Examples valid,
+      String phase,
+      int epoch,
+      int batchSize,
+      Random shuffler,
+      TrainingListener listener,
+      boolean fastPath) {
+    boolean fast =
+        FastPath.activate(fastPath); // faster, and no native memory growth; same bits either way
     long start = System.nanoTime();
     data.shuffle(shuffler);
     int n = data.size();
@@ -67,19 +92,29 @@ final class Fitter {
     }
     double trainLoss = lossSum / batches;
     if (!Double.isFinite(trainLoss)) {
-      throw new GraftException(GraftException.Kind.FAILURE, "training diverged in " + phase + " epoch " + epoch
-          + " (loss " + trainLoss + "); try a lower learning rate");
+      throw new GraftException(
+          GraftException.Kind.FAILURE,
+          "training diverged in "
+              + phase
+              + " epoch "
+              + epoch
+              + " (loss "
+              + trainLoss
+              + "); try a lower learning rate");
     }
     long millis = (System.nanoTime() - start) / 1_000_000;
-    Metrics v = valid.size() > 0 ? Evaluator.evaluate(shape.withModel(net), valid) : new Metrics(Double.NaN, Double.NaN, 0);
+    Metrics v =
+        valid.size() > 0
+            ? Evaluator.evaluate(shape.withModel(net), valid)
+            : new Metrics(Double.NaN, Double.NaN, 0);
     EpochStats stats = new EpochStats(phase, epoch, trainLoss, v.loss(), v.accuracy(), millis);
     listener.epochDone(stats);
     return stats;
   }
 
   /**
-   * Frees arrays made outside DL4J's workspaces now: graft runs with JavaCPP's pointer GC off
-   * (much faster), which leaves such arrays allocated until the JVM exits. Views are left alone.
+   * Frees arrays made outside DL4J's workspaces now: graft runs with JavaCPP's pointer GC off (much
+   * faster), which leaves such arrays allocated until the JVM exits. Views are left alone.
    */
   static void free(INDArray... arrays) {
     for (INDArray a : arrays) {
@@ -95,8 +130,12 @@ final class Fitter {
 
   static void checkInput(String label, long inputSize, Examples examples) {
     if (inputSize != examples.featureCount()) {
-      throw GraftException.usage(label + ": the model takes " + inputSize + " values per example but the data has "
-          + examples.featureCount());
+      throw GraftException.usage(
+          label
+              + ": the model takes "
+              + inputSize
+              + " values per example but the data has "
+              + examples.featureCount());
     }
   }
 

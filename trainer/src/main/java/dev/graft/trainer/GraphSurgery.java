@@ -30,7 +30,9 @@ import org.nd4j.linalg.learning.config.IUpdater;
 final class GraphSurgery {
   private GraphSurgery() {}
 
-  /** The graph's layers other than its output layer, in topological order: what a new head reuses. */
+  /**
+   * The graph's layers other than its output layer, in topological order: what a new head reuses.
+   */
   static List<String> reusedLayers(ComputationGraph base) {
     ComputationGraphConfiguration conf = base.getConfiguration();
     String out = output(conf);
@@ -43,14 +45,20 @@ final class GraphSurgery {
     return names;
   }
 
-  static ComputationGraph withNewHead(ComputationGraph base, List<DenseSpec> head, Set<String> frozen,
-      IUpdater updater, long seed) {
+  static ComputationGraph withNewHead(
+      ComputationGraph base,
+      List<DenseSpec> head,
+      Set<String> frozen,
+      IUpdater updater,
+      long seed) {
     ComputationGraphConfiguration conf = base.getConfiguration();
     String out = output(conf);
     if (!(conf.getVertices().get(out) instanceof LayerVertex outVertex)
-        || !(NetworkSurgery.unwrap(outVertex.getLayerConf().getLayer()) instanceof FeedForwardLayer dropped)
+        || !(NetworkSurgery.unwrap(outVertex.getLayerConf().getLayer())
+            instanceof FeedForwardLayer dropped)
         || dropped.getNIn() <= 0) {
-      throw GraftException.unsupported("the graph's output '" + out + "' is not a dense layer; its head cannot be replaced");
+      throw GraftException.unsupported(
+          "the graph's output '" + out + "' is not a dense layer; its head cannot be replaced");
     }
     ComputationGraphConfiguration.GraphBuilder g = builder(updater, seed);
     copyVertices(conf, g, Set.of(out), frozen, updater, base);
@@ -62,9 +70,16 @@ final class GraphSurgery {
       DenseSpec spec = head.get(j);
       boolean last = j == head.size() - 1;
       String name = unique(conf, last ? "head" : "head_" + j);
-      FeedForwardLayer.Builder<?> b = last ? new OutputLayer.Builder(spec.loss()) : new DenseLayer.Builder();
-      Layer layer = b.name(name).nIn(nIn).nOut(spec.units()).activation(spec.dl4jActivation())
-          .weightInit(WeightInit.XAVIER_UNIFORM).updater(updater.clone()).build();
+      FeedForwardLayer.Builder<?> b =
+          last ? new OutputLayer.Builder(spec.loss()) : new DenseLayer.Builder();
+      Layer layer =
+          b.name(name)
+              .nIn(nIn)
+              .nOut(spec.units())
+              .activation(spec.dl4jActivation())
+              .weightInit(WeightInit.XAVIER_UNIFORM)
+              .updater(updater.clone())
+              .build();
       if (pp != null) {
         g.addLayer(name, layer, pp.clone(), into);
         pp = null;
@@ -91,7 +106,8 @@ final class GraphSurgery {
   }
 
   /** The same graph and weights with another frozen set and optimizer. */
-  static ComputationGraph rebuild(ComputationGraph net, Set<String> frozen, IUpdater updater, long seed) {
+  static ComputationGraph rebuild(
+      ComputationGraph net, Set<String> frozen, IUpdater updater, long seed) {
     ComputationGraphConfiguration conf = net.getConfiguration();
     ComputationGraphConfiguration.GraphBuilder g = builder(updater, seed);
     copyVertices(conf, g, Set.of(), frozen, updater, net);
@@ -101,8 +117,13 @@ final class GraphSurgery {
     return rebuilt;
   }
 
-  private static void copyVertices(ComputationGraphConfiguration conf, ComputationGraphConfiguration.GraphBuilder g,
-      Set<String> skip, Set<String> frozen, IUpdater updater, ComputationGraph source) {
+  private static void copyVertices(
+      ComputationGraphConfiguration conf,
+      ComputationGraphConfiguration.GraphBuilder g,
+      Set<String> skip,
+      Set<String> frozen,
+      IUpdater updater,
+      ComputationGraph source) {
     g.addInputs(conf.getNetworkInputs());
     for (String name : conf.getTopologicalOrderStr()) {
       GraphVertex vertex = conf.getVertices().get(name);
@@ -116,7 +137,8 @@ final class GraphSurgery {
           b.setIUpdater(updater.clone());
         }
         if (frozen.contains(name) && source.getLayer(name).numParams() > 0) {
-          // A graph's backward pass wants an error for every vertex, even below frozen layers: these pass it on.
+          // A graph's backward pass wants an error for every vertex, even below frozen layers:
+          // these pass it on.
           layer = new FrozenLayerWithBackprop(layer);
         }
         InputPreProcessor pp = lv.getPreProcessor();
@@ -132,13 +154,21 @@ final class GraphSurgery {
   }
 
   private static ComputationGraphConfiguration.GraphBuilder builder(IUpdater updater, long seed) {
-    return new NeuralNetConfiguration.Builder().seed(seed).dataType(DataType.FLOAT).updater(updater.clone()).graphBuilder();
+    return new NeuralNetConfiguration.Builder()
+        .seed(seed)
+        .dataType(DataType.FLOAT)
+        .updater(updater.clone())
+        .graphBuilder();
   }
 
   private static String output(ComputationGraphConfiguration conf) {
     if (conf.getNetworkInputs().size() != 1 || conf.getNetworkOutputs().size() != 1) {
-      throw GraftException.unsupported("graphs with " + conf.getNetworkInputs().size() + " inputs and "
-          + conf.getNetworkOutputs().size() + " outputs cannot be fine-tuned (one of each is supported)");
+      throw GraftException.unsupported(
+          "graphs with "
+              + conf.getNetworkInputs().size()
+              + " inputs and "
+              + conf.getNetworkOutputs().size()
+              + " outputs cannot be fine-tuned (one of each is supported)");
     }
     return conf.getNetworkOutputs().get(0);
   }

@@ -12,14 +12,18 @@ import org.nd4j.linalg.schedule.ISchedule;
 /**
  * Keras 3's Adagrad, RMSprop, Adamax and Nadam (keras/src/optimizers), where DL4J's differ: its
  * AdaGrad starts the accumulator at 0 rather than Keras's 0.1, its RmsProp and AdaMax place epsilon
- * differently, and its Nadam takes steps far from Keras's (measured in OptimizerStepsTest). The formulas:
+ * differently, and its Nadam takes steps far from Keras's (measured in OptimizerStepsTest). The
+ * formulas:
+ *
  * <ul>
  *   <li>rmsprop: {@code v = rho v + (1 - rho) g^2; w -= lr g / sqrt(v + eps)} (rho kept in beta2);
- *   <li>adagrad: {@code a += g^2; w -= lr g / sqrt(a + eps)}, a starting at {@code initialAccumulator};
- *   <li>adamax: {@code m += (g - m)(1 - b1); u = max(b2 u, |g|); w -= lr m / ((1 - b1^t)(u + eps))};
- *   <li>nadam: {@code u_t = b1 (1 - 0.5 * 0.96^t)}, {@code P_t} the product of the {@code u}s up to t,
- *       {@code m_hat = u_{t+1} m / (1 - P_t u_{t+1}) + (1 - u_t) g / (1 - P_t)},
- *       {@code w -= lr m_hat / (sqrt(v / (1 - b2^t)) + eps)}.
+ *   <li>adagrad: {@code a += g^2; w -= lr g / sqrt(a + eps)}, a starting at {@code
+ *       initialAccumulator};
+ *   <li>adamax: {@code m += (g - m)(1 - b1); u = max(b2 u, |g|); w -= lr m / ((1 - b1^t)(u +
+ *       eps))};
+ *   <li>nadam: {@code u_t = b1 (1 - 0.5 * 0.96^t)}, {@code P_t} the product of the {@code u}s up to
+ *       t, {@code m_hat = u_{t+1} m / (1 - P_t u_{t+1}) + (1 - u_t) g / (1 - P_t)}, {@code w -= lr
+ *       m_hat / (sqrt(v / (1 - b2^t)) + eps)}.
  * </ul>
  */
 public final class KerasUpdater implements IUpdater {
@@ -41,7 +45,8 @@ public final class KerasUpdater implements IUpdater {
     this.learningRate = learningRate;
   }
 
-  public KerasUpdater(String kind, double learningRate, double beta1, double beta2, double epsilon) {
+  public KerasUpdater(
+      String kind, double learningRate, double beta1, double beta2, double epsilon) {
     this(kind, learningRate);
     this.beta1 = beta1;
     this.beta2 = beta2;
@@ -154,8 +159,13 @@ public final class KerasUpdater implements IUpdater {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof KerasUpdater k && k.kind.equals(kind) && k.learningRate == learningRate && k.beta1 == beta1
-        && k.beta2 == beta2 && k.epsilon == epsilon && k.initialAccumulator == initialAccumulator
+    return o instanceof KerasUpdater k
+        && k.kind.equals(kind)
+        && k.learningRate == learningRate
+        && k.beta1 == beta1
+        && k.beta2 == beta2
+        && k.epsilon == epsilon
+        && k.initialAccumulator == initialAccumulator
         && Objects.equals(k.schedule, schedule);
   }
 
@@ -173,8 +183,10 @@ public final class KerasUpdater implements IUpdater {
     private final KerasUpdater c;
     private INDArray first;
     private INDArray second;
+
     /** Nadam's running product of momentum coefficients, valid after step {@code productStep}. */
     private double product = 1;
+
     private int productStep;
 
     Updater(KerasUpdater config) {
@@ -201,7 +213,8 @@ public final class KerasUpdater implements IUpdater {
     }
 
     @Override
-    public void setStateViewArray(INDArray viewArray, long[] gradientShape, char order, boolean initialize) {
+    public void setStateViewArray(
+        INDArray viewArray, long[] gradientShape, char order, boolean initialize) {
       INDArray flat = viewArray.reshape(new long[] {viewArray.length()});
       boolean one = c.singleState();
       long n = one ? flat.length() : flat.length() / 2;
@@ -257,7 +270,8 @@ public final class KerasUpdater implements IUpdater {
           double ut1 = u(t + 1);
           first.addi(g.sub(first).muli(1 - c.beta1));
           second.addi(g.mul(g).subi(second).muli(1 - c.beta2));
-          INDArray mHat = first.mul(ut1 / (1 - product * ut1)).addi(g.mul((1 - ut) / (1 - product)));
+          INDArray mHat =
+              first.mul(ut1 / (1 - product * ut1)).addi(g.mul((1 - ut) / (1 - product)));
           INDArray vHat = second.div(1 - Math.pow(c.beta2, t));
           update = mHat.muli(lr).divi(Transforms.sqrt(vHat, false).addi(c.epsilon));
         }

@@ -37,8 +37,8 @@ public final class LayerSelector {
       String item = raw.trim();
       List<Integer> hits = match(item, names);
       if (hits.isEmpty()) {
-        throw GraftException.usage("layer selection '" + item + "' matches no layer; layers are "
-            + indexed(names));
+        throw GraftException.usage(
+            "layer selection '" + item + "' matches no layer; layers are " + indexed(names));
       }
       picked.addAll(hits);
     }
@@ -70,7 +70,8 @@ public final class LayerSelector {
     try {
       pattern = Pattern.compile(item);
     } catch (PatternSyntaxException e) {
-      throw GraftException.usage("layer selection '" + item + "' is not a valid name pattern: " + e.getDescription());
+      throw GraftException.usage(
+          "layer selection '" + item + "' is not a valid name pattern: " + e.getDescription());
     }
     for (int i = 0; i < names.size(); i++) {
       if (names.get(i).equals(item) || pattern.matcher(names.get(i)).matches()) {

@@ -20,18 +20,19 @@ import org.nd4j.linalg.factory.Nd4j;
  * The chapter's learning-rate finder: one pass over the training set with the learning rate growing
  * exponentially from {@code minRate} to {@code maxRate}, the loss recorded after every batch (as a
  * bias-corrected moving average over about a twentieth of the sweep: one batch's loss is noisy);
- * the sweep stops once that
- * passes four times its minimum. The suggestion is the chapter's rule of thumb: a tenth of the
- * rate where the loss was lowest.
+ * the sweep stops once that passes four times its minimum. The suggestion is the chapter's rule of
+ * thumb: a tenth of the rate where the loss was lowest.
  */
 public final class LrFinder {
   private LrFinder() {}
 
   public record Result(List<Double> rates, List<Double> losses, double suggested) {}
 
-  public static Result find(NetworkSpec spec, TaskData data, int batchSize, double minRate, double maxRate) {
+  public static Result find(
+      NetworkSpec spec, TaskData data, int batchSize, double minRate, double maxRate) {
     if (!(minRate > 0 && maxRate > minRate)) {
-      throw GraftException.usage("the sweep needs 0 < --min-rate < --max-rate, not " + minRate + " and " + maxRate);
+      throw GraftException.usage(
+          "the sweep needs 0 < --min-rate < --max-rate, not " + minRate + " and " + maxRate);
     }
     int n = data.train().size();
     int batches = (n + batchSize - 1) / batchSize;
@@ -51,7 +52,12 @@ public final class LrFinder {
     }
   }
 
-  private static Result sweep(MultiLayerNetwork net, Network network, ShuffledCopy data, int batchSize, double minRate,
+  private static Result sweep(
+      MultiLayerNetwork net,
+      Network network,
+      ShuffledCopy data,
+      int batchSize,
+      double minRate,
       double maxRate) {
     int n = data.size();
     int batches = (n + batchSize - 1) / batchSize;
@@ -60,7 +66,8 @@ public final class LrFinder {
     List<Double> losses = new ArrayList<>();
     double best = Double.MAX_VALUE;
     double average = 0;
-    // Smoothing over about a twentieth of the sweep (at least 10 batches): less lag on short sweeps.
+    // Smoothing over about a twentieth of the sweep (at least 10 batches): less lag on short
+    // sweeps.
     double beta = 1 - 1.0 / Math.max(10, batches / 20.0);
     double rate = minRate;
     for (int b = 0; b < batches; b++, rate *= factor) {
@@ -89,8 +96,14 @@ public final class LrFinder {
 
   /** Loss against learning rate (log scale), with the suggested rate marked. */
   public static void plot(Result r, Path png) {
-    XYChart chart = new XYChartBuilder().width(800).height(500).title("learning rate finder").xAxisTitle("learning rate")
-        .yAxisTitle("loss").build();
+    XYChart chart =
+        new XYChartBuilder()
+            .width(800)
+            .height(500)
+            .title("learning rate finder")
+            .xAxisTitle("learning rate")
+            .yAxisTitle("loss")
+            .build();
     chart.getStyler().setXAxisLogarithmic(true);
     List<Double> xs = new ArrayList<>();
     List<Double> ys = new ArrayList<>();
@@ -103,8 +116,12 @@ public final class LrFinder {
     chart.addSeries("loss", xs, ys).setMarker(SeriesMarkers.NONE);
     double lo = ys.stream().mapToDouble(Double::doubleValue).min().orElse(0);
     double hi = ys.stream().mapToDouble(Double::doubleValue).max().orElse(1);
-    chart.addSeries(String.format("suggested %.2g", r.suggested()), new double[] {r.suggested(), r.suggested()},
-        new double[] {lo, hi}).setMarker(SeriesMarkers.NONE);
+    chart
+        .addSeries(
+            String.format("suggested %.2g", r.suggested()),
+            new double[] {r.suggested(), r.suggested()},
+            new double[] {lo, hi})
+        .setMarker(SeriesMarkers.NONE);
     LearningCurves.savePng(chart, png);
   }
 }

@@ -24,22 +24,28 @@ public final class McDropout {
       throw GraftException.usage("--mc-dropout needs at least 2 passes, not " + passes);
     }
     if (!hasDropout(network)) {
-      throw GraftException.usage(network.label() + " has no dropout: every pass would give the same prediction");
+      throw GraftException.usage(
+          network.label() + " has no dropout: every pass would give the same prediction");
     }
     INDArray input = Nd4j.create(x, network.batchShape(n), 'c').castTo(DataType.FLOAT);
     Nd4j.getRandom().setSeed(seed);
     INDArray sum = null;
     INDArray sumSq = null;
     for (int p = 0; p < passes; p++) {
-      INDArray y = network.model() instanceof MultiLayerNetwork m ? m.output(input, true)
-          : ((ComputationGraph) network.model()).outputSingle(true, input);
+      INDArray y =
+          network.model() instanceof MultiLayerNetwork m
+              ? m.output(input, true)
+              : ((ComputationGraph) network.model()).outputSingle(true, input);
       sum = sum == null ? y.dup() : sum.addi(y);
       sumSq = sumSq == null ? y.mul(y) : sumSq.addi(y.mul(y));
     }
     INDArray mean = sum.divi(passes);
     INDArray variance = sumSq.divi(passes).subi(mean.mul(mean));
-    INDArray std = org.nd4j.linalg.ops.transforms.Transforms.sqrt(org.nd4j.linalg.ops.transforms.Transforms.max(variance, 0.0), false);
-    return new Result(mean.dup('c').data().asFloat(), std.dup('c').data().asFloat(), (int) mean.size(1));
+    INDArray std =
+        org.nd4j.linalg.ops.transforms.Transforms.sqrt(
+            org.nd4j.linalg.ops.transforms.Transforms.max(variance, 0.0), false);
+    return new Result(
+        mean.dup('c').data().asFloat(), std.dup('c').data().asFloat(), (int) mean.size(1));
   }
 
   /** Dropout layers, or layers with their own dropout (DL4J's per-layer input dropout). */

@@ -8,8 +8,8 @@ import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.schedule.ISchedule;
 
 /**
- * Plain (heavy-ball) momentum as Keras's SGD(momentum=m) does it, which DL4J lacks (its
- * Nesterovs is the Nesterov variant): v = m * v - lr * g; w = w + v.
+ * Plain (heavy-ball) momentum as Keras's SGD(momentum=m) does it, which DL4J lacks (its Nesterovs
+ * is the Nesterov variant): v = m * v - lr * g; w = w + v.
  */
 public final class Momentum implements IUpdater {
   private double learningRate;
@@ -49,7 +49,8 @@ public final class Momentum implements IUpdater {
   @Override
   public GradientUpdater instantiate(INDArray viewArray, boolean initializeViewArray) {
     Updater updater = new Updater(this);
-    updater.setStateViewArray(viewArray, viewArray.shape(), viewArray.ordering(), initializeViewArray);
+    updater.setStateViewArray(
+        viewArray, viewArray.shape(), viewArray.ordering(), initializeViewArray);
     return updater;
   }
 
@@ -121,7 +122,8 @@ public final class Momentum implements IUpdater {
     }
 
     @Override
-    public void setStateViewArray(INDArray viewArray, long[] gradientShape, char order, boolean initialize) {
+    public void setStateViewArray(
+        INDArray viewArray, long[] gradientShape, char order, boolean initialize) {
       if (initialize) {
         viewArray.assign(0);
       }
@@ -132,7 +134,9 @@ public final class Momentum implements IUpdater {
     @Override
     public void applyUpdater(INDArray gradient, int iteration, int epoch) {
       // v = m v - lr g ; the update DL4J subtracts from the weights is -v.
-      velocity.muli(config.momentum).subi(gradient.reshape(velocity.shape()).mul(config.learningRate));
+      velocity
+          .muli(config.momentum)
+          .subi(gradient.reshape(velocity.shape()).mul(config.learningRate));
       gradient.assign(velocity.neg().reshape(gradient.shape()));
     }
   }

@@ -22,8 +22,8 @@ import org.nd4j.linalg.learning.config.IUpdater;
 
 /**
  * Builds layer stacks from other layer stacks: keep the lower layers of a network with their
- * weights, add Dense layers on top, freeze some. Like Keras's recompile after changing
- * {@code trainable}, every call makes a fresh network (fresh optimizer state) with the same weights.
+ * weights, add Dense layers on top, freeze some. Like Keras's recompile after changing {@code
+ * trainable}, every call makes a fresh network (fresh optimizer state) with the same weights.
  */
 final class NetworkSurgery {
   private NetworkSurgery() {}
@@ -32,8 +32,13 @@ final class NetworkSurgery {
    * The first {@code keep} layers of {@code base} (weights copied), then {@code head} (the last is
    * the output layer), initialised Glorot-uniform from {@code seed} as Keras does.
    */
-  static MultiLayerNetwork withNewHead(MultiLayerNetwork base, int keep, List<DenseSpec> head,
-      Set<Integer> frozen, IUpdater updater, long seed) {
+  static MultiLayerNetwork withNewHead(
+      MultiLayerNetwork base,
+      int keep,
+      List<DenseSpec> head,
+      Set<Integer> frozen,
+      IUpdater updater,
+      long seed) {
     MultiLayerConfiguration baseConf = base.getLayerWiseConfigurations();
     NeuralNetConfiguration.ListBuilder list = builder(updater, seed);
     long nIn = 0;
@@ -51,15 +56,25 @@ final class NetworkSurgery {
     if (baseConf.getInputPreProcess(keep) != null) {
       list.inputPreProcessor(keep, baseConf.getInputPreProcess(keep).clone());
     }
-    if (dropped instanceof FeedForwardLayer ff && ff.getNIn() > 0 && (dropped instanceof DenseLayer || dropped instanceof OutputLayer)) {
+    if (dropped instanceof FeedForwardLayer ff
+        && ff.getNIn() > 0
+        && (dropped instanceof DenseLayer || dropped instanceof OutputLayer)) {
       nIn = ff.getNIn();
     }
     for (int j = 0; j < head.size(); j++) {
       DenseSpec spec = head.get(j);
       boolean last = j == head.size() - 1;
-      FeedForwardLayer.Builder<?> b = last ? new OutputLayer.Builder(spec.loss()) : new DenseLayer.Builder();
-      list.layer(keep + j, b.name(last ? "head" : "head_" + j).nIn(nIn).nOut(spec.units())
-          .activation(spec.dl4jActivation()).weightInit(WeightInit.XAVIER_UNIFORM).updater(updater.clone()).build());
+      FeedForwardLayer.Builder<?> b =
+          last ? new OutputLayer.Builder(spec.loss()) : new DenseLayer.Builder();
+      list.layer(
+          keep + j,
+          b.name(last ? "head" : "head_" + j)
+              .nIn(nIn)
+              .nOut(spec.units())
+              .activation(spec.dl4jActivation())
+              .weightInit(WeightInit.XAVIER_UNIFORM)
+              .updater(updater.clone())
+              .build());
       nIn = spec.units();
     }
     MultiLayerNetwork net = new MultiLayerNetwork(list.build());
@@ -77,7 +92,8 @@ final class NetworkSurgery {
   }
 
   /** The same layers and weights with another frozen set and optimizer. */
-  static MultiLayerNetwork rebuild(MultiLayerNetwork net, Set<Integer> frozen, IUpdater updater, long seed) {
+  static MultiLayerNetwork rebuild(
+      MultiLayerNetwork net, Set<Integer> frozen, IUpdater updater, long seed) {
     MultiLayerConfiguration conf = net.getLayerWiseConfigurations();
     NeuralNetConfiguration.ListBuilder list = builder(updater, seed);
     for (int i = 0; i < net.getnLayers(); i++) {
@@ -90,10 +106,15 @@ final class NetworkSurgery {
   }
 
   private static NeuralNetConfiguration.ListBuilder builder(IUpdater updater, long seed) {
-    return new NeuralNetConfiguration.Builder().seed(seed).dataType(DataType.FLOAT).updater(updater.clone()).list();
+    return new NeuralNetConfiguration.Builder()
+        .seed(seed)
+        .dataType(DataType.FLOAT)
+        .updater(updater.clone())
+        .list();
   }
 
-  private static Layer prepare(Layer layer, int index, Set<Integer> frozen, IUpdater updater, MultiLayerNetwork source) {
+  private static Layer prepare(
+      Layer layer, int index, Set<Integer> frozen, IUpdater updater, MultiLayerNetwork source) {
     if (layer instanceof BaseLayer base) {
       base.setIUpdater(updater.clone());
     }
@@ -119,12 +140,14 @@ final class NetworkSurgery {
     return layer;
   }
 
-  private static void copyPreprocessors(Map<Integer, InputPreProcessor> from, NeuralNetConfiguration.ListBuilder to, int below) {
-    from.forEach((i, p) -> {
-      if (i < below) {
-        to.inputPreProcessor(i, p.clone());
-      }
-    });
+  private static void copyPreprocessors(
+      Map<Integer, InputPreProcessor> from, NeuralNetConfiguration.ListBuilder to, int below) {
+    from.forEach(
+        (i, p) -> {
+          if (i < below) {
+            to.inputPreProcessor(i, p.clone());
+          }
+        });
   }
 
   /** Keras's glorot_uniform kernel and zero bias, from our own seeded generator. */

@@ -44,6 +44,10 @@ public record Optimizer(String name, double learningRate, double momentum) {
 
   @Override
   public String toString() {
-    return name + "(lr=" + learningRate + (name.equals("sgd") || name.equals("adam") ? "" : ", momentum=" + momentum) + ")";
+    return name
+        + "(lr="
+        + learningRate
+        + (name.equals("sgd") || name.equals("adam") ? "" : ", momentum=" + momentum)
+        + ")";
   }
 }

@@ -8,8 +8,8 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * The training set in a new random order each epoch, copied into the same two arrays every time:
- * a fresh copy per epoch is 140 MB for task A, and allocating and zeroing it took about 5% of an
+ * The training set in a new random order each epoch, copied into the same two arrays every time: a
+ * fresh copy per epoch is 140 MB for task A, and allocating and zeroing it took about 5% of an
  * epoch of model A (measured with a JFR profile).
  */
 final class ShuffledCopy implements AutoCloseable {
@@ -40,9 +40,13 @@ final class ShuffledCopy implements AutoCloseable {
     return rows;
   }
 
-  /** Rows [from, to) of the shuffled copy as a batch in the network's input shape (views, no copy). */
+  /**
+   * Rows [from, to) of the shuffled copy as a batch in the network's input shape (views, no copy).
+   */
   DataSet batch(Network shape, int from, int to) {
-    INDArray bx = xs.get(NDArrayIndex.interval(from, to), NDArrayIndex.all()).reshape('c', shape.batchShape(to - from));
+    INDArray bx =
+        xs.get(NDArrayIndex.interval(from, to), NDArrayIndex.all())
+            .reshape('c', shape.batchShape(to - from));
     INDArray by = ys.get(NDArrayIndex.interval(from, to), NDArrayIndex.all());
     return new DataSet(bx, by);
   }

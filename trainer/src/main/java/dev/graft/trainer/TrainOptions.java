@@ -7,11 +7,16 @@ import java.nio.file.Path;
  *
  * @param patience early stopping: stop after this many epochs without a better validation loss and
  *     restore the best weights (0: train every epoch, keep the last weights)
- * @param checkpointEvery write a checkpoint every this many epochs (0: only at each new best);
- *     only with a {@code checkpointDir}
+ * @param checkpointEvery write a checkpoint every this many epochs (0: only at each new best); only
+ *     with a {@code checkpointDir}
  * @param resume continue from the newest checkpoint in {@code checkpointDir}, if there is one
  */
-public record TrainOptions(int epochs, int batchSize, int patience, Path checkpointDir, int checkpointEvery,
+public record TrainOptions(
+    int epochs,
+    int batchSize,
+    int patience,
+    Path checkpointDir,
+    int checkpointEvery,
     boolean resume) {
   public TrainOptions {
     if (epochs < 1) {
@@ -24,7 +29,8 @@ public record TrainOptions(int epochs, int batchSize, int patience, Path checkpo
       throw dev.graft.GraftException.usage("--patience and --checkpoint-every cannot be negative");
     }
     if (resume && checkpointDir == null) {
-      throw dev.graft.GraftException.usage("--resume needs --checkpoint-dir (where the checkpoints are)");
+      throw dev.graft.GraftException.usage(
+          "--resume needs --checkpoint-dir (where the checkpoints are)");
     }
   }
 }

@@ -11,10 +11,24 @@ public final class Trainer {
   private Trainer() {}
 
   /** Trains in place; returns the per-epoch history. */
-  public static List<EpochStats> train(Network network, TaskData data, int epochs, int batchSize, long seed,
+  public static List<EpochStats> train(
+      Network network,
+      TaskData data,
+      int epochs,
+      int batchSize,
+      long seed,
       TrainingListener listener) {
     Nd4j.getRandom().setSeed(seed);
-    return Fitter.fit(network, network.sequential(), data.train(), data.valid(), "train", epochs, batchSize,
-        new Random(seed), listener, true);
+    return Fitter.fit(
+        network,
+        network.sequential(),
+        data.train(),
+        data.valid(),
+        "train",
+        epochs,
+        batchSize,
+        new Random(seed),
+        listener,
+        true);
   }
 }

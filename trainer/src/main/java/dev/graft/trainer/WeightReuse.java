@@ -28,7 +28,8 @@ public final class WeightReuse {
     try {
       p = Pattern.compile(pattern);
     } catch (PatternSyntaxException e) {
-      throw GraftException.usage("--reuse '" + pattern + "' is not a valid pattern: " + e.getDescription());
+      throw GraftException.usage(
+          "--reuse '" + pattern + "' is not a valid pattern: " + e.getDescription());
     }
     List<Layer> from = new ArrayList<>();
     for (Layer l : source.layers()) {
@@ -38,26 +39,46 @@ public final class WeightReuse {
       }
     }
     if (from.isEmpty()) {
-      throw GraftException.usage("--reuse '" + pattern + "' matches no layer with weights of " + source.label()
-          + " (layers: " + source.layerNames() + ")");
+      throw GraftException.usage(
+          "--reuse '"
+              + pattern
+              + "' matches no layer with weights of "
+              + source.label()
+              + " (layers: "
+              + source.layerNames()
+              + ")");
     }
     List<Layer> dense = dense(target);
     if (from.size() > dense.size()) {
-      throw GraftException.usage("--reuse '" + pattern + "' picks " + from.size() + " layers but the network has only "
-          + dense.size() + " dense layers");
+      throw GraftException.usage(
+          "--reuse '"
+              + pattern
+              + "' picks "
+              + from.size()
+              + " layers but the network has only "
+              + dense.size()
+              + " dense layers");
     }
     List<String> copied = new ArrayList<>();
     for (int i = 0; i < from.size(); i++) {
       Layer s = from.get(i);
       Layer t = dense.get(i);
-      String what = s.conf().getLayer().getLayerName() + " (" + source.label() + ") -> " + t.conf().getLayer().getLayerName();
+      String what =
+          s.conf().getLayer().getLayerName()
+              + " ("
+              + source.label()
+              + ") -> "
+              + t.conf().getLayer().getLayerName();
       set(t, s.getParam("W"), s.paramTable().containsKey("b") ? s.getParam("b") : null, what);
       copied.add(what);
     }
     return copied;
   }
 
-  /** Sets the kernel ([in, out], Keras's layout) and bias ([out], or null to keep it) of the named layer. */
+  /**
+   * Sets the kernel ([in, out], Keras's layout) and bias ([out], or null to keep it) of the named
+   * layer.
+   */
   public static void setWeights(Network target, String layer, INDArray kernel, INDArray bias) {
     for (Layer l : target.layers()) {
       if (layer.equals(l.conf().getLayer().getLayerName())) {
@@ -65,19 +86,30 @@ public final class WeightReuse {
         return;
       }
     }
-    throw GraftException.usage("--set-weights: no layer named '" + layer + "' (layers: " + target.layerNames() + ")");
+    throw GraftException.usage(
+        "--set-weights: no layer named '" + layer + "' (layers: " + target.layerNames() + ")");
   }
 
   private static void set(Layer t, INDArray kernel, INDArray bias, String what) {
     INDArray w = t.getParam("W");
     if (!Arrays.equals(w.shape(), kernel.shape())) {
-      throw GraftException.usage(what + ": kernel of shape " + Arrays.toString(kernel.shape()) + " does not fit "
-          + Arrays.toString(w.shape()));
+      throw GraftException.usage(
+          what
+              + ": kernel of shape "
+              + Arrays.toString(kernel.shape())
+              + " does not fit "
+              + Arrays.toString(w.shape()));
     }
     if (bias != null) {
       if (!t.paramTable().containsKey("b") || t.getParam("b").length() != bias.length()) {
-        throw GraftException.usage(what + ": bias of " + bias.length() + " values does not fit "
-            + (t.paramTable().containsKey("b") ? t.getParam("b").length() + "" : "a layer without bias"));
+        throw GraftException.usage(
+            what
+                + ": bias of "
+                + bias.length()
+                + " values does not fit "
+                + (t.paramTable().containsKey("b")
+                    ? t.getParam("b").length() + ""
+                    : "a layer without bias"));
       }
       t.setParam("b", bias.castTo(DataType.FLOAT).reshape(t.getParam("b").shape()));
     }

@@ -24,14 +24,18 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** The mechanics of reuse on a small network and a synthetic binary task. */
 class FineTunerTest {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   private static final int FEATURES = 12;
 
   static Network base() {
-    return DenseStack.build("base", FEATURES, List.of(new DenseSpec(16, "selu"), new DenseSpec(8, "selu")),
-        new DenseSpec(3, "softmax"), Optimizer.sgd(0.01), 5);
+    return DenseStack.build(
+        "base",
+        FEATURES,
+        List.of(new DenseSpec(16, "selu"), new DenseSpec(8, "selu")),
+        new DenseSpec(3, "softmax"),
+        Optimizer.sgd(0.01),
+        5);
   }
 
   /** Label 1 when the first feature is larger than the second: learnable. */
@@ -49,7 +53,11 @@ class FineTunerTest {
   }
 
   static TaskData task() {
-    return new TaskData(new Task("synthetic", List.of(5, 6), 6, 0), examples(256, 1), examples(64, 2), examples(128, 3));
+    return new TaskData(
+        new Task("synthetic", List.of(5, 6), 6, 0),
+        examples(256, 1),
+        examples(64, 2),
+        examples(128, 3));
   }
 
   static FineTuneOptions.Builder options() {
@@ -65,7 +73,9 @@ class FineTunerTest {
     Network base = base();
     INDArray before0 = params(base, 0);
     INDArray before1 = params(base, 1);
-    FineTuneResult r = FineTuner.fineTune(base, task(), options().freezeEpochs(3).epochs(0).build(), TrainingListener.NONE);
+    FineTuneResult r =
+        FineTuner.fineTune(
+            base, task(), options().freezeEpochs(3).epochs(0).build(), TrainingListener.NONE);
     assertEquals(before0, params(r.network(), 0));
     assertEquals(before1, params(r.network(), 1));
     assertEquals(List.of("dense_0", "dense_1"), r.frozenLayers());
@@ -77,18 +87,28 @@ class FineTunerTest {
   void unfreezingTrainsEverythingButNeverTheBase() {
     Network base = base();
     INDArray before0 = params(base, 0);
-    FineTuneResult r = FineTuner.fineTune(base, task(), options().freezeEpochs(1).epochs(3).build(), TrainingListener.NONE);
+    FineTuneResult r =
+        FineTuner.fineTune(
+            base, task(), options().freezeEpochs(1).epochs(3).build(), TrainingListener.NONE);
     assertNotEquals(before0, params(r.network(), 0));
     assertEquals(before0, params(base, 0));
-    assertEquals(1, ((MultiLayerNetwork) r.network().model()).getLayer(2).conf().getLayer() instanceof
-        org.deeplearning4j.nn.conf.layers.OutputLayer ol ? ol.getNOut() : -1);
+    assertEquals(
+        1,
+        ((MultiLayerNetwork) r.network().model()).getLayer(2).conf().getLayer()
+                instanceof org.deeplearning4j.nn.conf.layers.OutputLayer ol
+            ? ol.getNOut()
+            : -1);
   }
 
   @Test
   void partialFreezeByName() {
     Network base = base();
-    FineTuneResult r = FineTuner.fineTune(base, task(), options().freeze("dense_0").freezeEpochs(3).epochs(0).build(),
-        TrainingListener.NONE);
+    FineTuneResult r =
+        FineTuner.fineTune(
+            base,
+            task(),
+            options().freeze("dense_0").freezeEpochs(3).epochs(0).build(),
+            TrainingListener.NONE);
     assertEquals(params(base, 0), params(r.network(), 0));
     assertNotEquals(params(base, 1), params(r.network(), 1));
   }
@@ -98,15 +118,28 @@ class FineTunerTest {
     FineTuneOptions o = options().freezeEpochs(2).epochs(2).build();
     FineTuneResult a = FineTuner.fineTune(base(), task(), o, TrainingListener.NONE);
     FineTuneResult b = FineTuner.fineTune(base(), task(), o, TrainingListener.NONE);
-    assertEquals(((MultiLayerNetwork) a.network().model()).params(), ((MultiLayerNetwork) b.network().model()).params());
-    FineTuneResult c = FineTuner.fineTune(base(), task(), options().seed(12).freezeEpochs(2).epochs(2).build(), TrainingListener.NONE);
-    assertNotEquals(((MultiLayerNetwork) a.network().model()).params(), ((MultiLayerNetwork) c.network().model()).params());
+    assertEquals(
+        ((MultiLayerNetwork) a.network().model()).params(),
+        ((MultiLayerNetwork) b.network().model()).params());
+    FineTuneResult c =
+        FineTuner.fineTune(
+            base(),
+            task(),
+            options().seed(12).freezeEpochs(2).epochs(2).build(),
+            TrainingListener.NONE);
+    assertNotEquals(
+        ((MultiLayerNetwork) a.network().model()).params(),
+        ((MultiLayerNetwork) c.network().model()).params());
   }
 
   @Test
   void learnsTheTask() {
-    FineTuneResult r = FineTuner.fineTune(base(), task(), options().freezeEpochs(5).epochs(30).optimizer(Optimizer.sgd(0.1)).build(),
-        TrainingListener.NONE);
+    FineTuneResult r =
+        FineTuner.fineTune(
+            base(),
+            task(),
+            options().freezeEpochs(5).epochs(30).optimizer(Optimizer.sgd(0.1)).build(),
+            TrainingListener.NONE);
     double first = r.history().get(0).trainLoss();
     double last = r.history().get(r.history().size() - 1).trainLoss();
     assertTrue(last < first * 0.8, "loss " + first + " -> " + last);
@@ -125,7 +158,11 @@ class FineTunerTest {
     INDArray x = data.test().featureMatrix();
     assertEquals(r.network().outputFlat(x), back.outputFlat(x));
     JsonNode record = new ObjectMapper().readTree(tmp.resolve("tuned.json").toFile());
-    assertEquals(List.of("dense_0", "dense_1"), List.of(record.get("frozen_layers").get(0).asText(), record.get("frozen_layers").get(1).asText()));
+    assertEquals(
+        List.of("dense_0", "dense_1"),
+        List.of(
+            record.get("frozen_layers").get(0).asText(),
+            record.get("frozen_layers").get(1).asText()));
     assertEquals(r.test().accuracy(), record.get("test_accuracy").asDouble());
     assertEquals(1, record.get("freeze_epochs").asInt());
     try (var files = Files.list(tmp)) {
@@ -136,12 +173,24 @@ class FineTunerTest {
   @Test
   void badOptionsAreUsageErrors() {
     assertThrows(GraftException.class, () -> FineTuneOptions.builder().dropTop(0).build());
-    assertThrows(GraftException.class, () -> FineTuneOptions.builder().freezeEpochs(0).epochs(0).build());
-    GraftException e = assertThrows(GraftException.class, () -> FineTuner.fineTune(base(), task(),
-        options().dropTop(3).build(), TrainingListener.NONE));
+    assertThrows(
+        GraftException.class, () -> FineTuneOptions.builder().freezeEpochs(0).epochs(0).build());
+    GraftException e =
+        assertThrows(
+            GraftException.class,
+            () ->
+                FineTuner.fineTune(
+                    base(), task(), options().dropTop(3).build(), TrainingListener.NONE));
     assertTrue(e.getMessage().contains("--drop 3"), e.getMessage());
-    GraftException wrongHead = assertThrows(GraftException.class, () -> FineTuner.fineTune(base(), task(),
-        options().head(List.of(new DenseSpec(4, "softmax"))).build(), TrainingListener.NONE));
+    GraftException wrongHead =
+        assertThrows(
+            GraftException.class,
+            () ->
+                FineTuner.fineTune(
+                    base(),
+                    task(),
+                    options().head(List.of(new DenseSpec(4, "softmax"))).build(),
+                    TrainingListener.NONE));
     assertTrue(wrongHead.getMessage().contains("needs 1"), wrongHead.getMessage());
   }
 }

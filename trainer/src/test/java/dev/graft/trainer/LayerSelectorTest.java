@@ -10,7 +10,8 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class LayerSelectorTest {
-  private static final List<String> NAMES = List.of("dense", "dense_1", "dense_2", "dropout", "dense_3");
+  private static final List<String> NAMES =
+      List.of("dense", "dense_1", "dense_2", "dropout", "dense_3");
 
   @Test
   void indicesRangesNamesAndPatterns() {
@@ -22,7 +23,8 @@ class LayerSelectorTest {
 
   @Test
   void aSelectionThatMatchesNothingIsAnError() {
-    GraftException e = assertThrows(GraftException.class, () -> LayerSelector.of("dense_9").select(NAMES));
+    GraftException e =
+        assertThrows(GraftException.class, () -> LayerSelector.of("dense_9").select(NAMES));
     assertTrue(e.getMessage().contains("0:dense"), e.getMessage());
     assertThrows(GraftException.class, () -> LayerSelector.of("7").select(NAMES));
     assertThrows(GraftException.class, () -> LayerSelector.of("dense(").select(NAMES));

@@ -13,18 +13,34 @@ import java.util.Set;
  * from a model file; this makes the refusal explicit and names the culprit.
  */
 final class ConfigSafety {
-  private static final Set<String> CODE_CLASSES = Set.of("Lambda", "function", "__lambda__", "TFOpLambda", "SlicingOpLambda");
+  private static final Set<String> CODE_CLASSES =
+      Set.of("Lambda", "function", "__lambda__", "TFOpLambda", "SlicingOpLambda");
+
   /**
    * Keras modules whose classes a model config may name: layers and what configures them. Anything
    * else of Keras's (keras.utils.get_file, keras.backend, ...) has been used to run code at load
    * time (CVE-2025-1550, CVE-2025-8747, CVE-2025-9906).
    */
-  private static final Set<String> KERAS_MODULES = Set.of("keras", "keras.layers", "keras.initializers",
-      "keras.regularizers", "keras.constraints", "keras.optimizers", "keras.optimizers.schedules", "keras.losses",
-      "keras.metrics", "keras.models", "keras.src.models.functional", "keras.src.models.sequential",
-      "keras.src.engine.functional", "keras.src.engine.sequential");
+  private static final Set<String> KERAS_MODULES =
+      Set.of(
+          "keras",
+          "keras.layers",
+          "keras.initializers",
+          "keras.regularizers",
+          "keras.constraints",
+          "keras.optimizers",
+          "keras.optimizers.schedules",
+          "keras.losses",
+          "keras.metrics",
+          "keras.models",
+          "keras.src.models.functional",
+          "keras.src.models.sequential",
+          "keras.src.engine.functional",
+          "keras.src.engine.sequential");
+
   /** Markers Keras's serializer uses for plain values, not classes. */
-  private static final Set<String> VALUE_MARKERS = Set.of("__keras_tensor__", "__tuple__", "__ellipsis__");
+  private static final Set<String> VALUE_MARKERS =
+      Set.of("__keras_tensor__", "__tuple__", "__ellipsis__");
 
   private ConfigSafety() {}
 
@@ -53,26 +69,52 @@ final class ConfigSafety {
     String cls = node.path("class_name").asText("");
     String name = node.path("config").path("name").asText(cls);
     if (CODE_CLASSES.contains(cls)) {
-      throw GraftException.unsupported(file + ": refused: " + cls + " '" + name + "' at " + where
-          + " holds Python code, which graft never runs");
+      throw GraftException.unsupported(
+          file
+              + ": refused: "
+              + cls
+              + " '"
+              + name
+              + "' at "
+              + where
+              + " holds Python code, which graft never runs");
     }
     if (VALUE_MARKERS.contains(cls)) {
       return;
     }
     JsonNode module = node.get("module");
-    String registered = node.path("registered_name").isNull() ? null : node.path("registered_name").asText(null);
-    boolean kerasModule = module != null && module.isTextual() && (module.asText().equals("keras")
-        || module.asText().startsWith("keras."));
+    String registered =
+        node.path("registered_name").isNull() ? null : node.path("registered_name").asText(null);
+    boolean kerasModule =
+        module != null
+            && module.isTextual()
+            && (module.asText().equals("keras") || module.asText().startsWith("keras."));
     if (kerasModule && !KERAS_MODULES.contains(module.asText())) {
-      throw GraftException.unsupported(file + ": refused: " + module.asText() + "." + cls + " at " + where
-          + " is not a layer or its configuration; Keras configs that name such functions have been used to run code");
+      throw GraftException.unsupported(
+          file
+              + ": refused: "
+              + module.asText()
+              + "."
+              + cls
+              + " at "
+              + where
+              + " is not a layer or its configuration; Keras configs that name such functions have been used to run code");
     }
-    // Keras 3 marks its own classes with module keras.* and no registered name (or one equal to the class).
+    // Keras 3 marks its own classes with module keras.* and no registered name (or one equal to the
+    // class).
     if (!kerasModule || (registered != null && !registered.equals(cls))) {
-      String from = module == null || module.isNull() ? "" : " from module '" + module.asText() + "'";
-      throw GraftException.unsupported(file + ": refused: custom class '" + cls + "'" + from
-          + (registered != null ? " (registered as " + registered + ")" : "") + " at " + where
-          + ": its code is not in the file and graft runs no Python; only Keras's built-in layers are supported");
+      String from =
+          module == null || module.isNull() ? "" : " from module '" + module.asText() + "'";
+      throw GraftException.unsupported(
+          file
+              + ": refused: custom class '"
+              + cls
+              + "'"
+              + from
+              + (registered != null ? " (registered as " + registered + ")" : "")
+              + " at "
+              + where
+              + ": its code is not in the file and graft runs no Python; only Keras's built-in layers are supported");
     }
   }
 }

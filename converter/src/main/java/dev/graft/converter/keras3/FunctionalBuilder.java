@@ -29,13 +29,15 @@ import org.nd4j.linalg.api.buffer.DataType;
  * preprocessors of the next layer, or become a preprocessor vertex where they feed a merge.
  */
 final class FunctionalBuilder {
-  static final List<String> MERGES = List.of("Add", "Subtract", "Multiply", "Average", "Maximum", "Concatenate");
+  static final List<String> MERGES =
+      List.of("Add", "Subtract", "Multiply", "Average", "Maximum", "Concatenate");
 
   /**
    * A Keras tensor: the Keras layer that outputs it, the DL4J vertex that computes it (an earlier
    * one while preprocessors are pending), its Keras shape, and the preprocessors not yet applied.
    */
-  private record Tensor(String layer, String vertex, long[] shape, List<InputPreProcessor> pending) {}
+  private record Tensor(
+      String layer, String vertex, long[] shape, List<InputPreProcessor> pending) {}
 
   private final Path file;
   private final StackBuilder layers;
@@ -43,7 +45,11 @@ final class FunctionalBuilder {
       new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT).graphBuilder();
   private final Map<String, Tensor> tensors = new HashMap<>();
   private final Map<String, Consumer<org.deeplearning4j.nn.api.Layer>> loaders = new HashMap<>();
-  /** Preprocessor vertices made so far, by the Keras layer (Flatten, Rescaling) whose output they hold. */
+
+  /**
+   * Preprocessor vertices made so far, by the Keras layer (Flatten, Rescaling) whose output they
+   * hold.
+   */
   private final Map<String, String> materialized = new HashMap<>();
 
   FunctionalBuilder(Path file, Weights weights) {
@@ -56,8 +62,13 @@ final class FunctionalBuilder {
     List<String> inputs = KerasInbound.references(config.path("input_layers"));
     List<String> outputs = KerasInbound.references(config.path("output_layers"));
     if (inputs.size() != 1 || outputs.size() != 1) {
-      throw GraftException.unsupported(file + ": a Functional model with " + inputs.size() + " inputs and "
-          + outputs.size() + " outputs (one of each is supported)");
+      throw GraftException.unsupported(
+          file
+              + ": a Functional model with "
+              + inputs.size()
+              + " inputs and "
+              + outputs.size()
+              + " outputs (one of each is supported)");
     }
     graph.addInputs(inputs.get(0));
     for (JsonNode layer : config.path("layers")) {
@@ -82,7 +93,8 @@ final class FunctionalBuilder {
     }
     if (cls.equals("InputLayer")) {
       if (!name.equals(inputName)) {
-        throw GraftException.unsupported(file + ": input layer '" + name + "' is not the model's input");
+        throw GraftException.unsupported(
+            file + ": input layer '" + name + "' is not the model's input");
       }
       layers.translate(layer, inputShape);
       tensors.put(name, new Tensor(name, name, inputShape.clone(), List.of()));
@@ -90,8 +102,13 @@ final class FunctionalBuilder {
     }
     JsonNode inbound = layer.path("inbound_nodes");
     if (inbound.size() != 1) {
-      throw GraftException.unsupported(file + ": layer '" + name + "' is called " + inbound.size()
-          + " times (layers shared between calls are not supported)");
+      throw GraftException.unsupported(
+          file
+              + ": layer '"
+              + name
+              + "' is called "
+              + inbound.size()
+              + " times (layers shared between calls are not supported)");
     }
     List<Tensor> in = new ArrayList<>();
     for (String ref : KerasInbound.references(inbound)) {
@@ -105,8 +122,17 @@ final class FunctionalBuilder {
       return;
     }
     if (in.size() != 1) {
-      throw GraftException.unsupported(file + ": layer '" + name + "' of type " + cls + " takes " + in.size()
-          + " inputs (only " + String.join(", ", MERGES) + " may take several)");
+      throw GraftException.unsupported(
+          file
+              + ": layer '"
+              + name
+              + "' of type "
+              + cls
+              + " takes "
+              + in.size()
+              + " inputs (only "
+              + String.join(", ", MERGES)
+              + " may take several)");
     }
     Tensor x = in.get(0);
     StackBuilder.Translation t = layers.translate(layer, x.shape());
@@ -130,7 +156,8 @@ final class FunctionalBuilder {
 
   private void merge(JsonNode c, String cls, String name, List<Tensor> in) {
     if (in.size() < 2) {
-      throw GraftException.badInput(file + ": layer '" + name + "' of type " + cls + " has " + in.size() + " input");
+      throw GraftException.badInput(
+          file + ": layer '" + name + "' of type " + cls + " has " + in.size() + " input");
     }
     long[] shape = in.get(0).shape();
     String[] vertices = new String[in.size()];
@@ -142,8 +169,13 @@ final class FunctionalBuilder {
       int rank = shape.length;
       int axis = c.path("axis").asInt(-1);
       if (axis != -1 && axis != rank) {
-        throw GraftException.unsupported(file + ": layer '" + name + "': Concatenate over axis " + axis
-            + " (only the last, channels axis)");
+        throw GraftException.unsupported(
+            file
+                + ": layer '"
+                + name
+                + "': Concatenate over axis "
+                + axis
+                + " (only the last, channels axis)");
       }
       long channels = 0;
       for (Tensor t : in) {
@@ -151,7 +183,8 @@ final class FunctionalBuilder {
         channels += t.shape()[rank - 1];
       }
       MergeVertex m = new MergeVertex();
-      // DL4J keeps Keras's channels-last layout (NHWC) for these layers: channels are its last axis.
+      // DL4J keeps Keras's channels-last layout (NHWC) for these layers: channels are its last
+      // axis.
       m.setMergeAxis(rank == 1 ? 1 : rank);
       vertex = m;
       shape = shape.clone();
@@ -160,30 +193,41 @@ final class FunctionalBuilder {
       for (Tensor t : in) {
         sameShape(name, shape, t.shape(), shape.length);
       }
-      vertex = new ElementWiseVertex(switch (cls) {
-        case "Add" -> ElementWiseVertex.Op.Add;
-        case "Subtract" -> ElementWiseVertex.Op.Subtract;
-        case "Multiply" -> ElementWiseVertex.Op.Product;
-        case "Average" -> ElementWiseVertex.Op.Average;
-        default -> ElementWiseVertex.Op.Max;
-      });
+      vertex =
+          new ElementWiseVertex(
+              switch (cls) {
+                case "Add" -> ElementWiseVertex.Op.Add;
+                case "Subtract" -> ElementWiseVertex.Op.Subtract;
+                case "Multiply" -> ElementWiseVertex.Op.Product;
+                case "Average" -> ElementWiseVertex.Op.Average;
+                default -> ElementWiseVertex.Op.Max;
+              });
       if (cls.equals("Subtract") && in.size() != 2) {
-        throw GraftException.badInput(file + ": layer '" + name + "': Subtract takes two inputs, not " + in.size());
+        throw GraftException.badInput(
+            file + ": layer '" + name + "': Subtract takes two inputs, not " + in.size());
       }
     }
     graph.addVertex(name, vertex, vertices);
     tensors.put(name, new Tensor(name, name, shape, List.of()));
   }
 
-  /** Compares shapes on every axis before {@code upTo} (Keras broadcasts nothing in these merges). */
+  /**
+   * Compares shapes on every axis before {@code upTo} (Keras broadcasts nothing in these merges).
+   */
   private void sameShape(String name, long[] a, long[] b, int upTo) {
     boolean same = a.length == b.length;
     for (int i = 0; same && i < upTo; i++) {
       same = a[i] == b[i];
     }
     if (!same) {
-      throw GraftException.badInput(file + ": layer '" + name + "' merges inputs of shapes " + Arrays.toString(a)
-          + " and " + Arrays.toString(b));
+      throw GraftException.badInput(
+          file
+              + ": layer '"
+              + name
+              + "' merges inputs of shapes "
+              + Arrays.toString(a)
+              + " and "
+              + Arrays.toString(b));
     }
   }
 
@@ -193,19 +237,27 @@ final class FunctionalBuilder {
     if (pp == null) {
       return t.vertex();
     }
-    return materialized.computeIfAbsent(t.layer(), name -> {
-      // Named after the Keras layer, unless that name is the vertex that still owes its preprocessing.
-      String vertex = name.equals(t.vertex()) ? name + "_out" : name;
-      graph.addVertex(vertex, new PreprocessorVertex(pp), t.vertex());
-      return vertex;
-    });
+    return materialized.computeIfAbsent(
+        t.layer(),
+        name -> {
+          // Named after the Keras layer, unless that name is the vertex that still owes its
+          // preprocessing.
+          String vertex = name.equals(t.vertex()) ? name + "_out" : name;
+          graph.addVertex(vertex, new PreprocessorVertex(pp), t.vertex());
+          return vertex;
+        });
   }
 
   private Tensor tensor(String layerName, String user) {
     Tensor t = tensors.get(layerName);
     if (t == null) {
-      throw GraftException.badInput(file + ": " + user + " takes its input from '" + layerName
-          + "', which is not a layer defined before it");
+      throw GraftException.badInput(
+          file
+              + ": "
+              + user
+              + " takes its input from '"
+              + layerName
+              + "', which is not a layer defined before it");
     }
     return t;
   }

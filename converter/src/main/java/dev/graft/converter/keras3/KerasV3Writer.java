@@ -25,11 +25,11 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
 /**
- * Writes a DL4J layer stack as a Keras 3 {@code .keras} archive laid out as Keras 3.8 writes
- * them: stored (uncompressed) entries metadata.json, config.json and model.weights.h5; a
- * Sequential config with an InputLayer and each layer's get_config keys and build_config; weight
- * groups {@code layers/<class_in_snake_case>[_n]/vars/<i>} named by position, each {@code vars}
- * group carrying the layer's name. The optimizer's state is not written (load with compile=False).
+ * Writes a DL4J layer stack as a Keras 3 {@code .keras} archive laid out as Keras 3.8 writes them:
+ * stored (uncompressed) entries metadata.json, config.json and model.weights.h5; a Sequential
+ * config with an InputLayer and each layer's get_config keys and build_config; weight groups {@code
+ * layers/<class_in_snake_case>[_n]/vars/<i>} named by position, each {@code vars} group carrying
+ * the layer's name. The optimizer's state is not written (load with compile=False).
  */
 public final class KerasV3Writer {
   /** The Keras version whose layout is written. */
@@ -40,21 +40,25 @@ public final class KerasV3Writer {
   /** Writes atomically: on any failure no file is left behind. */
   public static void write(Network network, Path out) {
     StackTranslator.Result stack = StackTranslator.translate(network);
-    String name = network.name() == null || network.name().isBlank() ? "sequential" : network.name();
+    String name =
+        network.name() == null || network.name().isBlank() ? "sequential" : network.name();
     byte[] config = config(name, stack).toPrettyString().getBytes(StandardCharsets.UTF_8);
     byte[] metadata = metadata().getBytes(StandardCharsets.UTF_8);
-    AtomicWrite.write(out, tmp -> {
-      // The temporary file holds the weights first, then the archive that embeds them.
-      Files.delete(tmp);
-      writeWeights(tmp, name, stack.layers());
-      byte[] weights = Files.readAllBytes(tmp);
-      check(weights, name, stack.layers());
-      try (OutputStream file = Files.newOutputStream(tmp); ZipOutputStream zip = new ZipOutputStream(file)) {
-        stored(zip, "metadata.json", metadata);
-        stored(zip, "config.json", config);
-        stored(zip, "model.weights.h5", weights);
-      }
-    });
+    AtomicWrite.write(
+        out,
+        tmp -> {
+          // The temporary file holds the weights first, then the archive that embeds them.
+          Files.delete(tmp);
+          writeWeights(tmp, name, stack.layers());
+          byte[] weights = Files.readAllBytes(tmp);
+          check(weights, name, stack.layers());
+          try (OutputStream file = Files.newOutputStream(tmp);
+              ZipOutputStream zip = new ZipOutputStream(file)) {
+            stored(zip, "metadata.json", metadata);
+            stored(zip, "config.json", config);
+            stored(zip, "model.weights.h5", weights);
+          }
+        });
   }
 
   static ObjectNode config(String name, StackTranslator.Result stack) {
@@ -137,24 +141,36 @@ public final class KerasV3Writer {
         throw new IllegalStateException("vars has the wrong name");
       }
     } catch (RuntimeException e) {
-      throw new GraftException(GraftException.Kind.FAILURE, "the HDF5 writer (jHDF) produced a model.weights.h5 that does "
-          + "not read back (" + e.getMessage() + "); nothing was written", e);
+      throw new GraftException(
+          GraftException.Kind.FAILURE,
+          "the HDF5 writer (jHDF) produced a model.weights.h5 that does "
+              + "not read back ("
+              + e.getMessage()
+              + "); nothing was written",
+          e);
     }
   }
 
   private static int[] dimensions(Object array) {
     List<Integer> dims = new java.util.ArrayList<>();
-    for (Object a = array; a != null && a.getClass().isArray(); a = java.lang.reflect.Array.getLength(a) > 0
-        ? java.lang.reflect.Array.get(a, 0) : null) {
+    for (Object a = array;
+        a != null && a.getClass().isArray();
+        a = java.lang.reflect.Array.getLength(a) > 0 ? java.lang.reflect.Array.get(a, 0) : null) {
       dims.add(java.lang.reflect.Array.getLength(a));
     }
     return dims.stream().mapToInt(Integer::intValue).toArray();
   }
 
-  /** The extra root dataset of {@link #writeWeights}; Keras reads only "layers", "vars" and "optimizer". */
+  /**
+   * The extra root dataset of {@link #writeWeights}; Keras reads only "layers", "vars" and
+   * "optimizer".
+   */
   static final String TRAILER = "written_by_graft";
 
-  /** Keras's names for weight groups: the class in snake case, numbered by position (dense, dense_1, ...). */
+  /**
+   * Keras's names for weight groups: the class in snake case, numbered by position (dense, dense_1,
+   * ...).
+   */
   static String groupName(String className, Map<String, Integer> counts) {
     String snake = StackBuilder.snakeCase(className);
     int n = counts.merge(snake, 1, Integer::sum) - 1;

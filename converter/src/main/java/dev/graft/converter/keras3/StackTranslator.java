@@ -1,12 +1,12 @@
 package dev.graft.converter.keras3;
 
-import dev.graft.converter.dl4j.Dl4jInternals;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.graft.GraftException;
 import dev.graft.converter.AffinePreProcessor;
-import dev.graft.converter.KerasReshapePreProcessor;
 import dev.graft.converter.Dl4jParams;
+import dev.graft.converter.KerasReshapePreProcessor;
 import dev.graft.converter.Network;
+import dev.graft.converter.dl4j.Dl4jInternals;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,19 +22,19 @@ import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
-import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
-import org.deeplearning4j.nn.conf.layers.PReLULayer;
-import org.deeplearning4j.nn.conf.preprocessor.ComposableInputPreProcessor;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.DepthwiseConvolution2D;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.PReLULayer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.conf.layers.ZeroPaddingLayer;
 import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
+import org.deeplearning4j.nn.conf.preprocessor.ComposableInputPreProcessor;
 import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
 import org.deeplearning4j.nn.modelimport.keras.preprocessors.TensorFlowCnnToFeedForwardPreProcessor;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -63,15 +63,20 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * reordered, so the Keras model needs no transposes.
  */
 final class StackTranslator {
-  static final String SUPPORTED = "Dense, output layers, activation layers, PReLU, BatchNormalization, dropout layers "
-      + "(Dropout, AlphaDropout, GaussianDropout, GaussianNoise), Conv2D, DepthwiseConv2D, max and average pooling, "
-      + "global pooling, zero padding, flatten, Rescaling/Normalization";
+  static final String SUPPORTED =
+      "Dense, output layers, activation layers, PReLU, BatchNormalization, dropout layers "
+          + "(Dropout, AlphaDropout, GaussianDropout, GaussianNoise), Conv2D, DepthwiseConv2D, max and average pooling, "
+          + "global pooling, zero padding, flatten, Rescaling/Normalization";
 
   private final List<KerasLayer> layers = new ArrayList<>();
   private final java.util.Set<String> names = new java.util.HashSet<>();
   private long[] shape;
   private boolean channelsFirst;
-  /** Set after a channels-first flatten: the [h, w, c] shape whose (c, h, w) order the next Dense's rows follow. */
+
+  /**
+   * Set after a channels-first flatten: the [h, w, c] shape whose (c, h, w) order the next Dense's
+   * rows follow.
+   */
   private long[] pendingRowOrder;
 
   private StackTranslator() {}
@@ -81,7 +86,8 @@ final class StackTranslator {
 
   static Result translate(Network network) {
     if (!(network.model() instanceof MultiLayerNetwork net)) {
-      throw GraftException.unsupported("graph networks cannot be written as .keras yet (layer stacks can)");
+      throw GraftException.unsupported(
+          "graph networks cannot be written as .keras yet (layer stacks can)");
     }
     StackTranslator t = new StackTranslator();
     long[] in = network.inputShape();
@@ -124,7 +130,8 @@ final class StackTranslator {
       affine(a, layer);
     } else if (pp instanceof CnnToFeedForwardPreProcessor c) {
       flatten(layer, c.getFormat() == CNN2DFormat.NCHW);
-    } else if (pp instanceof TensorFlowCnnToFeedForwardPreProcessor || pp instanceof KerasFlattenRnnPreprocessor) {
+    } else if (pp instanceof TensorFlowCnnToFeedForwardPreProcessor
+        || pp instanceof KerasFlattenRnnPreprocessor) {
       flatten(layer, false); // already flattens in Keras's (row-major, channels-last) order
     } else if (pp instanceof KerasReshapePreProcessor r && !channelsFirst) {
       ObjectNode c = KerasConfigs.layerConfig(unique(layer + "_reshape"));
@@ -138,17 +145,30 @@ final class StackTranslator {
     } else if (pp instanceof FeedForwardToCnnPreProcessor f && f.getNumChannels() == 1) {
       // A flat vector to [1, h, w]: the same values as Keras's Reshape to (h, w, 1).
       ObjectNode c = KerasConfigs.layerConfig(unique(layer + "_reshape"));
-      c.set("target_shape", KerasConfigs.JSON.createArrayNode().add(f.getInputHeight()).add(f.getInputWidth()).add(1));
+      c.set(
+          "target_shape",
+          KerasConfigs.JSON
+              .createArrayNode()
+              .add(f.getInputHeight())
+              .add(f.getInputWidth())
+              .add(1));
       add("Reshape", c, List.of());
       shape = new long[] {f.getInputHeight(), f.getInputWidth(), 1};
       channelsFirst = true;
     } else {
-      throw GraftException.unsupported("layer '" + layer + "': input preprocessor " + pp.getClass().getSimpleName()
-          + " cannot be written as .keras (supported: flatten preprocessors, FeedForwardToCnn with one channel, Keras reshapes)");
+      throw GraftException.unsupported(
+          "layer '"
+              + layer
+              + "': input preprocessor "
+              + pp.getClass().getSimpleName()
+              + " cannot be written as .keras (supported: flatten preprocessors, FeedForwardToCnn with one channel, Keras reshapes)");
     }
   }
 
-  /** Rescaling when one scale and offset serve every channel, else Normalization with its statistics in the config. */
+  /**
+   * Rescaling when one scale and offset serve every channel, else Normalization with its statistics
+   * in the config.
+   */
   private void affine(AffinePreProcessor a, String layer) {
     float[] scale = a.scale();
     float[] offset = a.offset();
@@ -165,7 +185,12 @@ final class StackTranslator {
     for (int i = 0; i < n; i++) {
       double s = scale[scale.length == 1 ? 0 : i];
       if (!(s > 0)) {
-        throw GraftException.unsupported("layer '" + layer + "': a per-channel scale of " + s + " has no Keras Normalization form");
+        throw GraftException.unsupported(
+            "layer '"
+                + layer
+                + "': a per-channel scale of "
+                + s
+                + " has no Keras Normalization form");
       }
       mean.add(-offset[offset.length == 1 ? 0 : i] / s);
       variance.add(1 / (s * s));
@@ -185,7 +210,8 @@ final class StackTranslator {
     ObjectNode c = KerasConfigs.layerConfig(unique(layer + "_flatten"));
     c.put("data_format", "channels_last");
     add("Flatten", c, List.of());
-    pendingRowOrder = channelsFirstOrder && shape.length == 3 && shape[2] > 1 ? shape.clone() : null;
+    pendingRowOrder =
+        channelsFirstOrder && shape.length == 3 && shape[2] > 1 ? shape.clone() : null;
     shape = new long[] {product(shape)};
   }
 
@@ -217,8 +243,14 @@ final class StackTranslator {
       int[] p = z.getPadding();
       zeroPad(name, p[0], p[1], p[2], p[3]);
     } else {
-      throw GraftException.unsupported("layer '" + name + "' (" + layer.getClass().getSimpleName()
-          + ") cannot be written as .keras (supported: " + SUPPORTED + ")");
+      throw GraftException.unsupported(
+          "layer '"
+              + name
+              + "' ("
+              + layer.getClass().getSimpleName()
+              + ") cannot be written as .keras (supported: "
+              + SUPPORTED
+              + ")");
     }
   }
 
@@ -238,7 +270,10 @@ final class StackTranslator {
     c.put("use_bias", bias);
     c.set("kernel_initializer", KerasConfigs.initializer("GlorotUniform"));
     c.set("bias_initializer", KerasConfigs.initializer("Zeros"));
-    for (String k : new String[] {"kernel_regularizer", "bias_regularizer", "kernel_constraint", "bias_constraint"}) {
+    for (String k :
+        new String[] {
+          "kernel_regularizer", "bias_regularizer", "kernel_constraint", "bias_constraint"
+        }) {
       c.putNull(k);
     }
     List<Object> vars = new ArrayList<>();
@@ -270,7 +305,9 @@ final class StackTranslator {
     return w.getRows(java.util.Arrays.stream(rows).mapToInt(r -> (int) r).toArray());
   }
 
-  /** An activation as a layer of its own: Activation for named ones, else the layer class Keras has. */
+  /**
+   * An activation as a layer of its own: Activation for named ones, else the layer class Keras has.
+   */
   private void activation(IActivation fn, String name) {
     if (fn == null || fn instanceof ActivationIdentity) {
       return;
@@ -289,7 +326,8 @@ final class StackTranslator {
       c.put("alpha", e.getAlpha());
       add("ELU", c, List.of());
     } else if (fn instanceof ActivationThresholdedReLU t) {
-      // Keras 3 has no ThresholdedReLU; its ReLU with a threshold and no slope is the same function.
+      // Keras 3 has no ThresholdedReLU; its ReLU with a threshold and no slope is the same
+      // function.
       ObjectNode c = KerasConfigs.layerConfig(unique(name));
       c.putNull("max_value");
       c.put("negative_slope", 0.0);
@@ -307,25 +345,49 @@ final class StackTranslator {
       c.put("threshold", orZero(Dl4jParams.reluOption(r, "threshold")));
       add("ReLU", c, List.of());
     } else {
-      throw GraftException.unsupported("layer '" + name + "': activation " + fn + " has no Keras 3 equivalent graft can "
-          + "write (supported: linear, relu and its options, relu6, leaky relu, elu, selu, sigmoid, tanh, softmax, "
-          + "softplus, softsign, swish)");
+      throw GraftException.unsupported(
+          "layer '"
+              + name
+              + "': activation "
+              + fn
+              + " has no Keras 3 equivalent graft can "
+              + "write (supported: linear, relu and its options, relu6, leaky relu, elu, selu, sigmoid, tanh, softmax, "
+              + "softplus, softsign, swish)");
     }
   }
 
   /** DL4J activations without options that Keras computes identically, by Keras's name. */
-  private static final Map<Class<?>, String> SAME_ACTIVATIONS = Map.of(ActivationReLU6.class, "relu6",
-      ActivationSELU.class, "selu", ActivationSigmoid.class, "sigmoid", ActivationTanH.class, "tanh",
-      ActivationSoftmax.class, "softmax", ActivationSoftPlus.class, "softplus", ActivationSoftSign.class, "softsign",
-      ActivationSwish.class, "silu");
+  private static final Map<Class<?>, String> SAME_ACTIVATIONS =
+      Map.of(
+          ActivationReLU6.class,
+          "relu6",
+          ActivationSELU.class,
+          "selu",
+          ActivationSigmoid.class,
+          "sigmoid",
+          ActivationTanH.class,
+          "tanh",
+          ActivationSoftmax.class,
+          "softmax",
+          ActivationSoftPlus.class,
+          "softplus",
+          ActivationSoftSign.class,
+          "softsign",
+          ActivationSwish.class,
+          "silu");
 
-  /** Keras's name for an activation it computes exactly as DL4J does, or null when a layer is needed. */
+  /**
+   * Keras's name for an activation it computes exactly as DL4J does, or null when a layer is
+   * needed.
+   */
   private static String kerasActivation(IActivation fn) {
     if (fn == null || fn instanceof ActivationIdentity) {
       return "linear";
     } else if (fn instanceof ActivationReLU r) {
-      boolean plain = Dl4jParams.reluOption(r, "max") == null && orZero(Dl4jParams.reluOption(r, "negativeSlope")) == 0
-          && orZero(Dl4jParams.reluOption(r, "threshold")) == 0;
+      boolean plain =
+          Dl4jParams.reluOption(r, "max") == null
+              && orZero(Dl4jParams.reluOption(r, "negativeSlope")) == 0
+              && orZero(Dl4jParams.reluOption(r, "threshold")) == 0;
       return plain ? "relu" : null;
     } else if (fn instanceof ActivationELU e) {
       return e.getAlpha() == 1.0 ? "elu" : null;
@@ -355,7 +417,8 @@ final class StackTranslator {
       c.put("stddev", gaussianRate(n));
       c.putNull("seed");
     } else {
-      throw GraftException.unsupported("layer '" + name + "': dropout " + d + " cannot be written as .keras");
+      throw GraftException.unsupported(
+          "layer '" + name + "': dropout " + d + " cannot be written as .keras");
     }
     add(cls, c, List.of());
   }
@@ -384,7 +447,10 @@ final class StackTranslator {
     c.set("gamma_initializer", KerasConfigs.initializer("Ones"));
     c.set("moving_mean_initializer", KerasConfigs.initializer("Zeros"));
     c.set("moving_variance_initializer", KerasConfigs.initializer("Ones"));
-    for (String k : new String[] {"beta_regularizer", "gamma_regularizer", "beta_constraint", "gamma_constraint"}) {
+    for (String k :
+        new String[] {
+          "beta_regularizer", "gamma_regularizer", "beta_constraint", "gamma_constraint"
+        }) {
       c.putNull(k);
     }
     c.put("synchronized", false);
@@ -418,8 +484,14 @@ final class StackTranslator {
     c.put("use_bias", bias);
     c.set("kernel_initializer", KerasConfigs.initializer("GlorotUniform"));
     c.set("bias_initializer", KerasConfigs.initializer("Zeros"));
-    for (String key : new String[] {"kernel_regularizer", "bias_regularizer", "activity_regularizer", "kernel_constraint",
-        "bias_constraint"}) {
+    for (String key :
+        new String[] {
+          "kernel_regularizer",
+          "bias_regularizer",
+          "activity_regularizer",
+          "kernel_constraint",
+          "bias_constraint"
+        }) {
       c.putNull(key);
     }
     List<Object> vars = new ArrayList<>();
@@ -429,7 +501,10 @@ final class StackTranslator {
     }
     add("Conv2D", c, vars);
     boolean same = padding.equals("same");
-    shape = new long[] {out(shape[0], k[0], s[0], d[0], same), out(shape[1], k[1], s[1], d[1], same), filters};
+    shape =
+        new long[] {
+          out(shape[0], k[0], s[0], d[0], same), out(shape[1], k[1], s[1], d[1], same), filters
+        };
     if (keras == null) {
       activation(conv.getActivationFn(), name + "_activation");
     }
@@ -455,8 +530,14 @@ final class StackTranslator {
     c.put("use_bias", bias);
     c.set("depthwise_initializer", KerasConfigs.initializer("GlorotUniform"));
     c.set("bias_initializer", KerasConfigs.initializer("Zeros"));
-    for (String key : new String[] {"depthwise_regularizer", "bias_regularizer", "activity_regularizer",
-        "depthwise_constraint", "bias_constraint"}) {
+    for (String key :
+        new String[] {
+          "depthwise_regularizer",
+          "bias_regularizer",
+          "activity_regularizer",
+          "depthwise_constraint",
+          "bias_constraint"
+        }) {
       c.putNull(key);
     }
     List<Object> vars = new ArrayList<>();
@@ -466,19 +547,31 @@ final class StackTranslator {
     }
     add("DepthwiseConv2D", c, vars);
     boolean same = padding.equals("same");
-    shape = new long[] {out(shape[0], k[0], s[0], d[0], same), out(shape[1], k[1], s[1], d[1], same), w.size(2) * w.size(3)};
+    shape =
+        new long[] {
+          out(shape[0], k[0], s[0], d[0], same),
+          out(shape[1], k[1], s[1], d[1], same),
+          w.size(2) * w.size(3)
+        };
     if (keras == null) {
       activation(conv.getActivationFn(), name + "_activation");
     }
   }
 
-  /** Keras's PReLU: alpha shaped like the input, 1 along shared axes (DL4J keeps the same shape). */
+  /**
+   * Keras's PReLU: alpha shaped like the input, 1 along shared axes (DL4J keeps the same shape).
+   */
   private void prelu(Map<String, INDArray> params, String name) {
     INDArray alpha = params.get("W");
     long[] a = alpha.shape();
     if (a.length != shape.length) {
-      throw GraftException.unsupported("layer '" + name + "': PReLU alpha of shape " + java.util.Arrays.toString(a)
-          + " on an input of shape " + java.util.Arrays.toString(shape));
+      throw GraftException.unsupported(
+          "layer '"
+              + name
+              + "': PReLU alpha of shape "
+              + java.util.Arrays.toString(a)
+              + " on an input of shape "
+              + java.util.Arrays.toString(shape));
     }
     if (channelsFirst && shape.length == 3) {
       alpha = alpha.permute(1, 2, 0); // DL4J's [c, h, w] to Keras's [h, w, c]
@@ -501,7 +594,8 @@ final class StackTranslator {
     }
     Object value = a.length == 1 ? vector(alpha) : a.length == 3 ? kernel3d(alpha) : null;
     if (value == null) {
-      throw GraftException.unsupported("layer '" + name + "': PReLU on a rank-" + a.length + " input");
+      throw GraftException.unsupported(
+          "layer '" + name + "': PReLU on a rank-" + a.length + " input");
     }
     add("PReLU", c, List.of(value));
   }
@@ -524,17 +618,26 @@ final class StackTranslator {
   private void pool(SubsamplingLayer p, String name) {
     requireRank(3, name, "pooling");
     if (p.getPoolingType() != PoolingType.MAX && p.getPoolingType() != PoolingType.AVG) {
-      throw GraftException.unsupported("layer '" + name + "': " + p.getPoolingType() + " pooling has no Keras layer");
+      throw GraftException.unsupported(
+          "layer '" + name + "': " + p.getPoolingType() + " pooling has no Keras layer");
     }
     boolean max = p.getPoolingType() == PoolingType.MAX;
-    if (p.getConvolutionMode() == ConvolutionMode.Same && !max && p.isAvgPoolIncludePadInDivisor()) {
-      throw GraftException.unsupported("layer '" + name + "': average pooling with padding counted in the divisor "
-          + "(Keras's AveragePooling2D leaves the padding out)");
+    if (p.getConvolutionMode() == ConvolutionMode.Same
+        && !max
+        && p.isAvgPoolIncludePadInDivisor()) {
+      throw GraftException.unsupported(
+          "layer '"
+              + name
+              + "': average pooling with padding counted in the divisor "
+              + "(Keras's AveragePooling2D leaves the padding out)");
     }
     int[] pad = p.getPadding();
-    if (!max && !p.isAvgPoolIncludePadInDivisor() && p.getConvolutionMode() != ConvolutionMode.Same
+    if (!max
+        && !p.isAvgPoolIncludePadInDivisor()
+        && p.getConvolutionMode() != ConvolutionMode.Same
         && (pad[0] != 0 || pad[1] != 0)) {
-      throw GraftException.unsupported("layer '" + name + "': average pooling over explicit padding left out of the divisor");
+      throw GraftException.unsupported(
+          "layer '" + name + "': average pooling over explicit padding left out of the divisor");
     }
     String padding = padding(p.getConvolutionMode(), pad, name);
     int[] k = p.getKernelSize();
@@ -546,7 +649,10 @@ final class StackTranslator {
     c.put("data_format", "channels_last");
     add(max ? "MaxPooling2D" : "AveragePooling2D", c, List.of());
     boolean same = padding.equals("same");
-    shape = new long[] {out(shape[0], k[0], s[0], 1, same), out(shape[1], k[1], s[1], 1, same), shape[2]};
+    shape =
+        new long[] {
+          out(shape[0], k[0], s[0], 1, same), out(shape[1], k[1], s[1], 1, same), shape[2]
+        };
   }
 
   /** Keras's padding mode; explicit DL4J padding becomes a ZeroPadding2D layer before the layer. */
@@ -555,7 +661,8 @@ final class StackTranslator {
       return "same";
     }
     if (mode == ConvolutionMode.Causal) {
-      throw GraftException.unsupported("layer '" + name + "': causal convolution has no Keras Conv2D equivalent");
+      throw GraftException.unsupported(
+          "layer '" + name + "': causal convolution has no Keras Conv2D equivalent");
     }
     if (pad[0] != 0 || pad[1] != 0) {
       zeroPad(name + "_padding", pad[0], pad[0], pad[1], pad[1]);
@@ -566,7 +673,12 @@ final class StackTranslator {
   private void zeroPad(String name, int top, int bottom, int left, int right) {
     requireRank(3, name, "ZeroPadding2D");
     ObjectNode c = KerasConfigs.layerConfig(unique(name));
-    c.set("padding", KerasConfigs.JSON.createArrayNode().add(KerasConfigs.pair(top, bottom)).add(KerasConfigs.pair(left, right)));
+    c.set(
+        "padding",
+        KerasConfigs.JSON
+            .createArrayNode()
+            .add(KerasConfigs.pair(top, bottom))
+            .add(KerasConfigs.pair(left, right)));
     c.put("data_format", "channels_last");
     add("ZeroPadding2D", c, List.of());
     shape = new long[] {shape[0] + top + bottom, shape[1] + left + right, shape[2]};
@@ -576,7 +688,8 @@ final class StackTranslator {
     requireRank(3, name, "global pooling");
     boolean max = g.getPoolingType() == PoolingType.MAX;
     if (!max && g.getPoolingType() != PoolingType.AVG) {
-      throw GraftException.unsupported("layer '" + name + "': global " + g.getPoolingType() + " pooling has no Keras layer");
+      throw GraftException.unsupported(
+          "layer '" + name + "': global " + g.getPoolingType() + " pooling has no Keras layer");
     }
     ObjectNode c = KerasConfigs.layerConfig(unique(name));
     c.put("data_format", "channels_last");
@@ -600,8 +713,14 @@ final class StackTranslator {
 
   private void requireRank(int rank, String name, String what) {
     if (shape.length != rank) {
-      throw GraftException.unsupported("layer '" + name + "': " + what + " on an input of shape "
-          + java.util.Arrays.toString(shape) + " cannot be written as .keras");
+      throw GraftException.unsupported(
+          "layer '"
+              + name
+              + "': "
+              + what
+              + " on an input of shape "
+              + java.util.Arrays.toString(shape)
+              + " cannot be written as .keras");
     }
   }
 

@@ -26,8 +26,13 @@ final class Weights implements AutoCloseable {
     try {
       this.hdf = HdfFile.fromBytes(bytes);
     } catch (RuntimeException e) {
-      throw GraftException.badInput(file + ": model.weights.h5 is not a readable HDF5 file (" + e.getClass().getSimpleName()
-          + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")", e);
+      throw GraftException.badInput(
+          file
+              + ": model.weights.h5 is not a readable HDF5 file ("
+              + e.getClass().getSimpleName()
+              + (e.getMessage() == null ? "" : ": " + e.getMessage())
+              + ")",
+          e);
     }
   }
 
@@ -35,7 +40,9 @@ final class Weights implements AutoCloseable {
     try {
       return dev.graft.converter.DeclaredSizes.of(hdf);
     } catch (RuntimeException e) {
-      throw GraftException.badInput(file + ": model.weights.h5 structure unreadable (" + e.getClass().getSimpleName() + ")", e);
+      throw GraftException.badInput(
+          file + ": model.weights.h5 structure unreadable (" + e.getClass().getSimpleName() + ")",
+          e);
     }
   }
 
@@ -44,7 +51,13 @@ final class Weights implements AutoCloseable {
     try {
       Node node = hdf.getByPath("layers/" + group);
       if (!(node instanceof Group g)) {
-        throw GraftException.badInput(file + ": model.weights.h5 has no group layers/" + group + " for layer '" + expectedName + "'");
+        throw GraftException.badInput(
+            file
+                + ": model.weights.h5 has no group layers/"
+                + group
+                + " for layer '"
+                + expectedName
+                + "'");
       }
       Node varsNode = g.getChild("vars");
       List<INDArray> out = new ArrayList<>();
@@ -53,8 +66,15 @@ final class Weights implements AutoCloseable {
       }
       Attribute name = vars.getAttribute("name");
       if (name != null && !String.valueOf(name.getData()).equals(expectedName)) {
-        throw GraftException.badInput(file + ": weights group layers/" + group + " belongs to layer '" + name.getData()
-            + "', expected '" + expectedName + "': the archive's structure does not match its config");
+        throw GraftException.badInput(
+            file
+                + ": weights group layers/"
+                + group
+                + " belongs to layer '"
+                + name.getData()
+                + "', expected '"
+                + expectedName
+                + "': the archive's structure does not match its config");
       }
       for (int i = 0; vars.getChild(String.valueOf(i)) != null; i++) {
         out.add(toArray(group, (Dataset) vars.getChild(String.valueOf(i))));
@@ -63,8 +83,15 @@ final class Weights implements AutoCloseable {
     } catch (GraftException e) {
       throw e;
     } catch (RuntimeException e) {
-      throw GraftException.badInput(file + ": cannot read weights of layer '" + expectedName + "' (" + e.getClass().getSimpleName()
-          + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")", e);
+      throw GraftException.badInput(
+          file
+              + ": cannot read weights of layer '"
+              + expectedName
+              + "' ("
+              + e.getClass().getSimpleName()
+              + (e.getMessage() == null ? "" : ": " + e.getMessage())
+              + ")",
+          e);
     }
   }
 
@@ -87,8 +114,13 @@ final class Weights implements AutoCloseable {
         values[i] = (float) dd[i];
       }
     } else {
-      throw GraftException.unsupported(file + ": layers/" + group + " holds " + d.getJavaType().getSimpleName()
-          + " values; graft reads float32 and float64 weights");
+      throw GraftException.unsupported(
+          file
+              + ": layers/"
+              + group
+              + " holds "
+              + d.getJavaType().getSimpleName()
+              + " values; graft reads float32 and float64 weights");
     }
     long[] shape = new long[dims.length];
     for (int i = 0; i < dims.length; i++) {

@@ -26,6 +26,7 @@ import org.nd4j.linalg.activations.impl.ActivationThresholdedReLU;
 final class ActivationOps {
   /** DL4J's SELU constants (ONNX's defaults differ in the last digits). */
   private static final float SELU_ALPHA = 1.6732632423543772f;
+
   private static final float SELU_GAMMA = 1.0507009873554805f;
 
   private ActivationOps() {}
@@ -68,13 +69,19 @@ final class ActivationOps {
     }
     if (fn instanceof ActivationSoftmax) {
       if (rank != 2) {
-        throw GraftException.unsupported("layer '" + layer + "': softmax over a rank-" + rank + " tensor cannot be exported");
+        throw GraftException.unsupported(
+            "layer '" + layer + "': softmax over a rank-" + rank + " tensor cannot be exported");
       }
       return g.node("Softmax", n + "Softmax", x, attr("axis", 1L));
     }
     if (fn instanceof dev.graft.converter.ActivationLogSoftmax) {
       if (rank != 2) {
-        throw GraftException.unsupported("layer '" + layer + "': log softmax over a rank-" + rank + " tensor cannot be exported");
+        throw GraftException.unsupported(
+            "layer '"
+                + layer
+                + "': log softmax over a rank-"
+                + rank
+                + " tensor cannot be exported");
       }
       return g.node("LogSoftmax", n + "LogSoftmax", x, attr("axis", 1L));
     }
@@ -88,7 +95,8 @@ final class ActivationOps {
       return clip(g, x, 0f, 6f, n + "ReLU6");
     }
     if (fn instanceof ActivationThresholdedReLU t) {
-      return g.node("ThresholdedRelu", n + "ThresholdedRelu", x, attr("alpha", (float) t.getTheta()));
+      return g.node(
+          "ThresholdedRelu", n + "ThresholdedRelu", x, attr("alpha", (float) t.getTheta()));
     }
     if (fn instanceof ActivationSwish) {
       String s = g.node("Sigmoid", n + "Swish/Sigmoid", x);
@@ -98,9 +106,14 @@ final class ActivationOps {
       String sq = g.node("Mul", n + "Cube/Square", new String[] {x, x});
       return g.node("Mul", n + "Cube", new String[] {sq, x});
     }
-    throw GraftException.unsupported("layer '" + layer + "': activation " + fn + " cannot be exported to ONNX "
-        + "(supported: relu, leakyrelu, rrelu, elu, selu, sigmoid, tanh, softmax, softplus, softsign, hardsigmoid, "
-        + "hardtanh, relu6, thresholdedrelu, swish, cube, identity)");
+    throw GraftException.unsupported(
+        "layer '"
+            + layer
+            + "': activation "
+            + fn
+            + " cannot be exported to ONNX "
+            + "(supported: relu, leakyrelu, rrelu, elu, selu, sigmoid, tanh, softmax, softplus, softsign, hardsigmoid, "
+            + "hardtanh, relu6, thresholdedrelu, swish, cube, identity)");
   }
 
   /**
@@ -123,16 +136,29 @@ final class ActivationOps {
     }
     String tName = g.floats(n + "threshold", new float[] {(float) t});
     String shifted = g.node("Sub", n + "Sub", new String[] {x, tName});
-    String negative = g.node("Mul", n + "NegativeSlope", new String[] {shifted, g.floats(n + "slope", new float[] {(float) s})});
+    String negative =
+        g.node(
+            "Mul",
+            n + "NegativeSlope",
+            new String[] {shifted, g.floats(n + "slope", new float[] {(float) s})});
     String keep = g.node("GreaterOrEqual", n + "AboveThreshold", new String[] {x, tName});
     y = g.node("Where", n + "Relu", new String[] {keep, x, negative});
     if (max != null) {
-      y = g.node("Min", n + "Max", new String[] {y, g.floats(n + "max", new float[] {max.floatValue()})});
+      y =
+          g.node(
+              "Min",
+              n + "Max",
+              new String[] {y, g.floats(n + "max", new float[] {max.floatValue()})});
     }
     return y;
   }
 
   static String clip(GraphBuilder g, String x, float lo, float hi, String name) {
-    return g.node("Clip", name, new String[] {x, g.floats(name + "/min", new float[] {lo}), g.floats(name + "/max", new float[] {hi})});
+    return g.node(
+        "Clip",
+        name,
+        new String[] {
+          x, g.floats(name + "/min", new float[] {lo}), g.floats(name + "/max", new float[] {hi})
+        });
   }
 }

@@ -58,7 +58,8 @@ public final class ExportOptions {
 
     public ExportOptions build() {
       if (opset < MIN_OPSET || opset > MAX_OPSET) {
-        throw GraftException.usage("--opset must be between " + MIN_OPSET + " and " + MAX_OPSET + ", not " + opset);
+        throw GraftException.usage(
+            "--opset must be between " + MIN_OPSET + " and " + MAX_OPSET + ", not " + opset);
       }
       return new ExportOptions(this);
     }

@@ -31,8 +31,8 @@ final class GraphBuilder {
   }
 
   /**
-   * Adds a node with one output; node and output tensor both get {@code nodeName} (made unique),
-   * so a layer's main node carries the layer's name. Returns the output name.
+   * Adds a node with one output; node and output tensor both get {@code nodeName} (made unique), so
+   * a layer's main node carries the layer's name. Returns the output name.
    */
   String node(String op, String nodeName, String[] inputs, AttributeProto... attributes) {
     String output = name(nodeName);
@@ -50,14 +50,21 @@ final class GraphBuilder {
 
   /** An Identity node writing {@code reserved}, a name taken earlier with {@link #name}. */
   void identityTo(String reserved, String input) {
-    graph.addNode(NodeProto.newBuilder().setOpType("Identity").setName(reserved).addInput(input).addOutput(reserved));
+    graph.addNode(
+        NodeProto.newBuilder()
+            .setOpType("Identity")
+            .setName(reserved)
+            .addInput(input)
+            .addOutput(reserved));
   }
 
   String node(String op, String nodeName, String input, AttributeProto... attributes) {
     return node(op, nodeName, new String[] {input}, attributes);
   }
 
-  /** A float32 initializer holding {@code values} (any order: copied in C order) with {@code dims}. */
+  /**
+   * A float32 initializer holding {@code values} (any order: copied in C order) with {@code dims}.
+   */
   String floats(String base, INDArray values, long... dims) {
     float[] data = values.castTo(DataType.FLOAT).dup('c').data().asFloat();
     return floats(base, data, dims);
@@ -67,8 +74,11 @@ final class GraphBuilder {
     ByteBuffer buf = ByteBuffer.allocate(data.length * 4).order(ByteOrder.LITTLE_ENDIAN);
     buf.asFloatBuffer().put(data);
     String name = name(base);
-    TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT_VALUE)
-        .setRawData(ByteString.copyFrom(buf.array()));
+    TensorProto.Builder t =
+        TensorProto.newBuilder()
+            .setName(name)
+            .setDataType(TensorProto.DataType.FLOAT_VALUE)
+            .setRawData(ByteString.copyFrom(buf.array()));
     for (long d : dims) {
       t.addDims(d);
     }
@@ -78,8 +88,11 @@ final class GraphBuilder {
 
   String int64s(String base, long... values) {
     String name = name(base);
-    TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.INT64_VALUE)
-        .addDims(values.length);
+    TensorProto.Builder t =
+        TensorProto.newBuilder()
+            .setName(name)
+            .setDataType(TensorProto.DataType.INT64_VALUE)
+            .addDims(values.length);
     for (long v : values) {
       t.addInt64Data(v);
     }
@@ -88,20 +101,32 @@ final class GraphBuilder {
   }
 
   static AttributeProto attr(String name, long value) {
-    return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(value).build();
+    return AttributeProto.newBuilder()
+        .setName(name)
+        .setType(AttributeProto.AttributeType.INT)
+        .setI(value)
+        .build();
   }
 
   static AttributeProto attr(String name, float value) {
-    return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.FLOAT).setF(value).build();
+    return AttributeProto.newBuilder()
+        .setName(name)
+        .setType(AttributeProto.AttributeType.FLOAT)
+        .setF(value)
+        .build();
   }
 
   static AttributeProto attr(String name, String value) {
-    return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.STRING)
-        .setS(ByteString.copyFromUtf8(value)).build();
+    return AttributeProto.newBuilder()
+        .setName(name)
+        .setType(AttributeProto.AttributeType.STRING)
+        .setS(ByteString.copyFromUtf8(value))
+        .build();
   }
 
   static AttributeProto ints(String name, long... values) {
-    AttributeProto.Builder a = AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
+    AttributeProto.Builder a =
+        AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INTS);
     for (long v : values) {
       a.addInts(v);
     }

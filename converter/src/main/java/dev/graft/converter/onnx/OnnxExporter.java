@@ -31,10 +31,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Writes a DL4J network (layer stack or graph) as an ONNX model with a dynamic batch dimension:
- * one graph input "input" shaped like the source model's input, one output "output", node names
- * from the layer names, and metadata on where the model came from. Shapes inside the graph are
- * those DL4J produces, measured on a sample batch, so the ONNX model computes what DL4J computes.
+ * Writes a DL4J network (layer stack or graph) as an ONNX model with a dynamic batch dimension: one
+ * graph input "input" shaped like the source model's input, one output "output", node names from
+ * the layer names, and metadata on where the model came from. Shapes inside the graph are those
+ * DL4J produces, measured on a sample batch, so the ONNX model computes what DL4J computes.
  */
 public final class OnnxExporter {
   public static final String INPUT = "input";
@@ -65,14 +65,20 @@ public final class OnnxExporter {
     g.graph().addInput(valueInfo(INPUT, network.batchShape(SAMPLE_BATCH)));
     g.graph().addOutput(valueInfo(OUTPUT, outShape));
 
-    ModelProto.Builder model = ModelProto.newBuilder()
-        .setIrVersion(options.irVersion())
-        .setProducerName("graft")
-        .setProducerVersion(version())
-        .setDocString("Exported by graft from " + network.label() + " (" + network.producer() + ")")
-        .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(options.opset()))
-        .setGraph(g.graph());
-    meta(model, "graft.source", network.source() == null ? network.name() : network.source().getFileName().toString());
+    ModelProto.Builder model =
+        ModelProto.newBuilder()
+            .setIrVersion(options.irVersion())
+            .setProducerName("graft")
+            .setProducerVersion(version())
+            .setDocString(
+                "Exported by graft from " + network.label() + " (" + network.producer() + ")")
+            .addOpsetImport(
+                OperatorSetIdProto.newBuilder().setDomain("").setVersion(options.opset()))
+            .setGraph(g.graph());
+    meta(
+        model,
+        "graft.source",
+        network.source() == null ? network.name() : network.source().getFileName().toString());
     meta(model, "graft.source_sha256", network.sourceSha256());
     meta(model, "graft.source_producer", network.producer());
     if (!options.labels().isEmpty()) {
@@ -114,16 +120,29 @@ public final class OnnxExporter {
         in = pp.preProcess(in.dup(), (int) SAMPLE_BATCH, LayerWorkspaceMgr.noWorkspaces());
         x = PreprocessorOps.apply(g, pp, x, in.shape(), name);
       }
-      x = LayerOps.apply(g, layer.conf().getLayer(), layer.paramTable(), x, in.shape(), acts.get(i + 1).shape(), name);
+      x =
+          LayerOps.apply(
+              g,
+              layer.conf().getLayer(),
+              layer.paramTable(),
+              x,
+              in.shape(),
+              acts.get(i + 1).shape(),
+              name);
     }
     return x;
   }
 
-  private static String exportGraph(GraphBuilder g, ComputationGraph cg, Map<String, INDArray> acts) {
+  private static String exportGraph(
+      GraphBuilder g, ComputationGraph cg, Map<String, INDArray> acts) {
     ComputationGraphConfiguration conf = cg.getConfiguration();
     if (conf.getNetworkInputs().size() != 1 || conf.getNetworkOutputs().size() != 1) {
-      throw GraftException.unsupported("graphs with " + conf.getNetworkInputs().size() + " inputs and "
-          + conf.getNetworkOutputs().size() + " outputs cannot be exported (one of each is supported)");
+      throw GraftException.unsupported(
+          "graphs with "
+              + conf.getNetworkInputs().size()
+              + " inputs and "
+              + conf.getNetworkOutputs().size()
+              + " outputs cannot be exported (one of each is supported)");
     }
     Map<String, String> tensor = new HashMap<>();
     tensor.put(conf.getNetworkInputs().get(0), INPUT);
@@ -144,26 +163,46 @@ public final class OnnxExporter {
         String x = single(inputs, name);
         INDArray in = values.get(inputNames.get(0));
         if (lv.getPreProcessor() != null) {
-          in = lv.getPreProcessor().preProcess(in.dup(), (int) SAMPLE_BATCH, LayerWorkspaceMgr.noWorkspaces());
+          in =
+              lv.getPreProcessor()
+                  .preProcess(in.dup(), (int) SAMPLE_BATCH, LayerWorkspaceMgr.noWorkspaces());
           x = PreprocessorOps.apply(g, lv.getPreProcessor(), x, in.shape(), name);
         }
-        y = LayerOps.apply(g, lv.getLayerConf().getLayer(), cg.getLayer(name).paramTable(), x, in.shape(), outShape, name);
+        y =
+            LayerOps.apply(
+                g,
+                lv.getLayerConf().getLayer(),
+                cg.getLayer(name).paramTable(),
+                x,
+                in.shape(),
+                outShape,
+                name);
       } else if (vertex instanceof MergeVertex m) {
-        y = g.node("Concat", name, inputs.toArray(String[]::new), GraphBuilder.attr("axis", (long) m.getMergeAxis()));
+        y =
+            g.node(
+                "Concat",
+                name,
+                inputs.toArray(String[]::new),
+                GraphBuilder.attr("axis", (long) m.getMergeAxis()));
       } else if (vertex instanceof ElementWiseVertex e) {
         y = elementWise(g, e.getOp(), inputs, name);
       } else if (vertex instanceof PreprocessorVertex p) {
         y = PreprocessorOps.apply(g, p.getPreProcessor(), single(inputs, name), outShape, name);
       } else {
-        throw GraftException.unsupported("graph vertex '" + name + "' of type " + vertex.getClass().getSimpleName()
-            + " cannot be exported to ONNX (supported: layers, MergeVertex, ElementWiseVertex, PreprocessorVertex)");
+        throw GraftException.unsupported(
+            "graph vertex '"
+                + name
+                + "' of type "
+                + vertex.getClass().getSimpleName()
+                + " cannot be exported to ONNX (supported: layers, MergeVertex, ElementWiseVertex, PreprocessorVertex)");
       }
       tensor.put(name, y);
     }
     return tensor.get(conf.getNetworkOutputs().get(0));
   }
 
-  private static String elementWise(GraphBuilder g, ElementWiseVertex.Op op, List<String> inputs, String name) {
+  private static String elementWise(
+      GraphBuilder g, ElementWiseVertex.Op op, List<String> inputs, String name) {
     String[] in = inputs.toArray(String[]::new);
     return switch (op) {
       case Add -> g.node("Sum", name, in);
@@ -176,7 +215,8 @@ public final class OnnxExporter {
 
   private static String single(List<String> inputs, String name) {
     if (inputs.size() != 1) {
-      throw GraftException.unsupported("layer '" + name + "' has " + inputs.size() + " inputs; only one can be exported");
+      throw GraftException.unsupported(
+          "layer '" + name + "' has " + inputs.size() + " inputs; only one can be exported");
     }
     return inputs.get(0);
   }
@@ -187,12 +227,20 @@ public final class OnnxExporter {
     for (int i = 1; i < sampleShape.length; i++) {
       shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(sampleShape[i]));
     }
-    return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder().setTensorType(
-        TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE).setShape(shape))).build();
+    return ValueInfoProto.newBuilder()
+        .setName(name)
+        .setType(
+            TypeProto.newBuilder()
+                .setTensorType(
+                    TypeProto.Tensor.newBuilder()
+                        .setElemType(TensorProto.DataType.FLOAT_VALUE)
+                        .setShape(shape)))
+        .build();
   }
 
   private static void meta(ModelProto.Builder model, String key, String value) {
-    model.addMetadataProps(StringStringEntryProto.newBuilder().setKey(key).setValue(value == null ? "" : value));
+    model.addMetadataProps(
+        StringStringEntryProto.newBuilder().setKey(key).setValue(value == null ? "" : value));
   }
 
   static String version() {

@@ -3,9 +3,9 @@ package dev.graft.converter.onnx;
 import dev.graft.GraftException;
 import dev.graft.converter.AffinePreProcessor;
 import dev.graft.converter.KerasReshapePreProcessor;
-import org.deeplearning4j.nn.conf.preprocessor.ComposableInputPreProcessor;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.preprocessor.CnnToFeedForwardPreProcessor;
+import org.deeplearning4j.nn.conf.preprocessor.ComposableInputPreProcessor;
 import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
 import org.deeplearning4j.nn.modelimport.keras.preprocessors.TensorFlowCnnToFeedForwardPreProcessor;
 import org.deeplearning4j.preprocessors.KerasFlattenRnnPreprocessor;
@@ -19,7 +19,9 @@ import org.deeplearning4j.preprocessors.ReshapePreprocessor;
 final class PreprocessorOps {
   private PreprocessorOps() {}
 
-  /** {@code target}: the preprocessor's output shape for a sample batch (dimension 0 is the batch). */
+  /**
+   * {@code target}: the preprocessor's output shape for a sample batch (dimension 0 is the batch).
+   */
   static String apply(GraphBuilder g, InputPreProcessor p, String x, long[] target, String layer) {
     String n = layer + "/";
     if (p instanceof ComposableInputPreProcessor c) {
@@ -30,17 +32,30 @@ final class PreprocessorOps {
     }
     if (p instanceof AffinePreProcessor a) {
       // Constants of shape [C] broadcast along the last axis, as the preprocessor does.
-      String scaled = g.node("Mul", n + "Scale", new String[] {x, g.floats(n + "scale", a.scale(), a.scale().length)});
-      return g.node("Add", n + "Offset", new String[] {scaled, g.floats(n + "offset", a.offset(), a.offset().length)});
+      String scaled =
+          g.node(
+              "Mul",
+              n + "Scale",
+              new String[] {x, g.floats(n + "scale", a.scale(), a.scale().length)});
+      return g.node(
+          "Add",
+          n + "Offset",
+          new String[] {scaled, g.floats(n + "offset", a.offset(), a.offset().length)});
     }
     if (p instanceof TensorFlowCnnToFeedForwardPreProcessor) {
       // Keras's channels-last flatten of an NCHW array: to NHWC first.
       x = g.node("Transpose", n + "ToNHWC", x, GraphBuilder.ints("perm", 0, 2, 3, 1));
-    } else if (!(p instanceof CnnToFeedForwardPreProcessor || p instanceof KerasFlattenRnnPreprocessor
-        || p instanceof FeedForwardToCnnPreProcessor || p instanceof ReshapePreprocessor
+    } else if (!(p instanceof CnnToFeedForwardPreProcessor
+        || p instanceof KerasFlattenRnnPreprocessor
+        || p instanceof FeedForwardToCnnPreProcessor
+        || p instanceof ReshapePreprocessor
         || p instanceof KerasReshapePreProcessor)) {
-      throw GraftException.unsupported("layer '" + layer + "': input preprocessor " + p.getClass().getSimpleName()
-          + " cannot be exported to ONNX (supported: CnnToFeedForward, FeedForwardToCnn, Keras Flatten and Reshape)");
+      throw GraftException.unsupported(
+          "layer '"
+              + layer
+              + "': input preprocessor "
+              + p.getClass().getSimpleName()
+              + " cannot be exported to ONNX (supported: CnnToFeedForward, FeedForwardToCnn, Keras Flatten and Reshape)");
     }
     long[] shape = target.clone();
     shape[0] = 0; // ONNX Reshape: 0 keeps the (dynamic) batch dimension

@@ -5,8 +5,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Labelled examples in memory: features as flat rows (n x features), labels as task labels.
- * Binary tasks have one output column (0/1); others one-hot columns.
+ * Labelled examples in memory: features as flat rows (n x features), labels as task labels. Binary
+ * tasks have one output column (0/1); others one-hot columns.
  */
 public record Examples(float[] features, int[] labels, int featureCount, int outputs) {
 

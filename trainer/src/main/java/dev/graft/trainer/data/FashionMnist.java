@@ -15,10 +15,24 @@ import java.util.Map;
  */
 public final class FashionMnist {
   public static final String DEBIAN_PACKAGE = "dataset-fashion-mnist";
-  public static final List<String> CLASS_NAMES = List.of("T-shirt/top", "Trouser", "Pullover", "Dress",
-      "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot");
-  private static final String[] FILES = {"train-images-idx3-ubyte", "train-labels-idx1-ubyte",
-      "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"};
+  public static final List<String> CLASS_NAMES =
+      List.of(
+          "T-shirt/top",
+          "Trouser",
+          "Pullover",
+          "Dress",
+          "Coat",
+          "Sandal",
+          "Shirt",
+          "Sneaker",
+          "Bag",
+          "Ankle boot");
+  private static final String[] FILES = {
+    "train-images-idx3-ubyte",
+    "train-labels-idx1-ubyte",
+    "t10k-images-idx3-ubyte",
+    "t10k-labels-idx1-ubyte"
+  };
   private static final Map<String, Split> CACHE = new LinkedHashMap<>();
 
   private final Path folder;
@@ -97,14 +111,20 @@ public final class FashionMnist {
         return place;
       }
     }
-    throw GraftException.badInput("Fashion-MNIST not found (looked in " + places.stream().map(Path::toString)
-        .reduce((a, b) -> a + ", " + b).orElse("") + "); install the Debian package " + DEBIAN_PACKAGE
-        + " (apt-get install " + DEBIAN_PACKAGE + ") or pass --data DIR with the four IDX files");
+    throw GraftException.badInput(
+        "Fashion-MNIST not found (looked in "
+            + places.stream().map(Path::toString).reduce((a, b) -> a + ", " + b).orElse("")
+            + "); install the Debian package "
+            + DEBIAN_PACKAGE
+            + " (apt-get install "
+            + DEBIAN_PACKAGE
+            + ") or pass --data DIR with the four IDX files");
   }
 
   private static boolean hasAll(Path folder) {
     for (String name : FILES) {
-      if (!Files.isRegularFile(folder.resolve(name + ".gz")) && !Files.isRegularFile(folder.resolve(name))) {
+      if (!Files.isRegularFile(folder.resolve(name + ".gz"))
+          && !Files.isRegularFile(folder.resolve(name))) {
         return false;
       }
     }
@@ -120,12 +140,20 @@ public final class FashionMnist {
     Idx.Images images = Idx.readImages(imagesFile);
     int[] labels = Idx.readLabels(labelsFile);
     if (labels.length != images.count()) {
-      throw GraftException.badInput(imagesFile + " has " + images.count() + " images but " + labelsFile
-          + " has " + labels.length + " labels");
+      throw GraftException.badInput(
+          imagesFile
+              + " has "
+              + images.count()
+              + " images but "
+              + labelsFile
+              + " has "
+              + labels.length
+              + " labels");
     }
     for (int label : labels) {
       if (label > 9) {
-        throw GraftException.badInput(labelsFile + ": label " + label + " is not a Fashion-MNIST class (0..9)");
+        throw GraftException.badInput(
+            labelsFile + ": label " + label + " is not a Fashion-MNIST class (0..9)");
       }
     }
     byte[] raw = images.pixels();

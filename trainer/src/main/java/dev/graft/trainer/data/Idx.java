@@ -24,13 +24,18 @@ final class Idx {
     try (DataInputStream in = open(file)) {
       int magic = in.readInt();
       if (magic != IMAGES_MAGIC) {
-        throw GraftException.badInput(file + ": not an IDX image file (magic " + Integer.toHexString(magic) + ")");
+        throw GraftException.badInput(
+            file + ": not an IDX image file (magic " + Integer.toHexString(magic) + ")");
       }
       int count = in.readInt();
       int rows = in.readInt();
       int cols = in.readInt();
-      if (count < 0 || rows <= 0 || cols <= 0 || (long) count * rows * cols > Integer.MAX_VALUE - 8) {
-        throw GraftException.badInput(file + ": implausible IDX dimensions " + count + "x" + rows + "x" + cols);
+      if (count < 0
+          || rows <= 0
+          || cols <= 0
+          || (long) count * rows * cols > Integer.MAX_VALUE - 8) {
+        throw GraftException.badInput(
+            file + ": implausible IDX dimensions " + count + "x" + rows + "x" + cols);
       }
       byte[] pixels = new byte[count * rows * cols];
       in.readFully(pixels);
@@ -46,7 +51,8 @@ final class Idx {
     try (DataInputStream in = open(file)) {
       int magic = in.readInt();
       if (magic != LABELS_MAGIC) {
-        throw GraftException.badInput(file + ": not an IDX label file (magic " + Integer.toHexString(magic) + ")");
+        throw GraftException.badInput(
+            file + ": not an IDX label file (magic " + Integer.toHexString(magic) + ")");
       }
       int count = in.readInt();
       if (count < 0 || count > 100_000_000) {
@@ -68,7 +74,8 @@ final class Idx {
 
   private static DataInputStream open(Path file) throws IOException {
     InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
-    InputStream in = file.getFileName().toString().endsWith(".gz") ? new GZIPInputStream(raw, 1 << 16) : raw;
+    InputStream in =
+        file.getFileName().toString().endsWith(".gz") ? new GZIPInputStream(raw, 1 << 16) : raw;
     return new DataInputStream(new BufferedInputStream(in, 1 << 16));
   }
 }

@@ -7,20 +7,21 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * Which Fashion-MNIST classes a task uses and how they are labelled: either every class but
- * some ({@code --exclude 5,6}, the rest renumbered in order), or a chosen list ({@code --classes
- * 5,6}); with {@code --positive} a two-class task becomes binary (label 1 for the positive class).
- * {@code trainLimit} keeps only the first N training images of the task (0: all).
+ * Which Fashion-MNIST classes a task uses and how they are labelled: either every class but some
+ * ({@code --exclude 5,6}, the rest renumbered in order), or a chosen list ({@code --classes 5,6});
+ * with {@code --positive} a two-class task becomes binary (label 1 for the positive class). {@code
+ * trainLimit} keeps only the first N training images of the task (0: all).
  */
 public record Task(String name, List<Integer> classes, Integer positive, int trainLimit) {
 
   /** The chapter's tasks, by name. */
-  public static final Map<String, Task> PRESETS = Map.of(
-      "shirt-vs-sandal", new Task("shirt-vs-sandal", List.of(5, 6), 6, 200),
-      "pullover-vs-tshirt", new Task("pullover-vs-tshirt", List.of(0, 2), 2, 200),
-      "all-but-sandal-shirt", exclude("all-but-sandal-shirt", List.of(5, 6), 0),
-      "all-but-tshirt-pullover", exclude("all-but-tshirt-pullover", List.of(0, 2), 0),
-      "all", exclude("all", List.of(), 0));
+  public static final Map<String, Task> PRESETS =
+      Map.of(
+          "shirt-vs-sandal", new Task("shirt-vs-sandal", List.of(5, 6), 6, 200),
+          "pullover-vs-tshirt", new Task("pullover-vs-tshirt", List.of(0, 2), 2, 200),
+          "all-but-sandal-shirt", exclude("all-but-sandal-shirt", List.of(5, 6), 0),
+          "all-but-tshirt-pullover", exclude("all-but-tshirt-pullover", List.of(0, 2), 0),
+          "all", exclude("all", List.of(), 0));
 
   public Task {
     classes = List.copyOf(classes);
@@ -36,8 +37,12 @@ public record Task(String name, List<Integer> classes, Integer positive, int tra
       }
     }
     if (positive != null && (classes.size() != 2 || !classes.contains(positive))) {
-      throw GraftException.usage("--positive must be one of exactly two --classes (got classes " + classes
-          + ", positive " + positive + ")");
+      throw GraftException.usage(
+          "--positive must be one of exactly two --classes (got classes "
+              + classes
+              + ", positive "
+              + positive
+              + ")");
     }
     if (trainLimit < 0) {
       throw GraftException.usage("--train-limit must be >= 0, not " + trainLimit);
@@ -47,7 +52,8 @@ public record Task(String name, List<Integer> classes, Integer positive, int tra
   public static Task preset(String name) {
     Task task = PRESETS.get(name);
     if (task == null) {
-      throw GraftException.usage("unknown task '" + name + "'; known tasks: " + new TreeSet<>(PRESETS.keySet()));
+      throw GraftException.usage(
+          "unknown task '" + name + "'; known tasks: " + new TreeSet<>(PRESETS.keySet()));
     }
     return task;
   }
@@ -98,14 +104,22 @@ public record Task(String name, List<Integer> classes, Integer positive, int tra
   public List<String> labelNames() {
     if (binary()) {
       int negative = classes.get(0).equals(positive) ? classes.get(1) : classes.get(0);
-      return List.of(FashionMnist.CLASS_NAMES.get(negative), FashionMnist.CLASS_NAMES.get(positive));
+      return List.of(
+          FashionMnist.CLASS_NAMES.get(negative), FashionMnist.CLASS_NAMES.get(positive));
     }
     return classes.stream().map(FashionMnist.CLASS_NAMES::get).toList();
   }
 
-  /** A short text for reports: "shirt-vs-sandal (classes [5, 6], positive 6, first 200 training images)". */
+  /**
+   * A short text for reports: "shirt-vs-sandal (classes [5, 6], positive 6, first 200 training
+   * images)".
+   */
   public String describe() {
-    return name + " (classes " + classes + (binary() ? ", positive " + positive : "")
-        + (trainLimit > 0 ? ", first " + trainLimit + " training images" : "") + ")";
+    return name
+        + " (classes "
+        + classes
+        + (binary() ? ", positive " + positive : "")
+        + (trainLimit > 0 ? ", first " + trainLimit + " training images" : "")
+        + ")";
   }
 }

@@ -13,7 +13,8 @@ public record TaskData(Task task, Examples train, Examples valid, Examples test)
   public static TaskData of(FashionMnist data, Task task) {
     FashionMnist.Split train = data.train();
     int trainLimit = task.trainLimit() > 0 ? task.trainLimit() : Integer.MAX_VALUE;
-    return new TaskData(task,
+    return new TaskData(
+        task,
         select(train, task, VALIDATION_SIZE, train.size(), trainLimit),
         select(train, task, 0, VALIDATION_SIZE, Integer.MAX_VALUE),
         select(data.test(), task, 0, data.test().size(), Integer.MAX_VALUE));

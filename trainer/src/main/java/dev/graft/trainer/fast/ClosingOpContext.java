@@ -23,15 +23,19 @@ import org.nd4j.nativeblas.OpaqueRandomGenerator;
 
 /**
  * ND4J's CPU op context (CpuOpContext) with a {@link #close()} that frees the native context, and
- * op arguments passed through reused buffers instead of a new native array per argument list. The stock class's close() does nothing
- * and leaves both to JavaCPP's pointer GC; the executioner closes every context it builds, so with
- * the GC off this is what keeps custom ops from leaking. With the GC on, whichever of close() and
- * the GC comes first frees the context, once.
+ * op arguments passed through reused buffers instead of a new native array per argument list. The
+ * stock class's close() does nothing and leaves both to JavaCPP's pointer GC; the executioner
+ * closes every context it builds, so with the GC off this is what keeps custom ops from leaking.
+ * With the GC on, whichever of close() and the GC comes first frees the context, once.
  */
 final class ClosingOpContext extends BaseOpContext implements Deallocatable {
   private static final NativeOps OPS = NativeOpsHolder.getInstance().getDeviceNativeOps();
-  /** libnd4j copies op arguments into the context, so one native buffer per thread serves every op. */
-  private static final ThreadLocal<ArgumentBuffers> ARGUMENTS = ThreadLocal.withInitial(ArgumentBuffers::new);
+
+  /**
+   * libnd4j copies op arguments into the context, so one native buffer per thread serves every op.
+   */
+  private static final ThreadLocal<ArgumentBuffers> ARGUMENTS =
+      ThreadLocal.withInitial(ArgumentBuffers::new);
 
   private final OpaqueContext context = OPS.createGraphContext(1);
   private final AtomicBoolean freed = new AtomicBoolean();
@@ -108,13 +112,15 @@ final class ClosingOpContext extends BaseOpContext implements Deallocatable {
 
   @Override
   public void setInputArray(int index, INDArray array) {
-    OPS.setGraphContextInputBuffer(context, index, buffer(array), array.shapeInfoDataBuffer().addressPointer(), null);
+    OPS.setGraphContextInputBuffer(
+        context, index, buffer(array), array.shapeInfoDataBuffer().addressPointer(), null);
     super.setInputArray(index, array);
   }
 
   @Override
   public void setOutputArray(int index, INDArray array) {
-    OPS.setGraphContextOutputBuffer(context, index, buffer(array), array.shapeInfoDataBuffer().addressPointer(), null);
+    OPS.setGraphContextOutputBuffer(
+        context, index, buffer(array), array.shapeInfoDataBuffer().addressPointer(), null);
     super.setOutputArray(index, array);
   }
 

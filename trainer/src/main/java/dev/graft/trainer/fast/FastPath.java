@@ -13,19 +13,23 @@ import org.slf4j.LoggerFactory;
  * on DL4J/ND4J {@value Dl4jInternals#WRITTEN_AGAINST} internals, so on any other release the
  * trainer falls back to stock DL4J with one warning.
  *
- * <p>Off with {@code -Dgraft.fastPath=false} for the whole JVM, or per training with the
- * fine-tune and train options. The executioner is process-wide (ND4J has one): a training that
- * runs with the fast path installs it, one that runs without puts ND4J's stock executioner back.
+ * <p>Off with {@code -Dgraft.fastPath=false} for the whole JVM, or per training with the fine-tune
+ * and train options. The executioner is process-wide (ND4J has one): a training that runs with the
+ * fast path installs it, one that runs without puts ND4J's stock executioner back.
  */
 public final class FastPath {
   /** System property; {@code false} turns the fast path off for the JVM. */
   public static final String PROPERTY = "graft.fastPath";
+
   private static final Logger LOG = LoggerFactory.getLogger(FastPath.class);
   private static boolean warned;
 
   private FastPath() {}
 
-  /** Whether training may use the fast path: not turned off by the property, and DL4J is the release it knows. */
+  /**
+   * Whether training may use the fast path: not turned off by the property, and DL4J is the release
+   * it knows.
+   */
   public static synchronized boolean available() {
     if ("false".equalsIgnoreCase(System.getProperty(PROPERTY, "true").trim())) {
       return false;
@@ -33,8 +37,10 @@ public final class FastPath {
     if (!Dl4jInternals.known()) {
       if (!warned) {
         warned = true;
-        LOG.warn("graft's training fast path is written against DL4J {}, found {}: training with stock DL4J (slower)",
-            Dl4jInternals.WRITTEN_AGAINST, Dl4jInternals.found());
+        LOG.warn(
+            "graft's training fast path is written against DL4J {}, found {}: training with stock DL4J (slower)",
+            Dl4jInternals.WRITTEN_AGAINST,
+            Dl4jInternals.found());
       }
       return false;
     }
@@ -63,7 +69,7 @@ public final class FastPath {
     if (on && net instanceof MultiLayerNetwork m) {
       return OnePassDenseLayer.installIn(m);
     }
-    return () -> { };
+    return () -> {};
   }
 
   /** What {@link #around} returns: closing it puts DL4J's own layers back. */

@@ -45,9 +45,15 @@ final class Gemm {
     long k = a.size(ta ? 0 : 1);
     long n = b.size(tb ? 0 : 1);
     if (b.size(tb ? 1 : 0) != k || c.size(0) != m || c.size(1) != n) {
-      throw new IllegalArgumentException("matrix product of shapes that do not fit: " + java.util.Arrays.toString(a.shape())
-          + (ta ? "^T" : "") + " x " + java.util.Arrays.toString(b.shape()) + (tb ? "^T" : "") + " -> "
-          + java.util.Arrays.toString(c.shape()));
+      throw new IllegalArgumentException(
+          "matrix product of shapes that do not fit: "
+              + java.util.Arrays.toString(a.shape())
+              + (ta ? "^T" : "")
+              + " x "
+              + java.util.Arrays.toString(b.shape())
+              + (tb ? "^T" : "")
+              + " -> "
+              + java.util.Arrays.toString(c.shape()));
     }
     // Strides of op(a), op(b) and c along their (rows, columns).
     long a0 = a.stride(ta ? 1 : 0);
@@ -62,7 +68,11 @@ final class Gemm {
     boolean bN = n == 1 || b1 == 1;
     boolean cM = m == 1 || c0 == 1;
     boolean cN = n == 1 || c1 == 1;
-    if (!aM && !aK || !bK && !bN || !cM && !cN || m > Integer.MAX_VALUE || n > Integer.MAX_VALUE
+    if (!aM && !aK
+        || !bK && !bN
+        || !cM && !cN
+        || m > Integer.MAX_VALUE
+        || n > Integer.MAX_VALUE
         || k > Integer.MAX_VALUE) {
       return false; // libnd4j would copy such an array first
     }
@@ -72,9 +82,21 @@ final class Gemm {
     long lda = aM && aK ? m : !aM ? a0 : a1;
     long ldb = bK && bN ? k : !bK ? b0 : b1;
     long ldc = cM && cN ? m : !cM ? c0 : c1;
-    openblas_nolapack.cblas_sgemm(cM ? CblasColMajor : CblasRowMajor, transA ? CblasTrans : CblasNoTrans,
-        transB ? CblasTrans : CblasNoTrans, (int) m, (int) n, (int) k, 1f, pointer(a), (int) lda, pointer(b),
-        (int) ldb, 0f, pointer(c), (int) ldc);
+    openblas_nolapack.cblas_sgemm(
+        cM ? CblasColMajor : CblasRowMajor,
+        transA ? CblasTrans : CblasNoTrans,
+        transB ? CblasTrans : CblasNoTrans,
+        (int) m,
+        (int) n,
+        (int) k,
+        1f,
+        pointer(a),
+        (int) lda,
+        pointer(b),
+        (int) ldb,
+        0f,
+        pointer(c),
+        (int) ldc);
     return true;
   }
 

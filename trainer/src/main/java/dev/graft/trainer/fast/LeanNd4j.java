@@ -22,7 +22,10 @@ final class LeanNd4j {
   /** The stock executioner the lean one replaced, put back by {@link #uninstall}. */
   private static OpExecutioner stock;
 
-  /** Installs the lean executioner if ND4J runs its stock CPU executioner; returns whether it runs now. */
+  /**
+   * Installs the lean executioner if ND4J runs its stock CPU executioner; returns whether it runs
+   * now.
+   */
   static synchronized boolean install() {
     OpExecutioner current = Nd4j.getExecutioner();
     if (current instanceof LeanOpExecutioner) {
@@ -35,7 +38,8 @@ final class LeanNd4j {
       stock = use(new LeanOpExecutioner());
       return true;
     } catch (RuntimeException e) {
-      LOG.warn("could not install graft's ND4J executioner, training will be slower: {}", e.toString());
+      LOG.warn(
+          "could not install graft's ND4J executioner, training will be slower: {}", e.toString());
       return false;
     }
   }
@@ -57,7 +61,8 @@ final class LeanNd4j {
       field.set(null, executioner);
       return previous;
     } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException("ND4J's executioner field is not where ND4J 1.0.0-M2.1 keeps it", e);
+      throw new IllegalStateException(
+          "ND4J's executioner field is not where ND4J 1.0.0-M2.1 keeps it", e);
     }
   }
 }

@@ -13,30 +13,35 @@ import org.nd4j.linalg.cpu.nativecpu.ops.NativeOpExecutioner;
 
 /**
  * ND4J's CPU executioner, minus the native allocations it makes on every call. Stock ND4J
- * 1.0.0-M2.1 builds a new shape-information buffer for every array object (views included), new
- * TAD buffers for every broadcast or reduction, and a new native op context for every custom op
+ * 1.0.0-M2.1 builds a new shape-information buffer for every array object (views included), new TAD
+ * buffers for every broadcast or reduction, and a new native op context for every custom op
  * (matmul, selu_bp, ...), and frees them only through JavaCPP's pointer GC: with the GC off, which
  * is what makes ND4J fast, they are never freed. Shape and TAD buffers are constants on the native
  * side (libnd4j caches them), so their Java wrappers are cached here too; op contexts are freed
  * when the executioner closes them. Results are bit-identical to the stock executioner.
  */
 public class LeanOpExecutioner extends NativeOpExecutioner {
-  /** Past this many distinct shapes the caches stop growing (libnd4j keeps its own copies anyway). */
+  /**
+   * Past this many distinct shapes the caches stop growing (libnd4j keeps its own copies anyway).
+   */
   private static final int MAX_ENTRIES = 100_000;
 
   private final Map<Key, DataBuffer> shapes = new ConcurrentHashMap<>();
   private final Map<Key, TadPack> tads = new ConcurrentHashMap<>();
 
   @Override
-  public DataBuffer createShapeInfo(long[] shape, long[] stride, long ews, char order, DataType type, boolean empty) {
+  public DataBuffer createShapeInfo(
+      long[] shape, long[] stride, long ews, char order, DataType type, boolean empty) {
     Key key = Key.of(shape, stride, new long[] {ews, order, type.ordinal(), empty ? 1 : 0, 0});
     return cached(shapes, key, () -> super.createShapeInfo(shape, stride, ews, order, type, empty));
   }
 
   @Override
-  public DataBuffer createShapeInfo(long[] shape, long[] stride, long ews, char order, DataType type, long extras) {
+  public DataBuffer createShapeInfo(
+      long[] shape, long[] stride, long ews, char order, DataType type, long extras) {
     Key key = Key.of(shape, stride, new long[] {ews, order, type.ordinal(), extras, 1});
-    return cached(shapes, key, () -> super.createShapeInfo(shape, stride, ews, order, type, extras));
+    return cached(
+        shapes, key, () -> super.createShapeInfo(shape, stride, ews, order, type, extras));
   }
 
   @Override

@@ -20,8 +20,8 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * DL4J's dense layer, made cheaper to train: DL4J 1.0.0-M2.1's backprop computes the layer's
  * pre-activation {@code x W + b} again although the forward pass just did (about a quarter of a
- * dense network's matrix work per step); this layer keeps a copy from the training forward pass
- * and backpropagates from that. Its matrix products go straight to BLAS ({@link Gemm}) and SELU's
+ * dense network's matrix work per step); this layer keeps a copy from the training forward pass and
+ * backpropagates from that. Its matrix products go straight to BLAS ({@link Gemm}) and SELU's
  * derivative through a plain ND4J transform. Every result is bit-identical to DL4J's layer
  * (OnePassDenseLayerTest trains both). The configuration stays DL4J's DenseLayer: saved models do
  * not change. Layer norm, masks and weight noise take DL4J's own path.
@@ -30,9 +30,14 @@ final class OnePassDenseLayer extends DenseLayer {
   private INDArray preActivation;
   private INDArray preActivationInput;
   private String preActivationWorkspace;
+
   /** Backward passes that used the kept pre-activation (tests check the fast path ran). */
   int onePassSteps;
-  /** Set on the network's first layer: fit discards the gradient with respect to the network's input. */
+
+  /**
+   * Set on the network's first layer: fit discards the gradient with respect to the network's
+   * input.
+   */
   private boolean inputGradientUnused;
 
   private OnePassDenseLayer(NeuralNetConfiguration conf, DataType dataType) {
@@ -41,8 +46,8 @@ final class OnePassDenseLayer extends DenseLayer {
 
   /**
    * Puts this layer in place of each plain DL4J dense layer of the network (frozen ones stay as
-   * they are), sharing the original's parameters and gradient views, until the returned handle
-   * is closed. Meant around {@code fit} calls only: the first layer then skips the gradient with
+   * they are), sharing the original's parameters and gradient views, until the returned handle is
+   * closed. Meant around {@code fit} calls only: the first layer then skips the gradient with
    * respect to the network's input, which {@code fit} throws away (for model A that product is as
    * large as the first layer's forward one).
    */
@@ -76,7 +81,8 @@ final class OnePassDenseLayer extends DenseLayer {
   }
 
   /** Puts DL4J's own layers back when closed. */
-  record Installed(MultiLayerNetwork net, Layer[] originals, boolean changed) implements FastPath.Handle {
+  record Installed(MultiLayerNetwork net, Layer[] originals, boolean changed)
+      implements FastPath.Handle {
     @Override
     public void close() {
       System.arraycopy(originals, 0, net.getLayers(), 0, originals.length);
@@ -97,8 +103,10 @@ final class OnePassDenseLayer extends DenseLayer {
     INDArray z = preOutput(true, workspaceMgr);
     preActivation = workspaceMgr.dup(ArrayType.ACTIVATIONS, z); // the activation below overwrites z
     preActivationInput = input;
-    preActivationWorkspace = workspaceMgr.isScopedOut(ArrayType.ACTIVATIONS) ? null
-        : workspaceMgr.getWorkspaceName(ArrayType.ACTIVATIONS);
+    preActivationWorkspace =
+        workspaceMgr.isScopedOut(ArrayType.ACTIVATIONS)
+            ? null
+            : workspaceMgr.getWorkspaceName(ArrayType.ACTIVATIONS);
     return layerConf().getActivationFn().getActivation(z, true);
   }
 
@@ -109,8 +117,8 @@ final class OnePassDenseLayer extends DenseLayer {
    * layouts as under DL4J, which their bits depend on.
    */
   @Override
-  protected Pair<INDArray, INDArray> preOutputWithPreNorm(boolean training, boolean forBackprop,
-      LayerWorkspaceMgr workspaceMgr) {
+  protected Pair<INDArray, INDArray> preOutputWithPreNorm(
+      boolean training, boolean forBackprop, LayerWorkspaceMgr workspaceMgr) {
     INDArray w = getParam(DefaultParamInitializer.WEIGHT_KEY);
     if (!plain() || input == null || input.rank() != 2 || input.columns() != w.rows()) {
       return super.preOutputWithPreNorm(training, forBackprop, workspaceMgr); // and its errors
@@ -118,11 +126,13 @@ final class OnePassDenseLayer extends DenseLayer {
     applyDropOutIfNecessary(training, workspaceMgr);
     INDArray in = input.castTo(dataType);
     long[] shape = {in.size(0), w.size(1)};
-    INDArray product = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, w.dataType(), shape, 'f');
+    INDArray product =
+        workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, w.dataType(), shape, 'f');
     Gemm.multiply(in, false, w, false, product);
     INDArray z = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, w.dataType(), shape, 'c');
     if (hasBias()) { // the copy to row-major and the bias in one op
-      Nd4j.getExecutioner().exec(new BroadcastAddOp(product, getParam(DefaultParamInitializer.BIAS_KEY), z, 1));
+      Nd4j.getExecutioner()
+          .exec(new BroadcastAddOp(product, getParam(DefaultParamInitializer.BIAS_KEY), z, 1));
     } else {
       z.assign(product);
     }
@@ -131,8 +141,11 @@ final class OnePassDenseLayer extends DenseLayer {
 
   /** Whether the kept pre-activation belongs to the current input and its memory is still live. */
   private boolean kept() {
-    return preActivation != null && preActivationInput == input && plain() && (preActivationWorkspace == null
-        || Nd4j.getWorkspaceManager().checkIfWorkspaceExistsAndActive(preActivationWorkspace));
+    return preActivation != null
+        && preActivationInput == input
+        && plain()
+        && (preActivationWorkspace == null
+            || Nd4j.getWorkspaceManager().checkIfWorkspaceExistsAndActive(preActivationWorkspace));
   }
 
   /**
@@ -153,9 +166,13 @@ final class OnePassDenseLayer extends DenseLayer {
     return z.muli(epsilon);
   }
 
-  /** BaseLayer.backpropGradient of DL4J 1.0.0-M2.1, with the kept pre-activation and without layer norm. */
+  /**
+   * BaseLayer.backpropGradient of DL4J 1.0.0-M2.1, with the kept pre-activation and without layer
+   * norm.
+   */
   @Override
-  public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+  public Pair<Gradient, INDArray> backpropGradient(
+      INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
     if (!kept()) {
       preActivation = null;
       return super.backpropGradient(epsilon, workspaceMgr);
@@ -173,11 +190,21 @@ final class OnePassDenseLayer extends DenseLayer {
     }
     INDArray w = getParamWithNoise(DefaultParamInitializer.WEIGHT_KEY, true, workspaceMgr);
     INDArray epsilonNext;
-    if (inputGradientUnused) { // zeros of the right shape: an input preprocessor may still reshape them
-      epsilonNext = workspaceMgr.create(ArrayType.ACTIVATION_GRAD, delta.dataType(), new long[] {delta.size(0), w.size(0)}, 'f');
+    if (inputGradientUnused) { // zeros of the right shape: an input preprocessor may still reshape
+      // them
+      epsilonNext =
+          workspaceMgr.create(
+              ArrayType.ACTIVATION_GRAD,
+              delta.dataType(),
+              new long[] {delta.size(0), w.size(0)},
+              'f');
     } else {
-      epsilonNext = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, delta.dataType(),
-          new long[] {w.size(0), delta.size(0)}, 'f');
+      epsilonNext =
+          workspaceMgr.createUninitialized(
+              ArrayType.ACTIVATION_GRAD,
+              delta.dataType(),
+              new long[] {w.size(0), delta.size(0)},
+              'f');
       Gemm.multiply(w, false, delta, true, epsilonNext);
       epsilonNext = epsilonNext.transpose();
     }

@@ -6,11 +6,12 @@ import java.util.List;
 /**
  * A network to train from scratch, in Keras's terms: a stack of Dense layers on the flattened
  * input, an output layer (or one chosen for the task), the optimizer, a learning-rate schedule,
- * gradient clipping and default regularization. The same model behind the JSON file
- * ({@link SpecJson}) and the fluent {@link Builder}; {@link SpecCheck} refuses one that makes no
- * sense, naming the field.
+ * gradient clipping and default regularization. The same model behind the JSON file ({@link
+ * SpecJson}) and the fluent {@link Builder}; {@link SpecCheck} refuses one that makes no sense,
+ * naming the field.
  *
- * @param inputDropout rate of Dropout on the input, as the book's Dropout before the first Dense (0: none)
+ * @param inputDropout rate of Dropout on the input, as the book's Dropout before the first Dense
+ *     (0: none)
  * @param inputBatchNorm batch normalization of the input, as the book's BatchNormalization first
  * @param output null: Dense(1, sigmoid) for binary tasks, Dense(n, softmax) otherwise
  * @param schedule null: a constant learning rate
@@ -19,9 +20,21 @@ import java.util.List;
  * @param selfNormalizing the user asks for a self-normalizing network: SELU layers, LeCun normal
  *     initialization, no batch normalization, alpha dropout only; checked
  */
-public record NetworkSpec(String name, long[] input, double inputDropout, boolean inputBatchNorm, List<LayerSpec> layers,
-    LayerSpec output, OptimizerSpec optimizer, ScheduleSpec schedule, Double clipValue, Double clipNorm, double l1, double l2,
-    boolean selfNormalizing, long seed) {
+public record NetworkSpec(
+    String name,
+    long[] input,
+    double inputDropout,
+    boolean inputBatchNorm,
+    List<LayerSpec> layers,
+    LayerSpec output,
+    OptimizerSpec optimizer,
+    ScheduleSpec schedule,
+    Double clipValue,
+    Double clipNorm,
+    double l1,
+    double l2,
+    boolean selfNormalizing,
+    long seed) {
 
   public static Builder builder() {
     return new Builder();
@@ -82,7 +95,10 @@ public record NetworkSpec(String name, long[] input, double inputDropout, boolea
       return this;
     }
 
-    /** Changes the last layer added: {@code .dense(100, "elu").then(l -> l.initializer("he_normal"))}. */
+    /**
+     * Changes the last layer added: {@code .dense(100, "elu").then(l ->
+     * l.initializer("he_normal"))}.
+     */
     public Builder then(java.util.function.UnaryOperator<LayerSpec> change) {
       layers.set(layers.size() - 1, change.apply(layers.get(layers.size() - 1)));
       return this;
@@ -135,9 +151,22 @@ public record NetworkSpec(String name, long[] input, double inputDropout, boolea
 
     /** The spec, checked. */
     public NetworkSpec build() {
-      NetworkSpec spec = new NetworkSpec(name, input.clone(), inputDropout, inputBatchNorm, List.copyOf(layers), output,
-          optimizer, schedule, clipValue,
-          clipNorm, l1, l2, selfNormalizing, seed);
+      NetworkSpec spec =
+          new NetworkSpec(
+              name,
+              input.clone(),
+              inputDropout,
+              inputBatchNorm,
+              List.copyOf(layers),
+              output,
+              optimizer,
+              schedule,
+              clipValue,
+              clipNorm,
+              l1,
+              l2,
+              selfNormalizing,
+              seed);
       SpecCheck.check(spec, "spec");
       return spec;
     }

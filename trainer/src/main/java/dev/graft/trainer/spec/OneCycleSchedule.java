@@ -50,10 +50,12 @@ public final class OneCycleSchedule implements ISchedule {
     if (iteration < 2 * half) {
       return interpolate(iteration, half, 2 * half, maxRate, start);
     }
-    return Math.max(last, interpolate(Math.min(iteration, iterations), 2 * half, iterations, start, last));
+    return Math.max(
+        last, interpolate(Math.min(iteration, iterations), 2 * half, iterations, start, last));
   }
 
-  private static double interpolate(int iteration, int from, int to, double rateFrom, double rateTo) {
+  private static double interpolate(
+      int iteration, int from, int to, double rateFrom, double rateTo) {
     return to == from ? rateTo : (rateTo - rateFrom) * (iteration - from) / (to - from) + rateFrom;
   }
 

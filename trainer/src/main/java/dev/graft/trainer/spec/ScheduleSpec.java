@@ -11,19 +11,30 @@ import org.nd4j.linalg.schedule.ScheduleType;
 
 /**
  * The chapter's learning-rate schedules:
+ *
  * <ul>
  *   <li>power: {@code lr0 / (1 + step / s)^c} (steps are batches);
  *   <li>exponential: {@code lr0 * 0.1^(epoch / s)};
- *   <li>piecewise: {@code values[i]} from epoch {@code boundaries[i-1]} on ({@code values} has one more);
+ *   <li>piecewise: {@code values[i]} from epoch {@code boundaries[i-1]} on ({@code values} has one
+ *       more);
  *   <li>performance: multiply by {@code factor} when the validation loss has not improved for
  *       {@code patience} epochs (Keras's ReduceLROnPlateau; applied by the training loop);
  *   <li>1cycle: up from {@code maxRate / 10} to {@code maxRate} over the first half of the run,
- *       back down, then to a thousandth of the start over the last tenth (the chapter's OneCycleScheduler).
+ *       back down, then to a thousandth of the start over the last tenth (the chapter's
+ *       OneCycleScheduler).
  * </ul>
  */
-public record ScheduleSpec(String name, double s, double c, List<Integer> boundaries, List<Double> values,
-    double factor, int patience, double maxRate) {
-  public static final List<String> NAMES = List.of("power", "exponential", "piecewise", "performance", "1cycle");
+public record ScheduleSpec(
+    String name,
+    double s,
+    double c,
+    List<Integer> boundaries,
+    List<Double> values,
+    double factor,
+    int patience,
+    double maxRate) {
+  public static final List<String> NAMES =
+      List.of("power", "exponential", "piecewise", "performance", "1cycle");
 
   public static ScheduleSpec power(double s, double c) {
     return new ScheduleSpec("power", s, c, List.of(), List.of(), 0, 0, 0);
@@ -34,7 +45,8 @@ public record ScheduleSpec(String name, double s, double c, List<Integer> bounda
   }
 
   public static ScheduleSpec piecewise(List<Integer> boundaries, List<Double> values) {
-    return new ScheduleSpec("piecewise", 0, 0, List.copyOf(boundaries), List.copyOf(values), 0, 0, 0);
+    return new ScheduleSpec(
+        "piecewise", 0, 0, List.copyOf(boundaries), List.copyOf(values), 0, 0, 0);
   }
 
   public static ScheduleSpec performance(double factor, int patience) {

@@ -3,12 +3,31 @@ package dev.graft.trainer.spec;
 import dev.graft.GraftException;
 import java.util.List;
 
-/** Refuses a network spec that makes no sense, naming the field: {@code spec.layers[2].activation: ...}. */
+/**
+ * Refuses a network spec that makes no sense, naming the field: {@code spec.layers[2].activation:
+ * ...}.
+ */
 final class SpecCheck {
-  static final List<String> ACTIVATIONS = List.of("relu", "leaky_relu", "prelu", "rrelu", "elu", "selu", "sigmoid",
-      "tanh", "softmax", "linear");
-  static final List<String> INITIALIZERS = List.of("glorot_uniform", "glorot_normal", "he_uniform", "he_normal",
-      "lecun_uniform", "lecun_normal");
+  static final List<String> ACTIVATIONS =
+      List.of(
+          "relu",
+          "leaky_relu",
+          "prelu",
+          "rrelu",
+          "elu",
+          "selu",
+          "sigmoid",
+          "tanh",
+          "softmax",
+          "linear");
+  static final List<String> INITIALIZERS =
+      List.of(
+          "glorot_uniform",
+          "glorot_normal",
+          "he_uniform",
+          "he_normal",
+          "lecun_uniform",
+          "lecun_normal");
   static final List<String> BATCH_NORM = List.of("none", "before", "after");
 
   private SpecCheck() {}
@@ -24,10 +43,13 @@ final class SpecCheck {
     }
     rate(spec.inputDropout(), where + ".input_dropout", true);
     if (spec.selfNormalizing() && spec.inputBatchNorm()) {
-      throw bad(where + ".input_batch_norm", "breaks self-normalization (standardize the inputs instead)");
+      throw bad(
+          where + ".input_batch_norm",
+          "breaks self-normalization (standardize the inputs instead)");
     }
     if (spec.selfNormalizing() && spec.inputDropout() > 0) {
-      throw bad(where + ".input_dropout", "breaks self-normalization; use alpha_dropout on the layers");
+      throw bad(
+          where + ".input_dropout", "breaks self-normalization; use alpha_dropout on the layers");
     }
     if (spec.layers().isEmpty()) {
       throw bad(where + ".layers", "is empty: a network needs at least one hidden layer");
@@ -70,7 +92,8 @@ final class SpecCheck {
     if (l.l2() != null) {
       rate(l.l2(), where + ".l2", false);
     }
-    if (l.alpha() != null && !(l.alpha() >= 0) || l.alpha() != null && !List.of("leaky_relu", "elu").contains(l.activation())) {
+    if (l.alpha() != null && !(l.alpha() >= 0)
+        || l.alpha() != null && !List.of("leaky_relu", "elu").contains(l.activation())) {
       throw bad(where + ".alpha", l.alpha() + " (a slope for leaky_relu or elu, at least 0)");
     }
     if (l.repeat() < 1) {
@@ -78,14 +101,21 @@ final class SpecCheck {
     }
     if (selfNormalizing) {
       if (!l.activation().equals("selu")) {
-        throw bad(where + ".activation", l.activation() + " in a self-normalizing network (it needs selu)");
+        throw bad(
+            where + ".activation",
+            l.activation() + " in a self-normalizing network (it needs selu)");
       }
       if (!l.batchNorm().equals("none")) {
-        throw bad(where + ".batch_norm", l.batchNorm() + ": batch normalization breaks self-normalization (SELU keeps "
-            + "activations normalized by itself); drop it or set self_normalizing to false");
+        throw bad(
+            where + ".batch_norm",
+            l.batchNorm()
+                + ": batch normalization breaks self-normalization (SELU keeps "
+                + "activations normalized by itself); drop it or set self_normalizing to false");
       }
       if (!l.initializer().equals("lecun_normal")) {
-        throw bad(where + ".initializer", l.initializer() + " in a self-normalizing network (it needs lecun_normal)");
+        throw bad(
+            where + ".initializer",
+            l.initializer() + " in a self-normalizing network (it needs lecun_normal)");
       }
       if (l.dropout() > 0) {
         throw bad(where + ".dropout", "breaks self-normalization; use alpha_dropout");
@@ -102,8 +132,10 @@ final class SpecCheck {
       throw bad(where + ".learning_rate", "must be a positive number, not " + o.learningRate());
     }
     if (o.name().equals("adadelta") && o.learningRate() != null && o.learningRate() != 1.0) {
-      throw bad(where + ".learning_rate", "of adadelta: DL4J's AdaDelta is the original algorithm, without a learning "
-          + "rate (Keras's learning_rate scales its step); leave it out");
+      throw bad(
+          where + ".learning_rate",
+          "of adadelta: DL4J's AdaDelta is the original algorithm, without a learning "
+              + "rate (Keras's learning_rate scales its step); leave it out");
     }
     if (o.momentum() != null && !(o.momentum() >= 0 && o.momentum() < 1)) {
       throw bad(where + ".momentum", "must be in [0, 1), not " + o.momentum());
@@ -122,7 +154,12 @@ final class SpecCheck {
   private static void schedule(ScheduleSpec s, OptimizerSpec o, String where) {
     oneOf(s.name(), ScheduleSpec.NAMES, where + ".name");
     if (List.of("momentum", "adadelta").contains(o.name()) && !s.name().equals("performance")) {
-      throw bad(where, s.name() + " with the " + o.name() + " optimizer is not supported (only performance scheduling)");
+      throw bad(
+          where,
+          s.name()
+              + " with the "
+              + o.name()
+              + " optimizer is not supported (only performance scheduling)");
     }
     switch (s.name()) {
       case "power" -> {
@@ -132,11 +169,14 @@ final class SpecCheck {
       case "exponential" -> positive(s.s(), where + ".s");
       case "piecewise" -> {
         if (s.values().size() != s.boundaries().size() + 1 || s.values().isEmpty()) {
-          throw bad(where + ".values", "needs one more value than boundaries (" + s.boundaries().size() + ")");
+          throw bad(
+              where + ".values",
+              "needs one more value than boundaries (" + s.boundaries().size() + ")");
         }
         s.values().forEach(v -> positive(v, where + ".values"));
         for (int i = 0; i < s.boundaries().size(); i++) {
-          if (s.boundaries().get(i) < 1 || i > 0 && s.boundaries().get(i) <= s.boundaries().get(i - 1)) {
+          if (s.boundaries().get(i) < 1
+              || i > 0 && s.boundaries().get(i) <= s.boundaries().get(i - 1)) {
             throw bad(where + ".boundaries", "must be increasing epochs from 1: " + s.boundaries());
           }
         }

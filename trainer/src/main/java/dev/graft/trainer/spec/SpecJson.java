@@ -24,15 +24,40 @@ import java.util.Set;
  */
 public final class SpecJson {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Set<String> TOP = Set.of("name", "input", "input_dropout", "input_batch_norm", "layers", "output",
-      "optimizer", "schedule",
-      "clip_value", "clip_norm", "l1", "l2", "self_normalizing", "seed");
-  private static final Set<String> LAYER = Set.of("units", "activation", "alpha", "initializer", "batch_norm", "use_bias",
-      "dropout", "alpha_dropout", "max_norm", "l1", "l2", "repeat");
-  private static final Set<String> OPTIMIZER = Set.of("name", "learning_rate", "momentum", "beta_1", "beta_2",
-      "epsilon", "rho");
-  private static final Set<String> SCHEDULE = Set.of("name", "s", "c", "boundaries", "values", "factor", "patience",
-      "max_rate");
+  private static final Set<String> TOP =
+      Set.of(
+          "name",
+          "input",
+          "input_dropout",
+          "input_batch_norm",
+          "layers",
+          "output",
+          "optimizer",
+          "schedule",
+          "clip_value",
+          "clip_norm",
+          "l1",
+          "l2",
+          "self_normalizing",
+          "seed");
+  private static final Set<String> LAYER =
+      Set.of(
+          "units",
+          "activation",
+          "alpha",
+          "initializer",
+          "batch_norm",
+          "use_bias",
+          "dropout",
+          "alpha_dropout",
+          "max_norm",
+          "l1",
+          "l2",
+          "repeat");
+  private static final Set<String> OPTIMIZER =
+      Set.of("name", "learning_rate", "momentum", "beta_1", "beta_2", "epsilon", "rho");
+  private static final Set<String> SCHEDULE =
+      Set.of("name", "s", "c", "boundaries", "values", "factor", "patience", "max_rate");
 
   private SpecJson() {}
 
@@ -76,33 +101,53 @@ public final class SpecJson {
         input[i] = integer(in.get(i), label + ".input[" + i + "]");
       }
     } else {
-      throw SpecCheck.bad(label + ".input", "must be a number or a list of numbers (the shape of one example)");
+      throw SpecCheck.bad(
+          label + ".input", "must be a number or a list of numbers (the shape of one example)");
     }
-    NetworkSpec spec = new NetworkSpec(root.path("name").asText("network"), input, number(root, "input_dropout", 0, label),
-        bool(root, "input_batch_norm", false, label), layers,
-        root.has("output") ? layer(root.get("output"), label + ".output") : null,
-        root.has("optimizer") ? optimizer(root.get("optimizer"), label + ".optimizer") : OptimizerSpec.of("sgd"),
-        root.has("schedule") ? schedule(root.get("schedule"), label + ".schedule") : null,
-        optionalNumber(root, "clip_value", label), optionalNumber(root, "clip_norm", label),
-        number(root, "l1", 0, label), number(root, "l2", 0, label), bool(root, "self_normalizing", false, label),
-        root.has("seed") ? integer(root.get("seed"), label + ".seed") : 42);
+    NetworkSpec spec =
+        new NetworkSpec(
+            root.path("name").asText("network"),
+            input,
+            number(root, "input_dropout", 0, label),
+            bool(root, "input_batch_norm", false, label),
+            layers,
+            root.has("output") ? layer(root.get("output"), label + ".output") : null,
+            root.has("optimizer")
+                ? optimizer(root.get("optimizer"), label + ".optimizer")
+                : OptimizerSpec.of("sgd"),
+            root.has("schedule") ? schedule(root.get("schedule"), label + ".schedule") : null,
+            optionalNumber(root, "clip_value", label),
+            optionalNumber(root, "clip_norm", label),
+            number(root, "l1", 0, label),
+            number(root, "l2", 0, label),
+            bool(root, "self_normalizing", false, label),
+            root.has("seed") ? integer(root.get("seed"), label + ".seed") : 42);
     SpecCheck.check(spec, label);
     return spec;
   }
 
   private static LayerSpec layer(JsonNode n, String where) {
     if (!n.isObject()) {
-      throw SpecCheck.bad(where, "must be an object like {\"units\": 100, \"activation\": \"relu\"}");
+      throw SpecCheck.bad(
+          where, "must be an object like {\"units\": 100, \"activation\": \"relu\"}");
     }
     keys(n, LAYER, where);
     if (!n.has("units")) {
       throw SpecCheck.bad(where + ".units", "is missing");
     }
-    return new LayerSpec((int) integer(n.get("units"), where + ".units"), text(n, "activation", "linear", where),
-        optionalNumber(n, "alpha", where), text(n, "initializer", "glorot_uniform", where), text(n, "batch_norm", "none", where),
-        n.has("use_bias") ? bool(n, "use_bias", true, where) : null, number(n, "dropout", 0, where),
-        number(n, "alpha_dropout", 0, where), optionalNumber(n, "max_norm", where), optionalNumber(n, "l1", where),
-        optionalNumber(n, "l2", where), n.has("repeat") ? (int) integer(n.get("repeat"), where + ".repeat") : 1);
+    return new LayerSpec(
+        (int) integer(n.get("units"), where + ".units"),
+        text(n, "activation", "linear", where),
+        optionalNumber(n, "alpha", where),
+        text(n, "initializer", "glorot_uniform", where),
+        text(n, "batch_norm", "none", where),
+        n.has("use_bias") ? bool(n, "use_bias", true, where) : null,
+        number(n, "dropout", 0, where),
+        number(n, "alpha_dropout", 0, where),
+        optionalNumber(n, "max_norm", where),
+        optionalNumber(n, "l1", where),
+        optionalNumber(n, "l2", where),
+        n.has("repeat") ? (int) integer(n.get("repeat"), where + ".repeat") : 1);
   }
 
   private static OptimizerSpec optimizer(JsonNode n, String where) {
@@ -110,9 +155,14 @@ public final class SpecJson {
       return OptimizerSpec.of(n.asText());
     }
     keys(n, OPTIMIZER, where);
-    return new OptimizerSpec(text(n, "name", null, where), optionalNumber(n, "learning_rate", where),
-        optionalNumber(n, "momentum", where), optionalNumber(n, "beta_1", where), optionalNumber(n, "beta_2", where),
-        optionalNumber(n, "epsilon", where), optionalNumber(n, "rho", where));
+    return new OptimizerSpec(
+        text(n, "name", null, where),
+        optionalNumber(n, "learning_rate", where),
+        optionalNumber(n, "momentum", where),
+        optionalNumber(n, "beta_1", where),
+        optionalNumber(n, "beta_2", where),
+        optionalNumber(n, "epsilon", where),
+        optionalNumber(n, "rho", where));
   }
 
   private static ScheduleSpec schedule(JsonNode n, String where) {
@@ -121,8 +171,14 @@ public final class SpecJson {
     n.path("boundaries").forEach(b -> boundaries.add((int) integer(b, where + ".boundaries")));
     List<Double> values = new ArrayList<>();
     n.path("values").forEach(v -> values.add(v.isNumber() ? v.asDouble() : Double.NaN));
-    return new ScheduleSpec(text(n, "name", null, where), number(n, "s", 0, where), number(n, "c", 1, where), boundaries,
-        values, number(n, "factor", 0.5, where), n.has("patience") ? (int) integer(n.get("patience"), where + ".patience") : 5,
+    return new ScheduleSpec(
+        text(n, "name", null, where),
+        number(n, "s", 0, where),
+        number(n, "c", 1, where),
+        boundaries,
+        values,
+        number(n, "factor", 0.5, where),
+        n.has("patience") ? (int) integer(n.get("patience"), where + ".patience") : 5,
         number(n, "max_rate", 0, where));
   }
 
@@ -169,14 +225,23 @@ public final class SpecJson {
     }
     putIf(o, "clip_value", spec.clipValue());
     putIf(o, "clip_norm", spec.clipNorm());
-    o.put("l1", spec.l1()).put("l2", spec.l2()).put("self_normalizing", spec.selfNormalizing()).put("seed", spec.seed());
+    o.put("l1", spec.l1())
+        .put("l2", spec.l2())
+        .put("self_normalizing", spec.selfNormalizing())
+        .put("seed", spec.seed());
     return o.toPrettyString();
   }
 
   private static ObjectNode layerJson(LayerSpec l) {
-    ObjectNode n = JSON.createObjectNode().put("units", l.units()).put("activation", l.activation())
-        .put("initializer", l.initializer()).put("batch_norm", l.batchNorm()).put("dropout", l.dropout())
-        .put("alpha_dropout", l.alphaDropout()).put("repeat", l.repeat());
+    ObjectNode n =
+        JSON.createObjectNode()
+            .put("units", l.units())
+            .put("activation", l.activation())
+            .put("initializer", l.initializer())
+            .put("batch_norm", l.batchNorm())
+            .put("dropout", l.dropout())
+            .put("alpha_dropout", l.alphaDropout())
+            .put("repeat", l.repeat());
     putIf(n, "alpha", l.alpha());
     if (l.useBias() != null) {
       n.put("use_bias", l.useBias());
@@ -200,7 +265,9 @@ public final class SpecJson {
     for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
       String k = it.next();
       if (!known.contains(k)) {
-        throw SpecCheck.bad(where + "." + k, "unknown key (known: " + String.join(", ", new java.util.TreeSet<>(known)) + ")");
+        throw SpecCheck.bad(
+            where + "." + k,
+            "unknown key (known: " + String.join(", ", new java.util.TreeSet<>(known)) + ")");
       }
     }
   }

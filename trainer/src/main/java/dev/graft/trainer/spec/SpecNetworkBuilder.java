@@ -31,9 +31,9 @@ import org.nd4j.linalg.schedule.ISchedule;
 
 /**
  * A {@link NetworkSpec} as a DL4J layer stack on the flattened input. Keras's semantics are kept
- * where DL4J's differ: L2 is Keras's {@code l2 * sum(w^2)} (DL4J's coefficient is applied to
- * {@code sum(w^2) / 2}, so it gets twice the value), max-norm bounds each unit's incoming weights,
- * dropout takes Keras's rate (DL4J's its keep probability).
+ * where DL4J's differ: L2 is Keras's {@code l2 * sum(w^2)} (DL4J's coefficient is applied to {@code
+ * sum(w^2) / 2}, so it gets twice the value), max-norm bounds each unit's incoming weights, dropout
+ * takes Keras's rate (DL4J's its keep probability).
  */
 public final class SpecNetworkBuilder {
   private SpecNetworkBuilder() {}
@@ -44,23 +44,43 @@ public final class SpecNetworkBuilder {
    */
   public static Network build(NetworkSpec spec, int outputs, int epochs, int batchesPerEpoch) {
     double lr0 = spec.optimizer().rate();
-    ISchedule schedule = spec.schedule() == null ? null : spec.schedule().schedule(lr0, epochs, batchesPerEpoch);
-    NeuralNetConfiguration.Builder global = new NeuralNetConfiguration.Builder().seed(spec.seed()).dataType(DataType.FLOAT)
-        .updater(spec.optimizer().updater(schedule));
+    ISchedule schedule =
+        spec.schedule() == null ? null : spec.schedule().schedule(lr0, epochs, batchesPerEpoch);
+    NeuralNetConfiguration.Builder global =
+        new NeuralNetConfiguration.Builder()
+            .seed(spec.seed())
+            .dataType(DataType.FLOAT)
+            .updater(spec.optimizer().updater(schedule));
     if (spec.clipValue() != null) {
-      global.gradientNormalization(GradientNormalization.ClipElementWiseAbsoluteValue)
+      global
+          .gradientNormalization(GradientNormalization.ClipElementWiseAbsoluteValue)
           .gradientNormalizationThreshold(spec.clipValue());
     } else if (spec.clipNorm() != null) {
-      global.gradientNormalization(GradientNormalization.ClipL2PerParamType).gradientNormalizationThreshold(spec.clipNorm());
+      global
+          .gradientNormalization(GradientNormalization.ClipL2PerParamType)
+          .gradientNormalizationThreshold(spec.clipNorm());
     }
     NeuralNetConfiguration.ListBuilder list = global.list();
     int index = 0;
     long nIn = spec.inputSize();
     if (spec.inputBatchNorm()) {
-      list.layer(index++, new BatchNormalization.Builder().name("input_bn").nIn(nIn).nOut(nIn).eps(1e-3).decay(0.99).build());
+      list.layer(
+          index++,
+          new BatchNormalization.Builder()
+              .name("input_bn")
+              .nIn(nIn)
+              .nOut(nIn)
+              .eps(1e-3)
+              .decay(0.99)
+              .build());
     }
     if (spec.inputDropout() > 0) {
-      list.layer(index++, new DropoutLayer.Builder().name("input_dropout").dropOut(new Dropout(1 - spec.inputDropout())).build());
+      list.layer(
+          index++,
+          new DropoutLayer.Builder()
+              .name("input_dropout")
+              .dropOut(new Dropout(1 - spec.inputDropout()))
+              .build());
     }
     int n = 0;
     for (LayerSpec l : spec.layers()) {
@@ -69,41 +89,89 @@ public final class SpecNetworkBuilder {
         n++;
         boolean bnBefore = l.batchNorm().equals("before");
         boolean separateActivation = bnBefore || l.activation().equals("prelu");
-        DenseLayer.Builder dense = new DenseLayer.Builder().name(name).nIn(nIn).nOut(l.units()).hasBias(l.bias())
-            .weightInit(init(l.initializer())).activation(separateActivation ? new ActivationIdentity() : activation(l))
-            .l1(l.l1() != null ? l.l1() : spec.l1()).l2(2 * (l.l2() != null ? l.l2() : spec.l2()));
+        DenseLayer.Builder dense =
+            new DenseLayer.Builder()
+                .name(name)
+                .nIn(nIn)
+                .nOut(l.units())
+                .hasBias(l.bias())
+                .weightInit(init(l.initializer()))
+                .activation(separateActivation ? new ActivationIdentity() : activation(l))
+                .l1(l.l1() != null ? l.l1() : spec.l1())
+                .l2(2 * (l.l2() != null ? l.l2() : spec.l2()));
         if (l.maxNorm() != null) {
           dense.constrainWeights(new MaxNormConstraint(l.maxNorm(), 0));
         }
         list.layer(index++, dense.build());
         if (bnBefore) {
-          list.layer(index++, new BatchNormalization.Builder().name(name + "_bn").nIn(l.units()).nOut(l.units())
-              .eps(1e-3).decay(0.99).build());
+          list.layer(
+              index++,
+              new BatchNormalization.Builder()
+                  .name(name + "_bn")
+                  .nIn(l.units())
+                  .nOut(l.units())
+                  .eps(1e-3)
+                  .decay(0.99)
+                  .build());
         }
         if (l.activation().equals("prelu")) {
-          list.layer(index++, new PReLULayer.Builder().name(name + "_prelu").inputShape(l.units()).build());
+          list.layer(
+              index++,
+              new PReLULayer.Builder().name(name + "_prelu").inputShape(l.units()).build());
         } else if (bnBefore) {
-          list.layer(index++, new ActivationLayer.Builder().name(name + "_" + l.activation()).activation(activation(l)).build());
+          list.layer(
+              index++,
+              new ActivationLayer.Builder()
+                  .name(name + "_" + l.activation())
+                  .activation(activation(l))
+                  .build());
         }
         if (l.batchNorm().equals("after")) {
-          list.layer(index++, new BatchNormalization.Builder().name(name + "_bn").nIn(l.units()).nOut(l.units())
-              .eps(1e-3).decay(0.99).build());
+          list.layer(
+              index++,
+              new BatchNormalization.Builder()
+                  .name(name + "_bn")
+                  .nIn(l.units())
+                  .nOut(l.units())
+                  .eps(1e-3)
+                  .decay(0.99)
+                  .build());
         }
         if (l.dropout() > 0) {
-          list.layer(index++, new DropoutLayer.Builder().name(name + "_dropout").dropOut(new Dropout(1 - l.dropout())).build());
+          list.layer(
+              index++,
+              new DropoutLayer.Builder()
+                  .name(name + "_dropout")
+                  .dropOut(new Dropout(1 - l.dropout()))
+                  .build());
         } else if (l.alphaDropout() > 0) {
-          list.layer(index++, new DropoutLayer.Builder().name(name + "_alpha_dropout")
-              .dropOut(new AlphaDropout(1 - l.alphaDropout())).build());
+          list.layer(
+              index++,
+              new DropoutLayer.Builder()
+                  .name(name + "_alpha_dropout")
+                  .dropOut(new AlphaDropout(1 - l.alphaDropout()))
+                  .build());
         }
         nIn = l.units();
       }
     }
-    LayerSpec out = spec.output() != null ? spec.output() : LayerSpec.dense(outputs, outputs == 1 ? "sigmoid" : "softmax");
-    list.layer(index, new OutputLayer.Builder(DenseSpec.lossFor(out.activation())).name("output").nIn(nIn).nOut(out.units()).activation(activation(out))
-        .weightInit(init(out.initializer())).build());
+    LayerSpec out =
+        spec.output() != null
+            ? spec.output()
+            : LayerSpec.dense(outputs, outputs == 1 ? "sigmoid" : "softmax");
+    list.layer(
+        index,
+        new OutputLayer.Builder(DenseSpec.lossFor(out.activation()))
+            .name("output")
+            .nIn(nIn)
+            .nOut(out.units())
+            .activation(activation(out))
+            .weightInit(init(out.initializer()))
+            .build());
     MultiLayerNetwork net = new MultiLayerNetwork(list.build());
     net.init();
-    return new Network(net, spec.name(), null, ModelFormat.DL4J_ZIP, "", new long[] {spec.inputSize()}, "graft");
+    return new Network(
+        net, spec.name(), null, ModelFormat.DL4J_ZIP, "", new long[] {spec.inputSize()}, "graft");
   }
 
   static IActivation activation(LayerSpec l) {

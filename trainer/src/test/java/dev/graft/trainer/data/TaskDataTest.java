@@ -13,10 +13,11 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The oracle for counts is Fashion-MNIST itself: 6,000 training and 1,000 test images per class. */
+/**
+ * The oracle for counts is Fashion-MNIST itself: 6,000 training and 1,000 test images per class.
+ */
 class TaskDataTest {
-  @TempDir
-  Path tmp;
+  @TempDir Path tmp;
 
   static FashionMnist data() {
     try {
@@ -39,7 +40,10 @@ class TaskDataTest {
     assertEquals(200, b.train().size());
     // Validation is the first 5,000 training images: A and B together hold all of them.
     assertEquals(5_000, a.valid().size() + b.valid().size());
-    assertEquals(55_000, a.train().size() + TaskData.of(mnist, Task.preset("shirt-vs-sandal").withTrainLimit(0)).train().size());
+    assertEquals(
+        55_000,
+        a.train().size()
+            + TaskData.of(mnist, Task.preset("shirt-vs-sandal").withTrainLimit(0)).train().size());
     // The book's A training set has 43,986 images.
     assertEquals(43_986, a.train().size());
     // Binary labels: shirt (6) is 1, sandal (5) is 0, 1,000 each in the test set.
@@ -79,10 +83,16 @@ class TaskDataTest {
   @Test
   void truncatedIdxIsAClearError() throws IOException {
     FashionMnist mnist = data();
-    for (String name : new String[] {"train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
-        "t10k-labels-idx1-ubyte"}) {
+    for (String name :
+        new String[] {
+          "train-images-idx3-ubyte",
+          "train-labels-idx1-ubyte",
+          "t10k-images-idx3-ubyte",
+          "t10k-labels-idx1-ubyte"
+        }) {
       Path src = mnist.folder().resolve(name + ".gz");
-      Files.copy(Files.exists(src) ? src : mnist.folder().resolve(name), tmp.resolve(src.getFileName()));
+      Files.copy(
+          Files.exists(src) ? src : mnist.folder().resolve(name), tmp.resolve(src.getFileName()));
     }
     Path labels = tmp.resolve("t10k-labels-idx1-ubyte.gz");
     byte[] raw = Files.readAllBytes(labels);

@@ -34,7 +34,10 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
-/** The switch: fine-tuning gives the same bits with and without the fast path, for stacks and graphs. */
+/**
+ * The switch: fine-tuning gives the same bits with and without the fast path, for stacks and
+ * graphs.
+ */
 class FastPathTest {
   private static final int FEATURES = 12;
 
@@ -43,25 +46,49 @@ class FastPathTest {
     System.clearProperty(FastPath.PROPERTY);
   }
 
-  /** A Functional-style base: two dense branches merged, then a dense layer and a softmax output. */
+  /**
+   * A Functional-style base: two dense branches merged, then a dense layer and a softmax output.
+   */
   static Network graphBase() {
-    var conf = new NeuralNetConfiguration.Builder().seed(5).updater(new Sgd(0.01)).graphBuilder()
-        .addInputs("in").setInputTypes(InputType.feedForward(FEATURES))
-        .addLayer("left", new DenseLayer.Builder().nOut(10).activation(Activation.SELU).build(), "in")
-        .addLayer("right", new DenseLayer.Builder().nOut(6).activation(Activation.TANH).build(), "in")
-        .addVertex("merge", new MergeVertex(), "left", "right")
-        .addLayer("hidden", new DenseLayer.Builder().nOut(8).activation(Activation.RELU).build(), "merge")
-        .addLayer("out", new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(3)
-            .activation(Activation.SOFTMAX).build(), "hidden")
-        .setOutputs("out").build();
+    var conf =
+        new NeuralNetConfiguration.Builder()
+            .seed(5)
+            .updater(new Sgd(0.01))
+            .graphBuilder()
+            .addInputs("in")
+            .setInputTypes(InputType.feedForward(FEATURES))
+            .addLayer(
+                "left", new DenseLayer.Builder().nOut(10).activation(Activation.SELU).build(), "in")
+            .addLayer(
+                "right", new DenseLayer.Builder().nOut(6).activation(Activation.TANH).build(), "in")
+            .addVertex("merge", new MergeVertex(), "left", "right")
+            .addLayer(
+                "hidden",
+                new DenseLayer.Builder().nOut(8).activation(Activation.RELU).build(),
+                "merge")
+            .addLayer(
+                "out",
+                new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                    .nOut(3)
+                    .activation(Activation.SOFTMAX)
+                    .build(),
+                "hidden")
+            .setOutputs("out")
+            .build();
     ComputationGraph graph = new ComputationGraph(conf);
     graph.init();
-    return new Network(graph, "graph", null, ModelFormat.DL4J_ZIP, "", new long[] {FEATURES}, "test");
+    return new Network(
+        graph, "graph", null, ModelFormat.DL4J_ZIP, "", new long[] {FEATURES}, "test");
   }
 
   static Network stackBase() {
-    return DenseStack.build("base", FEATURES, List.of(new DenseSpec(16, "selu"), new DenseSpec(8, "selu")),
-        new DenseSpec(3, "softmax"), Optimizer.sgd(0.01), 5);
+    return DenseStack.build(
+        "base",
+        FEATURES,
+        List.of(new DenseSpec(16, "selu"), new DenseSpec(8, "selu")),
+        new DenseSpec(3, "softmax"),
+        Optimizer.sgd(0.01),
+        5);
   }
 
   /** Label 1 when the first feature is larger than the second. */
@@ -79,12 +106,22 @@ class FastPathTest {
   }
 
   static TaskData task() {
-    return new TaskData(new Task("synthetic", List.of(5, 6), 6, 0), examples(256, 1), examples(64, 2), examples(128, 3));
+    return new TaskData(
+        new Task("synthetic", List.of(5, 6), 6, 0),
+        examples(256, 1),
+        examples(64, 2),
+        examples(128, 3));
   }
 
   private static float[] fineTune(Network base, boolean fast) {
-    FineTuneOptions options = FineTuneOptions.builder().optimizer(Optimizer.sgd(0.05)).freezeEpochs(2).epochs(3)
-        .seed(11).fastPath(fast).build();
+    FineTuneOptions options =
+        FineTuneOptions.builder()
+            .optimizer(Optimizer.sgd(0.05))
+            .freezeEpochs(2)
+            .epochs(3)
+            .seed(11)
+            .fastPath(fast)
+            .build();
     FineTuneResult r = FineTuner.fineTune(base, task(), options, TrainingListener.NONE);
     return r.network().model().params().dup().data().asFloat();
   }
@@ -93,11 +130,16 @@ class FastPathTest {
   void graphFineTuningIsBitIdenticalWithAndWithoutTheFastPath() {
     assertTrue(FastPath.available(), "DL4J " + dev.graft.converter.dl4j.Dl4jInternals.found());
     float[] stock = fineTune(graphBase(), false);
-    assertEquals(NativeOpExecutioner.class, Nd4j.getExecutioner().getClass(), "off puts ND4J's stock executioner back");
+    assertEquals(
+        NativeOpExecutioner.class,
+        Nd4j.getExecutioner().getClass(),
+        "off puts ND4J's stock executioner back");
     float[] fast = fineTune(graphBase(), true);
     assertInstanceOf(LeanOpExecutioner.class, Nd4j.getExecutioner());
     assertArrayEquals(stock, fast);
-    assertFalse(java.util.Arrays.equals(stock, graphBase().model().params().data().asFloat()), "training changed weights");
+    assertFalse(
+        java.util.Arrays.equals(stock, graphBase().model().params().data().asFloat()),
+        "training changed weights");
   }
 
   @Test

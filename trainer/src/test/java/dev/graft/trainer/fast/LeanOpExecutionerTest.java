@@ -35,38 +35,73 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
 class LeanOpExecutionerTest {
   @Test
   void denseSeluStackTrainsExactlyAsUnderTheStockExecutioner() {
-    Supplier<MultiLayerNetwork> net = () -> {
-      NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder().seed(7).dataType(DataType.FLOAT)
-          .updater(new Sgd(1e-2)).list();
-      int[] units = {300, 100, 50, 50, 50};
-      long in = 784;
-      for (int i = 0; i < units.length; i++) {
-        list.layer(i, new DenseLayer.Builder().nIn(in).nOut(units[i]).activation(Activation.SELU).build());
-        in = units[i];
-      }
-      list.layer(units.length, new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(in).nOut(8)
-          .activation(Activation.SOFTMAX).build());
-      MultiLayerNetwork n = new MultiLayerNetwork(list.build());
-      n.init();
-      return n;
-    };
+    Supplier<MultiLayerNetwork> net =
+        () -> {
+          NeuralNetConfiguration.ListBuilder list =
+              new NeuralNetConfiguration.Builder()
+                  .seed(7)
+                  .dataType(DataType.FLOAT)
+                  .updater(new Sgd(1e-2))
+                  .list();
+          int[] units = {300, 100, 50, 50, 50};
+          long in = 784;
+          for (int i = 0; i < units.length; i++) {
+            list.layer(
+                i,
+                new DenseLayer.Builder()
+                    .nIn(in)
+                    .nOut(units[i])
+                    .activation(Activation.SELU)
+                    .build());
+            in = units[i];
+          }
+          list.layer(
+              units.length,
+              new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                  .nIn(in)
+                  .nOut(8)
+                  .activation(Activation.SOFTMAX)
+                  .build());
+          MultiLayerNetwork n = new MultiLayerNetwork(list.build());
+          n.init();
+          return n;
+        };
     assertSameTraining(net, new long[] {32, 784}, 8);
   }
 
   @Test
   void convBatchNormNetTrainsExactlyAsUnderTheStockExecutioner() {
-    Supplier<MultiLayerNetwork> net = () -> {
-      MultiLayerNetwork n = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(7).dataType(DataType.FLOAT)
-          .updater(new Adam(1e-3)).list()
-          .layer(new ConvolutionLayer.Builder(3, 3).nOut(8).activation(Activation.RELU).build())
-          .layer(new BatchNormalization.Builder().build())
-          .layer(new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX).kernelSize(2, 2).stride(2, 2).build())
-          .layer(new DenseLayer.Builder().nOut(32).activation(Activation.ELU).build())
-          .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nOut(4).activation(Activation.SOFTMAX).build())
-          .setInputType(InputType.convolutional(12, 12, 1)).build());
-      n.init();
-      return n;
-    };
+    Supplier<MultiLayerNetwork> net =
+        () -> {
+          MultiLayerNetwork n =
+              new MultiLayerNetwork(
+                  new NeuralNetConfiguration.Builder()
+                      .seed(7)
+                      .dataType(DataType.FLOAT)
+                      .updater(new Adam(1e-3))
+                      .list()
+                      .layer(
+                          new ConvolutionLayer.Builder(3, 3)
+                              .nOut(8)
+                              .activation(Activation.RELU)
+                              .build())
+                      .layer(new BatchNormalization.Builder().build())
+                      .layer(
+                          new SubsamplingLayer.Builder(SubsamplingLayer.PoolingType.MAX)
+                              .kernelSize(2, 2)
+                              .stride(2, 2)
+                              .build())
+                      .layer(new DenseLayer.Builder().nOut(32).activation(Activation.ELU).build())
+                      .layer(
+                          new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                              .nOut(4)
+                              .activation(Activation.SOFTMAX)
+                              .build())
+                      .setInputType(InputType.convolutional(12, 12, 1))
+                      .build());
+          n.init();
+          return n;
+        };
     assertSameTraining(net, new long[] {16, 1, 12, 12}, 4);
   }
 
@@ -90,7 +125,8 @@ class LeanOpExecutionerTest {
     assertEquals(first, Nd4j.getExecutioner());
   }
 
-  private static void assertSameTraining(Supplier<MultiLayerNetwork> make, long[] batchShape, int classes) {
+  private static void assertSameTraining(
+      Supplier<MultiLayerNetwork> make, long[] batchShape, int classes) {
     INDArray[] xs = new INDArray[20];
     INDArray[] ys = new INDArray[20];
     Nd4j.getRandom().setSeed(11);
@@ -104,11 +140,13 @@ class LeanOpExecutionerTest {
     float[] stock = train(new NativeOpExecutioner(), make, xs, ys);
     float[] lean = train(new LeanOpExecutioner(), make, xs, ys);
     float[] untrained = make.get().params().toFloatVector();
-    assertNotEquals(untrained[0], stock[0], "training changed nothing: the comparison would prove nothing");
+    assertNotEquals(
+        untrained[0], stock[0], "training changed nothing: the comparison would prove nothing");
     assertArrayEquals(stock, lean, 0f);
   }
 
-  private static float[] train(OpExecutioner executioner, Supplier<MultiLayerNetwork> make, INDArray[] xs, INDArray[] ys) {
+  private static float[] train(
+      OpExecutioner executioner, Supplier<MultiLayerNetwork> make, INDArray[] xs, INDArray[] ys) {
     OpExecutioner before = LeanNd4j.use(executioner);
     try {
       MultiLayerNetwork net = make.get();

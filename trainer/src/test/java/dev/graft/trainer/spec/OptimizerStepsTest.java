@@ -23,13 +23,35 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  */
 class OptimizerStepsTest {
   @ParameterizedTest
-  @ValueSource(strings = {"sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamax", "nadam", "adadelta"})
+  @ValueSource(
+      strings = {
+        "sgd",
+        "momentum",
+        "nesterov",
+        "adagrad",
+        "rmsprop",
+        "adam",
+        "adamax",
+        "nadam",
+        "adadelta"
+      })
   void firstStepsFollowKerasFormula(String name) {
     OptimizerSpec spec = OptimizerSpec.of(name).learningRate(name.equals("adadelta") ? 1.0 : 0.05);
-    MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder().seed(1).dataType(DataType.DOUBLE)
-        .updater(spec.updater(null)).weightInit(WeightInit.XAVIER).list()
-        .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MSE).nIn(3).nOut(2).activation(Activation.IDENTITY).build())
-        .build());
+    MultiLayerNetwork net =
+        new MultiLayerNetwork(
+            new NeuralNetConfiguration.Builder()
+                .seed(1)
+                .dataType(DataType.DOUBLE)
+                .updater(spec.updater(null))
+                .weightInit(WeightInit.XAVIER)
+                .list()
+                .layer(
+                    new OutputLayer.Builder(LossFunctions.LossFunction.MSE)
+                        .nIn(3)
+                        .nOut(2)
+                        .activation(Activation.IDENTITY)
+                        .build())
+                .build());
     net.init();
     Nd4j.getRandom().setSeed(3);
     INDArray x = Nd4j.randn(DataType.DOUBLE, 4, 3);
@@ -46,12 +68,16 @@ class OptimizerStepsTest {
       net.fit(new DataSet(x, y));
       double[] actual = net.params().toDoubleVector();
       for (int i = 0; i < w.length; i++) {
-        assertEquals(w[i], actual[i], 1e-9 + 1e-6 * Math.abs(w[i]), name + " step " + t + " parameter " + i);
+        assertEquals(
+            w[i], actual[i], 1e-9 + 1e-6 * Math.abs(w[i]), name + " step " + t + " parameter " + i);
       }
     }
   }
 
-  /** Keras's update rules with its defaults: momentum 0.9, beta_1 0.9, beta_2 0.999, epsilon 1e-7, rho 0.9 / 0.95. */
+  /**
+   * Keras's update rules with its defaults: momentum 0.9, beta_1 0.9, beta_2 0.999, epsilon 1e-7,
+   * rho 0.9 / 0.95.
+   */
   static final class KerasStep {
     final String name;
     final double lr;

@@ -33,7 +33,12 @@ final class GraphAssembly {
     final String[] inputs;
     final Map<String, INDArray> params = new LinkedHashMap<>();
 
-    Spec(String name, Layer layer, GraphVertex vertex, InputPreProcessor preprocessor, String[] inputs) {
+    Spec(
+        String name,
+        Layer layer,
+        GraphVertex vertex,
+        InputPreProcessor preprocessor,
+        String[] inputs) {
       this.name = name;
       this.layer = layer;
       this.vertex = vertex;
@@ -82,8 +87,11 @@ final class GraphAssembly {
    */
   Spec foldableProducer(Value.Tensor t) {
     Spec s = specs.get(t.vertex());
-    boolean plain = s != null && t.pending().isEmpty() && s.layer instanceof org.deeplearning4j.nn.conf.layers.BaseLayer b
-        && b.getActivationFn() instanceof org.nd4j.linalg.activations.impl.ActivationIdentity;
+    boolean plain =
+        s != null
+            && t.pending().isEmpty()
+            && s.layer instanceof org.deeplearning4j.nn.conf.layers.BaseLayer b
+            && b.getActivationFn() instanceof org.nd4j.linalg.activations.impl.ActivationIdentity;
     return plain ? s : null;
   }
 
@@ -100,7 +108,10 @@ final class GraphAssembly {
 
   ComputationGraph build(Path file, String output) {
     ComputationGraphConfiguration.GraphBuilder g =
-        new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT).graphBuilder().addInputs(input);
+        new NeuralNetConfiguration.Builder()
+            .dataType(DataType.FLOAT)
+            .graphBuilder()
+            .addInputs(input);
     for (Spec s : specs.values()) {
       if (s.layer != null) {
         if (s.preprocessor == null) {
@@ -122,7 +133,8 @@ final class GraphAssembly {
           problems.add(s.name + "." + p.getKey());
           continue;
         }
-        cg.getLayer(s.name).setParam(p.getKey(), p.getValue().castTo(DataType.FLOAT).reshape('c', target.shape()));
+        cg.getLayer(s.name)
+            .setParam(p.getKey(), p.getValue().castTo(DataType.FLOAT).reshape('c', target.shape()));
       }
     }
     if (!problems.isEmpty()) {

@@ -28,7 +28,12 @@ final class OnnxGraphImporter {
   private final String input;
   private final long[] inputShape;
 
-  OnnxGraphImporter(Path file, String label, int opset, GraphProto graph, Map<String, TensorProto> extraConstants) {
+  OnnxGraphImporter(
+      Path file,
+      String label,
+      int opset,
+      GraphProto graph,
+      Map<String, TensorProto> extraConstants) {
     this.file = file;
     this.label = label;
     this.opset = opset;
@@ -36,7 +41,8 @@ final class OnnxGraphImporter {
     for (TensorProto t : graph.getInitializerList()) {
       values.put(t.getName(), new Value.Constant(OnnxTensors.read(t, folder, label)));
     }
-    extraConstants.forEach((name, t) -> values.put(name, new Value.Constant(OnnxTensors.read(t, folder, label))));
+    extraConstants.forEach(
+        (name, t) -> values.put(name, new Value.Constant(OnnxTensors.read(t, folder, label))));
     List<ValueInfoProto> inputs = new ArrayList<>();
     for (ValueInfoProto in : graph.getInputList()) {
       if (!values.containsKey(in.getName())) {
@@ -44,8 +50,13 @@ final class OnnxGraphImporter {
       }
     }
     if (inputs.size() != 1 || graph.getOutputCount() != 1) {
-      throw GraftException.unsupported(label + ": a graph with " + inputs.size() + " inputs and " + graph.getOutputCount()
-          + " outputs (one of each can be imported)");
+      throw GraftException.unsupported(
+          label
+              + ": a graph with "
+              + inputs.size()
+              + " inputs and "
+              + graph.getOutputCount()
+              + " outputs (one of each can be imported)");
     }
     input = inputs.get(0).getName();
     inputShape = inputShape(inputs.get(0));
@@ -54,10 +65,13 @@ final class OnnxGraphImporter {
     for (NodeProto node : graph.getNodeList()) {
       node.getInputList().forEach(i -> consumers.merge(i, 1, Integer::sum));
     }
-    graph.getOutputList().forEach(o -> {
-      outputs.add(o.getName());
-      consumers.merge(o.getName(), 1, Integer::sum);
-    });
+    graph
+        .getOutputList()
+        .forEach(
+            o -> {
+              outputs.add(o.getName());
+              consumers.merge(o.getName(), 1, Integer::sum);
+            });
   }
 
   /** The example shape (no batch dimension) the network takes. */
@@ -72,14 +86,20 @@ final class OnnxGraphImporter {
     }
     Value out = values.get(outputs.get(0));
     if (!(out instanceof Value.Tensor t)) {
-      throw GraftException.unsupported(label + ": the graph's output '" + outputs.get(0) + "' does not depend on its input");
+      throw GraftException.unsupported(
+          label + ": the graph's output '" + outputs.get(0) + "' does not depend on its input");
     }
     String vertex = assembly.materialize(t);
     if (vertex.equals(input)) {
       // The output is the input (Identity, Dropout): DL4J needs a vertex to output.
       vertex = assembly.name("identity");
-      assembly.layer(vertex, new org.deeplearning4j.nn.conf.layers.ActivationLayer.Builder()
-          .activation(new org.nd4j.linalg.activations.impl.ActivationIdentity()).build(), List.of(), input);
+      assembly.layer(
+          vertex,
+          new org.deeplearning4j.nn.conf.layers.ActivationLayer.Builder()
+              .activation(new org.nd4j.linalg.activations.impl.ActivationIdentity())
+              .build(),
+          List.of(),
+          input);
     }
     return assembly.build(file, vertex);
   }
@@ -87,8 +107,15 @@ final class OnnxGraphImporter {
   Value value(String name, NodeProto node) {
     Value v = values.get(name);
     if (v == null) {
-      throw GraftException.badInput(label + ": node '" + node.getName() + "' (" + node.getOpType() + ") reads '" + name
-          + "', which no earlier node or initializer defines");
+      throw GraftException.badInput(
+          label
+              + ": node '"
+              + node.getName()
+              + "' ("
+              + node.getOpType()
+              + ") reads '"
+              + name
+              + "', which no earlier node or initializer defines");
     }
     return v;
   }
@@ -97,7 +124,10 @@ final class OnnxGraphImporter {
     values.put(name, v);
   }
 
-  /** Whether {@code name} is read by exactly one node and is not a graph output: it may be folded into its producer. */
+  /**
+   * Whether {@code name} is read by exactly one node and is not a graph output: it may be folded
+   * into its producer.
+   */
   boolean singleUse(String name) {
     return consumers.getOrDefault(name, 0) == 1 && !outputs.contains(name);
   }
@@ -105,7 +135,8 @@ final class OnnxGraphImporter {
   private long[] inputShape(ValueInfoProto in) {
     var shape = in.getType().getTensorType().getShape();
     if (!in.getType().hasTensorType() || shape.getDimCount() < 1) {
-      throw GraftException.unsupported(label + ": input '" + in.getName() + "' has no tensor shape");
+      throw GraftException.unsupported(
+          label + ": input '" + in.getName() + "' has no tensor shape");
     }
     long[] dims = new long[shape.getDimCount()];
     for (int i = 0; i < dims.length; i++) {
@@ -115,8 +146,15 @@ final class OnnxGraphImporter {
       } else if (d.hasDimValue() && d.getDimValue() > 0) {
         dims[i] = d.getDimValue();
       } else {
-        throw GraftException.unsupported(label + ": input '" + in.getName() + "' has an unknown dimension " + i
-            + " (" + (d.hasDimParam() ? d.getDimParam() : "?") + "); only the batch dimension may vary");
+        throw GraftException.unsupported(
+            label
+                + ": input '"
+                + in.getName()
+                + "' has an unknown dimension "
+                + i
+                + " ("
+                + (d.hasDimParam() ? d.getDimParam() : "?")
+                + "); only the batch dimension may vary");
       }
     }
     return dims;

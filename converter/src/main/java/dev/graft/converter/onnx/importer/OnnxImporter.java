@@ -35,26 +35,44 @@ public final class OnnxImporter {
    * {@code constants}: graph inputs to treat as constants (ONNX's operator tests pass weights as
    * inputs); {@code file} null for a model without a folder (external data is then refused).
    */
-  public static Network importModel(ModelProto model, Path file, String label, Map<String, TensorProto> constants,
+  public static Network importModel(
+      ModelProto model,
+      Path file,
+      String label,
+      Map<String, TensorProto> constants,
       String sha256) {
     int opset = opset(model, label);
     checkSupported(model, label);
     try {
-      OnnxGraphImporter importer = new OnnxGraphImporter(file, label, opset, model.getGraph(), constants);
+      OnnxGraphImporter importer =
+          new OnnxGraphImporter(file, label, opset, model.getGraph(), constants);
       ComputationGraph graph = importer.run(model.getGraph());
       String name = model.getGraph().getName().isEmpty() ? "onnx" : model.getGraph().getName();
-      String producer = "ONNX " + (model.getProducerName().isEmpty() ? "" : model.getProducerName() + " "
-          + model.getProducerVersion() + " ") + "opset " + opset;
-      return new Network(graph, name, file, ModelFormat.ONNX, sha256, importer.exampleShape(), producer.trim());
+      String producer =
+          "ONNX "
+              + (model.getProducerName().isEmpty()
+                  ? ""
+                  : model.getProducerName() + " " + model.getProducerVersion() + " ")
+              + "opset "
+              + opset;
+      return new Network(
+          graph, name, file, ModelFormat.ONNX, sha256, importer.exampleShape(), producer.trim());
     } catch (GraftException e) {
       throw e;
     } catch (RuntimeException e) {
-      throw GraftException.badInput(label + ": the model's graph cannot be built as a DL4J network ("
-          + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")", e);
+      throw GraftException.badInput(
+          label
+              + ": the model's graph cannot be built as a DL4J network ("
+              + e.getClass().getSimpleName()
+              + (e.getMessage() == null ? "" : ": " + e.getMessage())
+              + ")",
+          e);
     }
   }
 
-  /** Supported op types of the model's nodes, and the unsupported ones with counts and node names. */
+  /**
+   * Supported op types of the model's nodes, and the unsupported ones with counts and node names.
+   */
   public static String unsupportedNodes(ModelProto model) {
     Map<String, StringBuilder> bad = new TreeMap<>();
     Map<String, Integer> counts = new TreeMap<>();
@@ -65,13 +83,22 @@ public final class OnnxImporter {
         counts.merge(op, 1, Integer::sum);
         StringBuilder names = bad.computeIfAbsent(op, k -> new StringBuilder());
         if (names.length() < 120) {
-          names.append(names.length() == 0 ? "" : ", ").append(node.getName().isEmpty() ? "(unnamed)" : node.getName());
+          names
+              .append(names.length() == 0 ? "" : ", ")
+              .append(node.getName().isEmpty() ? "(unnamed)" : node.getName());
         }
       }
     }
     StringBuilder out = new StringBuilder();
-    counts.forEach((op, n) -> out.append(out.length() == 0 ? "" : "; ").append(op).append(" x").append(n)
-        .append(" (").append(bad.get(op)).append(")"));
+    counts.forEach(
+        (op, n) ->
+            out.append(out.length() == 0 ? "" : "; ")
+                .append(op)
+                .append(" x")
+                .append(n)
+                .append(" (")
+                .append(bad.get(op))
+                .append(")"));
     return out.toString();
   }
 
@@ -90,8 +117,15 @@ public final class OnnxImporter {
       }
     }
     if (opset < MIN_OPSET || opset > MAX_OPSET) {
-      throw GraftException.unsupported(label + ": ONNX opset " + (opset < 0 ? "(none declared)" : opset)
-          + " (supported: " + MIN_OPSET + " to " + MAX_OPSET + ")");
+      throw GraftException.unsupported(
+          label
+              + ": ONNX opset "
+              + (opset < 0 ? "(none declared)" : opset)
+              + " (supported: "
+              + MIN_OPSET
+              + " to "
+              + MAX_OPSET
+              + ")");
     }
     return opset;
   }

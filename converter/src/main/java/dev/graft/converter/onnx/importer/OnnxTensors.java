@@ -28,32 +28,51 @@ final class OnnxTensors {
     long n = 1;
     for (long d : shape) {
       if (d < 0 || d > MAX_VALUES) {
-        throw GraftException.badInput(label + ": tensor '" + t.getName() + "' declares a dimension of " + d);
+        throw GraftException.badInput(
+            label + ": tensor '" + t.getName() + "' declares a dimension of " + d);
       }
       n *= d;
       if (n > MAX_VALUES) {
-        throw GraftException.badInput(label + ": tensor '" + t.getName() + "' declares more than " + MAX_VALUES + " values");
+        throw GraftException.badInput(
+            label + ": tensor '" + t.getName() + "' declares more than " + MAX_VALUES + " values");
       }
     }
     int type = t.getDataType();
-    boolean floating = type == TensorProto.DataType.FLOAT_VALUE || type == TensorProto.DataType.DOUBLE_VALUE
-        || type == TensorProto.DataType.FLOAT16_VALUE;
-    boolean integer = type == TensorProto.DataType.INT64_VALUE || type == TensorProto.DataType.INT32_VALUE
-        || type == TensorProto.DataType.INT8_VALUE || type == TensorProto.DataType.UINT8_VALUE
-        || type == TensorProto.DataType.INT16_VALUE || type == TensorProto.DataType.BOOL_VALUE;
+    boolean floating =
+        type == TensorProto.DataType.FLOAT_VALUE
+            || type == TensorProto.DataType.DOUBLE_VALUE
+            || type == TensorProto.DataType.FLOAT16_VALUE;
+    boolean integer =
+        type == TensorProto.DataType.INT64_VALUE
+            || type == TensorProto.DataType.INT32_VALUE
+            || type == TensorProto.DataType.INT8_VALUE
+            || type == TensorProto.DataType.UINT8_VALUE
+            || type == TensorProto.DataType.INT16_VALUE
+            || type == TensorProto.DataType.BOOL_VALUE;
     if (!floating && !integer) {
-      throw GraftException.unsupported(label + ": tensor '" + t.getName() + "' has data type "
-          + TensorProto.DataType.forNumber(type) + " (supported: float, double, float16 and integer types)");
+      throw GraftException.unsupported(
+          label
+              + ": tensor '"
+              + t.getName()
+              + "' has data type "
+              + TensorProto.DataType.forNumber(type)
+              + " (supported: float, double, float16 and integer types)");
     }
     ByteBuffer raw = raw(t, folder, label);
     int count = (int) n;
     if (floating) {
       float[] v = new float[count];
       if (raw != null) {
-        int width = type == TensorProto.DataType.DOUBLE_VALUE ? 8 : type == TensorProto.DataType.FLOAT16_VALUE ? 2 : 4;
+        int width =
+            type == TensorProto.DataType.DOUBLE_VALUE
+                ? 8
+                : type == TensorProto.DataType.FLOAT16_VALUE ? 2 : 4;
         requireBytes(raw, (long) count * width, t, label);
         for (int i = 0; i < count; i++) {
-          v[i] = width == 8 ? (float) raw.getDouble() : width == 2 ? halfToFloat(raw.getShort()) : raw.getFloat();
+          v[i] =
+              width == 8
+                  ? (float) raw.getDouble()
+                  : width == 2 ? halfToFloat(raw.getShort()) : raw.getFloat();
         }
       } else if (type == TensorProto.DataType.DOUBLE_VALUE) {
         requireCount(t.getDoubleDataCount(), count, t, label);
@@ -75,20 +94,22 @@ final class OnnxTensors {
     }
     long[] v = new long[count];
     if (raw != null) {
-      int width = switch (type) {
-        case TensorProto.DataType.INT64_VALUE -> 8;
-        case TensorProto.DataType.INT32_VALUE -> 4;
-        case TensorProto.DataType.INT16_VALUE -> 2;
-        default -> 1;
-      };
+      int width =
+          switch (type) {
+            case TensorProto.DataType.INT64_VALUE -> 8;
+            case TensorProto.DataType.INT32_VALUE -> 4;
+            case TensorProto.DataType.INT16_VALUE -> 2;
+            default -> 1;
+          };
       requireBytes(raw, (long) count * width, t, label);
       for (int i = 0; i < count; i++) {
-        v[i] = switch (width) {
-          case 8 -> raw.getLong();
-          case 4 -> raw.getInt();
-          case 2 -> raw.getShort();
-          default -> type == TensorProto.DataType.INT8_VALUE ? raw.get() : raw.get() & 0xff;
-        };
+        v[i] =
+            switch (width) {
+              case 8 -> raw.getLong();
+              case 4 -> raw.getInt();
+              case 2 -> raw.getShort();
+              default -> type == TensorProto.DataType.INT8_VALUE ? raw.get() : raw.get() & 0xff;
+            };
       }
     } else if (type == TensorProto.DataType.INT64_VALUE) {
       requireCount(t.getInt64DataCount(), count, t, label);
@@ -101,7 +122,9 @@ final class OnnxTensors {
         v[i] = t.getInt32Data(i);
       }
     }
-    return Nd4j.createFromArray(v).reshape(shape.length == 0 ? new long[0] : shape).castTo(DataType.LONG);
+    return Nd4j.createFromArray(v)
+        .reshape(shape.length == 0 ? new long[0] : shape)
+        .castTo(DataType.LONG);
   }
 
   /** IEEE 754 half precision to float (Java 17 has no Float.float16ToFloat). */
@@ -132,8 +155,12 @@ final class OnnxTensors {
 
   private static ByteBuffer external(TensorProto t, Path folder, String label) {
     if (folder == null) {
-      throw GraftException.badInput(label + ": tensor '" + t.getName() + "' is stored in an external file, "
-          + "which a model given as bytes cannot resolve");
+      throw GraftException.badInput(
+          label
+              + ": tensor '"
+              + t.getName()
+              + "' is stored in an external file, "
+              + "which a model given as bytes cannot resolve");
     }
     String location = null;
     long offset = 0;
@@ -144,43 +171,85 @@ final class OnnxTensors {
           case "location" -> location = e.getValue();
           case "offset" -> offset = Long.parseLong(e.getValue());
           case "length" -> length = Long.parseLong(e.getValue());
-          default -> { }
+          default -> {}
         }
       } catch (NumberFormatException ex) {
-        throw GraftException.badInput(label + ": tensor '" + t.getName() + "': external data " + e.getKey() + " '"
-            + e.getValue() + "' is not a number");
+        throw GraftException.badInput(
+            label
+                + ": tensor '"
+                + t.getName()
+                + "': external data "
+                + e.getKey()
+                + " '"
+                + e.getValue()
+                + "' is not a number");
       }
     }
-    // ExternalData.check has already refused locations outside the folder, links out of it and the like.
+    // ExternalData.check has already refused locations outside the folder, links out of it and the
+    // like.
     Path file = folder.resolve(location == null ? "" : location).normalize();
     try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r")) {
       long available = in.length() - offset;
       long size = length >= 0 ? length : available;
       if (offset < 0 || size < 0 || size > available || size > MAX_VALUES * 8) {
-        throw GraftException.badInput(label + ": tensor '" + t.getName() + "': external data at offset " + offset
-            + " with length " + size + " does not fit in " + location + " (" + in.length() + " bytes)");
+        throw GraftException.badInput(
+            label
+                + ": tensor '"
+                + t.getName()
+                + "': external data at offset "
+                + offset
+                + " with length "
+                + size
+                + " does not fit in "
+                + location
+                + " ("
+                + in.length()
+                + " bytes)");
       }
       byte[] bytes = new byte[(int) size];
       in.seek(offset);
       in.readFully(bytes);
       return ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
     } catch (IOException e) {
-      throw GraftException.badInput(label + ": tensor '" + t.getName() + "': cannot read external data " + location
-          + ": " + e.getMessage(), e);
+      throw GraftException.badInput(
+          label
+              + ": tensor '"
+              + t.getName()
+              + "': cannot read external data "
+              + location
+              + ": "
+              + e.getMessage(),
+          e);
     }
   }
 
   private static void requireBytes(ByteBuffer raw, long bytes, TensorProto t, String label) {
     if (raw.remaining() != bytes) {
-      throw GraftException.badInput(label + ": tensor '" + t.getName() + "' holds " + raw.remaining() + " bytes, its shape "
-          + t.getDimsList() + " needs " + bytes);
+      throw GraftException.badInput(
+          label
+              + ": tensor '"
+              + t.getName()
+              + "' holds "
+              + raw.remaining()
+              + " bytes, its shape "
+              + t.getDimsList()
+              + " needs "
+              + bytes);
     }
   }
 
   private static void requireCount(int have, int need, TensorProto t, String label) {
     if (have != need) {
-      throw GraftException.badInput(label + ": tensor '" + t.getName() + "' holds " + have + " values, its shape "
-          + t.getDimsList() + " needs " + need);
+      throw GraftException.badInput(
+          label
+              + ": tensor '"
+              + t.getName()
+              + "' holds "
+              + have
+              + " values, its shape "
+              + t.getDimsList()
+              + " needs "
+              + need);
     }
   }
 }

@@ -14,7 +14,8 @@ final class Shapes {
       long p = i < rank - a.length ? 1 : a[i - (rank - a.length)];
       long q = i < rank - b.length ? 1 : b[i - (rank - b.length)];
       if (p != q && p != 1 && q != 1) {
-        throw new IllegalArgumentException("shapes " + Arrays.toString(a) + " and " + Arrays.toString(b) + " do not broadcast");
+        throw new IllegalArgumentException(
+            "shapes " + Arrays.toString(a) + " and " + Arrays.toString(b) + " do not broadcast");
       }
       out[i] = p == 1 ? q : p;
     }
@@ -22,7 +23,8 @@ final class Shapes {
   }
 
   /** Output size of a convolution or pooling window along one axis (floor mode). */
-  static long windowOut(long in, long kernel, long stride, long dilation, long padBefore, long padAfter) {
+  static long windowOut(
+      long in, long kernel, long stride, long dilation, long padBefore, long padAfter) {
     return (in + padBefore + padAfter - dilation * (kernel - 1) - 1) / stride + 1;
   }
 }
