@@ -70,8 +70,9 @@ final class Fitter {
       Random shuffler,
       TrainingListener listener,
       boolean fastPath) {
-    boolean fast =
-        FastPath.activate(fastPath); // faster, and no native memory growth; same bits either way
+    Nd4jThreads.applyDefault(); // the launcher's thread setting, without launcher flags
+    // faster, and no native memory growth; same bits either way
+    boolean fast = FastPath.activate(fastPath);
     long start = System.nanoTime();
     data.shuffle(shuffler);
     int n = data.size();
