@@ -24,15 +24,16 @@ final class GraftJvm {
   }
 
   static ProcessBuilder builder(String mainClass, String... args) throws IOException {
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx2g",
-                "-Dorg.bytedeco.javacpp.nopointergc=true",
-                "-cp",
-                classPath(),
-                mainClass));
+    return builder(List.of("-Xmx2g", "-Dorg.bytedeco.javacpp.nopointergc=true"), mainClass, args);
+  }
+
+  /** A child JVM with these JVM options (the launcher's differ by command). */
+  static ProcessBuilder builder(List<String> jvmOptions, String mainClass, String... args)
+      throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-cp", classPath(), mainClass));
     command.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(command);
     pb.environment().put("OMP_NUM_THREADS", "1");
