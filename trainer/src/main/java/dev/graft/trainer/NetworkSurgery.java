@@ -122,12 +122,17 @@ final class NetworkSurgery {
       return layer;
     }
     // No gradient needs to flow below a frozen layer when every trainable layer is above it.
+    Layer wrapper = new FrozenLayer(layer);
     for (int j = 0; j < index; j++) {
       if (!frozen.contains(j) && source.getLayer(j).numParams() > 0) {
-        return new FrozenLayerWithBackprop(layer);
+        wrapper = new FrozenLayerWithBackprop(layer);
+        break;
       }
     }
-    return new FrozenLayer(layer);
+    // The wrapper carries the layer's name: DL4J would call an unnamed wrapper "layerN" and pass
+    // that name down to the layer, and the saved model would lose the Keras names --freeze uses.
+    wrapper.setLayerName(layer.getLayerName());
+    return wrapper;
   }
 
   static Layer unwrap(Layer layer) {

@@ -83,6 +83,26 @@ class FineTunerTest {
     assertEquals(3, r.history().size());
   }
 
+  /**
+   * The reused layers keep their names through freezing, unfreezing and a save, so --freeze by name
+   * works on the result.
+   */
+  @Test
+  void reusedLayersKeepTheirNames() throws Exception {
+    Network base = base();
+    FineTuneResult r =
+        FineTuner.fineTune(
+            base, task(), options().freezeEpochs(1).epochs(1).build(), TrainingListener.NONE);
+    assertEquals(List.of("dense_0", "dense_1", "head"), r.network().layerNames());
+    Path zip = tmp.resolve("tuned.zip");
+    Dl4jZip.write(r.network(), zip, null);
+    assertEquals(List.of("dense_0", "dense_1", "head"), Dl4jZip.read(zip).layerNames());
+    FineTuneResult frozenOnly =
+        FineTuner.fineTune(
+            base, task(), options().freezeEpochs(1).epochs(0).build(), TrainingListener.NONE);
+    assertEquals(List.of("dense_0", "dense_1", "head"), frozenOnly.network().layerNames());
+  }
+
   @Test
   void unfreezingTrainsEverythingButNeverTheBase() {
     Network base = base();
