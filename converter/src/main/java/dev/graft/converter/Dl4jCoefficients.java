@@ -1,14 +1,13 @@
 package dev.graft.converter;
 
 import dev.graft.GraftException;
+import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.UTFDataFormatException;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.shape.options.ArrayOptionsHelper;
 
@@ -34,12 +33,9 @@ final class Dl4jCoefficients {
 
   private record Header(long length, String type) {}
 
-  static void check(Path file, ZipFile zip) throws IOException {
-    ZipEntry entry = zip.getEntry(ENTRY);
-    if (entry == null) {
-      throw GraftException.badInput(file + ": zip entry " + ENTRY + " is missing");
-    }
-    try (DataInputStream in = new DataInputStream(zip.getInputStream(entry))) {
+  /** Checks the entry's bytes; ND4J may read them after this returns. */
+  static void check(Path file, byte[] coefficients) throws IOException {
+    try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(coefficients))) {
       Header shapeHeader = header(file, in, "shape");
       if (!shapeHeader.type().equals("LONG") && !shapeHeader.type().equals("INT")) {
         throw bad(file, "its shape is stored as " + shapeHeader.type());

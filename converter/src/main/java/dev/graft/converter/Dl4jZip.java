@@ -5,16 +5,23 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.graft.AtomicWrite;
 import dev.graft.GraftException;
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystem;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
+import java.util.Map;
 import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Deeplearning4j's own zip format (ModelSerializer), with one extra entry, {@code graft.json}, that
@@ -28,6 +35,27 @@ public final class Dl4jZip {
 
   /** Guards against a configuration entry that inflates to an absurd size. */
   private static final long MAX_CONFIG_BYTES = 64L << 20;
+
+  private static final String CONFIGURATION = "configuration.json";
+  private static final String SERIALIZED_NORMALIZER = "preprocessor.bin";
+
+  /**
+   * The entries a DL4J zip may hold, with their size limits. The updater state is allowed (DL4J
+   * writes it) but never read: graft starts every training with a fresh optimizer. The normalizer
+   * is allowed only to be refused by name.
+   */
+  private static final Map<String, Long> ENTRIES =
+      Map.of(
+          CONFIGURATION,
+          MAX_CONFIG_BYTES,
+          Dl4jCoefficients.ENTRY,
+          8L << 30,
+          "updaterState.bin",
+          8L << 30,
+          METADATA_ENTRY,
+          MAX_CONFIG_BYTES,
+          SERIALIZED_NORMALIZER,
+          MAX_CONFIG_BYTES);
 
   private Dl4jZip() {}
 
@@ -66,25 +94,46 @@ public final class Dl4jZip {
     return meta;
   }
 
+  /**
+   * Reads a DL4J zip without DL4J's ModelSerializer: the archive is read once by {@link SafeZip},
+   * and only its configuration (JSON) and parameters (checked by {@link Dl4jCoefficients}) are
+   * used. ModelSerializer would also run Java deserialization on a {@code preprocessor.bin} entry
+   * (attacker bytes reaching {@code readObject}), and reads local headers where graft's checks read
+   * the directory; a zip with an entry graft does not read is refused.
+   */
   public static Network read(Path file) {
     ModelFiles.requireReadable(file);
     String sha = ModelFiles.sha256(file);
-    JsonNode meta;
-    boolean graph;
-    try (ZipFile zip = new ZipFile(file.toFile())) {
-      graph = readEntry(file, zip, "configuration.json").has("vertices");
-      Dl4jCoefficients.check(file, zip);
-      ZipEntry metaEntry = zip.getEntry(METADATA_ENTRY);
-      meta = metaEntry == null ? null : readEntry(file, zip, METADATA_ENTRY);
-    } catch (IOException e) {
-      throw GraftException.badInput(file + ": corrupt or truncated zip: " + e.getMessage(), e);
+    Map<String, byte[]> entries = SafeZip.read(file, "Deeplearning4j zip", ENTRIES, false);
+    if (entries.containsKey(SERIALIZED_NORMALIZER)) {
+      throw GraftException.unsupported(
+          file
+              + ": refused: entry "
+              + SERIALIZED_NORMALIZER
+              + " is a serialized Java object (a "
+              + "DL4J normalizer), which graft never deserializes; save the model without it");
     }
+    String config = new String(required(file, entries, CONFIGURATION), StandardCharsets.UTF_8);
+    byte[] coefficients = required(file, entries, Dl4jCoefficients.ENTRY);
+    JsonNode meta =
+        entries.containsKey(METADATA_ENTRY) ? json(file, entries, METADATA_ENTRY) : null;
     Model model;
     try {
-      model =
-          graph
-              ? ModelSerializer.restoreComputationGraph(file.toFile(), false)
-              : ModelSerializer.restoreMultiLayerNetwork(file.toFile(), false);
+      Dl4jCoefficients.check(file, coefficients);
+      boolean graph = json(file, entries, CONFIGURATION).has("vertices");
+      INDArray params =
+          Nd4j.read(new DataInputStream(new ByteArrayInputStream(coefficients))).reshape(1, -1);
+      if (graph) {
+        ComputationGraph cg = new ComputationGraph(ComputationGraphConfiguration.fromJson(config));
+        cg.init(params, false);
+        model = cg;
+      } else {
+        MultiLayerNetwork mln = new MultiLayerNetwork(MultiLayerConfiguration.fromJson(config));
+        mln.init(params, false);
+        model = mln;
+      }
+    } catch (GraftException e) {
+      throw e;
     } catch (Exception | LinkageError e) {
       throw GraftException.badInput(
           file + ": not a readable Deeplearning4j model (" + Errors.describe(e) + ")", e);
@@ -126,19 +175,18 @@ public final class Dl4jZip {
     }
   }
 
-  private static JsonNode readEntry(Path file, ZipFile zip, String name) throws IOException {
-    ZipEntry entry = zip.getEntry(name);
-    if (entry == null) {
+  private static byte[] required(Path file, Map<String, byte[]> entries, String name) {
+    byte[] bytes = entries.get(name);
+    if (bytes == null) {
       throw GraftException.badInput(file + ": zip entry " + name + " is missing");
     }
-    try (InputStream in = zip.getInputStream(entry)) {
-      byte[] bytes = in.readNBytes((int) MAX_CONFIG_BYTES + 1);
-      if (bytes.length > MAX_CONFIG_BYTES) {
-        throw GraftException.badInput(
-            file + ": zip entry " + name + " is larger than " + (MAX_CONFIG_BYTES >> 20) + " MiB");
-      }
-      return JSON.readTree(bytes);
-    } catch (com.fasterxml.jackson.core.JacksonException e) {
+    return bytes;
+  }
+
+  private static JsonNode json(Path file, Map<String, byte[]> entries, String name) {
+    try {
+      return JSON.readTree(required(file, entries, name));
+    } catch (IOException e) {
       throw GraftException.badInput(file + ": zip entry " + name + " is not valid JSON", e);
     }
   }

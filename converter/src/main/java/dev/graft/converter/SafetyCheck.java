@@ -32,11 +32,23 @@ public final class SafetyCheck {
     switch (format) {
       case KERAS_H5 -> producer = kerasH5(file, facts, problems);
       case KERAS_V3 -> producer = kerasV3(file, facts, problems);
-      case DL4J_ZIP -> producer = "Deeplearning4j";
+      case DL4J_ZIP -> producer = dl4jZip(file, facts, problems);
       case ONNX ->
           throw new IllegalArgumentException("ONNX files are checked by the runtime module");
     }
     return new Report(format.description(), producer, facts, problems);
+  }
+
+  /** Every check the loader runs (the same code: a DL4J zip is small to load once checked). */
+  private static String dl4jZip(Path file, List<String> facts, List<String> problems) {
+    try {
+      Network network = Dl4jZip.read(file);
+      facts.add(network.layerNames().size() + " layers: " + network.layerNames());
+      return network.producer();
+    } catch (GraftException e) {
+      problems.add(e.getMessage());
+      return "Deeplearning4j";
+    }
   }
 
   private static String kerasH5(Path file, List<String> facts, List<String> problems) {

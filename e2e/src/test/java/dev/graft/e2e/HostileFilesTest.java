@@ -59,7 +59,15 @@ class HostileFilesTest {
   @MethodSource("corpus")
   void refusedByEveryReader(String name, String fragment) throws IOException {
     Path folder = Files.createDirectories(tmp.resolve("models"));
-    Path model = copy(name, folder);
+    assertRefusedByEveryReader(copy(name, folder), fragment, tmp);
+  }
+
+  /**
+   * Every command that reads a model refuses {@code model} (alone in its folder) with exit 3 and a
+   * message holding {@code fragment}, and writes nothing beside it or where a payload points.
+   */
+  static void assertRefusedByEveryReader(Path model, String fragment, Path tmp) throws IOException {
+    Path folder = model.getParent();
     Path x = tmp.resolve("x.npy");
     Npy.write(x, new float[4], new long[] {1, 4});
     List<List<String>> commands =
