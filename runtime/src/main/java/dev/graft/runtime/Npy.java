@@ -8,8 +8,6 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * NumPy's .npy format (version 1 and 2), float32 or float64, C order: the way `graft predict`
@@ -17,9 +15,6 @@ import java.util.regex.Pattern;
  */
 public final class Npy {
   private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
-  private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']*)'");
-  private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
-  private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
   private static final long MAX_BYTES = 1L << 31;
 
   /** An array: values in C order and its shape. */
@@ -48,6 +43,9 @@ public final class Npy {
     }
     int major = buf.get();
     buf.get();
+    if (major < 1 || major > 3) {
+      throw GraftException.unsupported(file + ": .npy format version " + major + " (1 to 3 known)");
+    }
     long headerLength =
         major == 1 ? Short.toUnsignedInt(buf.getShort()) : Integer.toUnsignedLong(buf.getInt());
     if (headerLength > buf.remaining()) {
@@ -56,16 +54,14 @@ public final class Npy {
     String header =
         new String(bytes, buf.position(), (int) headerLength, StandardCharsets.ISO_8859_1);
     buf.position(buf.position() + (int) headerLength);
-    String descr = group(DESCR, header, file);
-    if (group(FORTRAN, header, file).equals("True")) {
+    NpyHeader parsed = NpyHeader.parse(header, file);
+    String descr = parsed.descr();
+    if (parsed.fortranOrder()) {
       throw GraftException.unsupported(
           file + ": Fortran-ordered arrays are not supported; save with C order");
     }
-    long[] shape = parseShape(group(SHAPE, header, file), file);
-    long count = 1;
-    for (long d : shape) {
-      count *= d;
-    }
+    long[] shape = parsed.shape();
+    long count = parsed.count();
     int width =
         switch (descr) {
           case "<f4", "=f4" -> 4;
@@ -74,7 +70,7 @@ public final class Npy {
               throw GraftException.unsupported(
                   file + ": dtype " + descr + " is not supported (float32 or float64)");
         };
-    if (count * width != buf.remaining()) {
+    if (count > buf.remaining() / width || count * width != buf.remaining()) {
       throw GraftException.badInput(
           file
               + ": header says "
@@ -113,32 +109,5 @@ public final class Npy {
     buf.put(header.getBytes(StandardCharsets.ISO_8859_1));
     buf.asFloatBuffer().put(data);
     AtomicWrite.writeBytes(file, buf.array());
-  }
-
-  private static String group(Pattern p, String header, Path file) {
-    Matcher m = p.matcher(header);
-    if (!m.find()) {
-      throw GraftException.badInput(file + ": malformed .npy header: " + header.strip());
-    }
-    return m.group(1);
-  }
-
-  private static long[] parseShape(String text, Path file) {
-    String[] parts = text.split(",");
-    long[] dims = new long[(int) java.util.Arrays.stream(parts).filter(s -> !s.isBlank()).count()];
-    int k = 0;
-    for (String part : parts) {
-      if (!part.isBlank()) {
-        try {
-          dims[k] = Long.parseLong(part.trim());
-        } catch (NumberFormatException e) {
-          throw GraftException.badInput(file + ": malformed .npy shape (" + text + ")");
-        }
-        if (dims[k++] < 0) {
-          throw GraftException.badInput(file + ": negative dimension in .npy shape");
-        }
-      }
-    }
-    return dims;
   }
 }

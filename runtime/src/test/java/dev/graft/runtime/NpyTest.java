@@ -56,4 +56,53 @@ class NpyTest {
     Path junk = Files.writeString(tmp.resolve("junk.npy"), "hello");
     assertThrows(GraftException.class, () -> Npy.read(junk));
   }
+
+  /** A version 1.0 .npy file with this header text (padded and ended as NumPy does) and data. */
+  private Path npy(String name, String header, int dataBytes) throws IOException {
+    String padded = header + " ".repeat((64 - (10 + header.length() + 1) % 64) % 64) + "\n";
+    java.nio.ByteBuffer b =
+        java.nio.ByteBuffer.allocate(10 + padded.length() + dataBytes)
+            .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    b.put((byte) 0x93).put("NUMPY".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    b.put((byte) 1).put((byte) 0).putShort((short) padded.length());
+    b.put(padded.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+    return Files.write(tmp.resolve(name), b.array());
+  }
+
+  /**
+   * Crafted headers, each refused with a one-line error naming the file; the control with the same
+   * layout, NumPy's own spelling, is read. (2^62 + 49) * 16 overflows to exactly 784.
+   */
+  @Test
+  void headersAreParsedStrictly() throws IOException {
+    String ok = "{'descr': '<f4', 'fortran_order': False, 'shape': (1, 784), }";
+    assertArrayEquals(new long[] {1, 784}, Npy.read(npy("ok.npy", ok, 784 * 4)).shape());
+    String[][] bad = {
+      {
+        "overflow.npy",
+        "{'descr': '<f4', 'fortran_order': False, 'shape': (4611686018427387953, 16), }"
+      },
+      {
+        "int-overflow.npy", "{'descr': '<f4', 'fortran_order': False, 'shape': (2147483648, 784), }"
+      },
+      {"no-data.npy", "{'descr': '<f4', 'fortran_order': False, 'shape': (4294967297,), }"},
+      {
+        "duplicate.npy",
+        "{'descr': '<f4', 'fortran_order': False, 'shape': (1, 784), 'shape': (784,), }"
+      },
+      {
+        "after.npy",
+        "{'descr': '<f4', 'fortran_order': False, 'shape': (1, 784), } __import__('os')"
+      },
+      {"extra-key.npy", "{'descr': '<f4', 'fortran_order': False, 'shape': (1, 784), 'x': 1, }"},
+      {"negative.npy", "{'descr': '<f4', 'fortran_order': False, 'shape': (-1, 784), }"},
+      {"not-a-dict.npy", "['descr', '<f4']"}
+    };
+    for (String[] c : bad) {
+      Path file = npy(c[0], c[1], 784 * 4);
+      GraftException e = assertThrows(GraftException.class, () -> Npy.read(file), c[0]);
+      assertTrue(e.getMessage().contains(c[0]), e.getMessage());
+      assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+    }
+  }
 }
