@@ -64,10 +64,32 @@ public final class Graft implements Runnable {
   public static int run(PrintWriter out, PrintWriter err, String... args) {
     boolean verbose = java.util.Arrays.asList(args).contains("--verbose");
     Logging.configure(verbose);
-    CommandLine cli = new CommandLine(new Graft()).setOut(out).setErr(err);
+    return execute(new CommandLine(new Graft()).setOut(out).setErr(err), verbose, args);
+  }
+
+  /**
+   * Runs a command line with graft's error reporting. Running out of memory is reported as bad
+   * input (exit 3) in one line: what exhausts the heap is a model or data file that asks for more
+   * than it should (a hostile one), or a legitimate one too large for the heap graft was given.
+   */
+  static int execute(CommandLine cli, boolean verbose, String... args) {
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> report(e, commandLine.getErr(), verbose));
-    return cli.execute(args);
+    try {
+      return cli.execute(args);
+    } catch (OutOfMemoryError e) {
+      PrintWriter err = cli.getErr();
+      err.println(
+          "graft: out of memory: the input needs more than the "
+              + (Runtime.getRuntime().maxMemory() >> 20)
+              + " MiB this JVM may use (a file declaring absurd sizes, or a large one: raise -Xmx"
+              + " in GRAFT_JAVA_OPTS)");
+      if (verbose) {
+        e.printStackTrace(err);
+      }
+      err.flush();
+      return GraftException.Kind.BAD_INPUT.exitCode();
+    }
   }
 
   static int report(Exception e, PrintWriter err, boolean verbose) {
