@@ -65,24 +65,21 @@ public final class ExampleLayout {
           example[0] == model[1] && example[1] == model[2] && example[2] == model[0];
       boolean firstToLast =
           example[1] == model[0] && example[2] == model[1] && example[0] == model[2];
-      if (lastToFirst) {
+      if (lastToFirst || firstToLast) {
+        String from = lastToFirst ? "channels-last" : "channels-first";
+        String to = lastToFirst ? "channels-first" : "channels-last";
+        int[] order = lastToFirst ? new int[] {2, 0, 1} : new int[] {1, 2, 0};
         return new Fitted(
-            transpose(data, n, example, new int[] {2, 0, 1}),
+            transpose(data, n, example, order),
             n,
             name
-                + ": channels-last examples "
+                + ": "
+                + from
+                + " examples "
                 + Arrays.toString(example)
-                + " transposed to the model's channels-first "
-                + Arrays.toString(model));
-      }
-      if (firstToLast) {
-        return new Fitted(
-            transpose(data, n, example, new int[] {1, 2, 0}),
-            n,
-            name
-                + ": channels-first examples "
-                + Arrays.toString(example)
-                + " transposed to the model's channels-last "
+                + " transposed to the model's "
+                + to
+                + " "
                 + Arrays.toString(model));
       }
     }

@@ -1,4 +1,4 @@
-package dev.graft.trainer.fast;
+package dev.graft.trainer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -8,18 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.graft.converter.ModelFormat;
 import dev.graft.converter.Network;
-import dev.graft.trainer.DenseSpec;
-import dev.graft.trainer.DenseStack;
-import dev.graft.trainer.FineTuneOptions;
-import dev.graft.trainer.FineTuneResult;
-import dev.graft.trainer.FineTuner;
-import dev.graft.trainer.Optimizer;
-import dev.graft.trainer.TrainingListener;
-import dev.graft.trainer.data.Examples;
-import dev.graft.trainer.data.Task;
-import dev.graft.trainer.data.TaskData;
-import java.util.List;
-import java.util.Random;
+import dev.graft.trainer.fast.FastPath;
+import dev.graft.trainer.fast.LeanOpExecutioner;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.graph.MergeVertex;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -39,7 +29,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * graphs.
  */
 class FastPathTest {
-  private static final int FEATURES = 12;
+  private static final int FEATURES = 12; // FineTunerTest.task()'s examples
 
   @AfterEach
   void propertyOff() {
@@ -81,38 +71,6 @@ class FastPathTest {
         graph, "graph", null, ModelFormat.DL4J_ZIP, "", new long[] {FEATURES}, "test");
   }
 
-  static Network stackBase() {
-    return DenseStack.build(
-        "base",
-        FEATURES,
-        List.of(new DenseSpec(16, "selu"), new DenseSpec(8, "selu")),
-        new DenseSpec(3, "softmax"),
-        Optimizer.sgd(0.01),
-        5);
-  }
-
-  /** Label 1 when the first feature is larger than the second. */
-  static Examples examples(int n, long seed) {
-    Random r = new Random(seed);
-    float[] x = new float[n * FEATURES];
-    int[] y = new int[n];
-    for (int i = 0; i < n; i++) {
-      for (int j = 0; j < FEATURES; j++) {
-        x[i * FEATURES + j] = r.nextFloat();
-      }
-      y[i] = x[i * FEATURES] > x[i * FEATURES + 1] ? 1 : 0;
-    }
-    return new Examples(x, y, FEATURES, 1);
-  }
-
-  static TaskData task() {
-    return new TaskData(
-        new Task("synthetic", List.of(5, 6), 6, 0),
-        examples(256, 1),
-        examples(64, 2),
-        examples(128, 3));
-  }
-
   private static float[] fineTune(Network base, boolean fast) {
     FineTuneOptions options =
         FineTuneOptions.builder()
@@ -122,7 +80,8 @@ class FastPathTest {
             .seed(11)
             .fastPath(fast)
             .build();
-    FineTuneResult r = FineTuner.fineTune(base, task(), options, TrainingListener.NONE);
+    FineTuneResult r =
+        FineTuner.fineTune(base, FineTunerTest.task(), options, TrainingListener.NONE);
     return r.network().model().params().dup().data().asFloat();
   }
 
@@ -144,8 +103,8 @@ class FastPathTest {
 
   @Test
   void stackFineTuningIsBitIdenticalWithAndWithoutTheFastPath() {
-    float[] fast = fineTune(stackBase(), true);
-    float[] stock = fineTune(stackBase(), false);
+    float[] fast = fineTune(FineTunerTest.base(), true);
+    float[] stock = fineTune(FineTunerTest.base(), false);
     assertArrayEquals(stock, fast);
   }
 
