@@ -2,7 +2,6 @@ package dev.graft.runtime;
 
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtProvider;
@@ -38,6 +37,9 @@ public final class OnnxModel implements AutoCloseable {
   private final List<TensorInfo> inputs;
   private final List<TensorInfo> outputs;
   private final ThreadLocal<FloatBuffer> scratch = new ThreadLocal<>();
+  private final java.util.concurrent.locks.ReentrantReadWriteLock lock =
+      new java.util.concurrent.locks.ReentrantReadWriteLock();
+  private boolean closed; // written under the write lock, read under the read lock
 
   private OnnxModel(OrtEnvironment env, OrtSession session, String label, Device device)
       throws OrtException {
@@ -199,18 +201,40 @@ public final class OnnxModel implements AutoCloseable {
             label + ": input dimension " + i + " is dynamic; graft needs fixed example shapes");
       }
     }
-    try (OnnxTensor x = OnnxTensor.createTensor(env, batch, shape);
-        OrtSession.Result result = session.run(Map.of(input.name(), x))) {
-      OnnxValue y = result.get(0);
-      FloatBuffer out = ((OnnxTensor) y).getFloatBuffer();
-      float[] values = new float[out.remaining()];
-      out.get(values);
-      return values;
-    } catch (OrtException e) {
-      throw new GraftException(
-          GraftException.Kind.FAILURE,
-          label + ": ONNX Runtime failed: " + firstLine(e.getMessage()),
-          e);
+    return runFirstOutput(
+        batch,
+        shape,
+        y -> {
+          FloatBuffer out = y.getFloatBuffer();
+          float[] values = new float[out.remaining()];
+          out.get(values);
+          return values;
+        });
+  }
+
+  /**
+   * Runs the session on one input and reads its first output, under the read lock: close() takes
+   * the write lock, so it waits for runs in flight, and runs after it fail cleanly (a session freed
+   * under a running call killed the JVM in ONNX Runtime).
+   */
+  private <T> T runFirstOutput(
+      FloatBuffer batch, long[] shape, java.util.function.Function<OnnxTensor, T> read) {
+    lock.readLock().lock();
+    try {
+      if (closed) {
+        throw GraftException.usage(label + ": the model was closed");
+      }
+      try (OnnxTensor x = OnnxTensor.createTensor(env, batch, shape);
+          OrtSession.Result result = session.run(Map.of(input.name(), x))) {
+        return read.apply((OnnxTensor) result.get(0));
+      } catch (OrtException e) {
+        throw new GraftException(
+            GraftException.Kind.FAILURE,
+            label + ": ONNX Runtime failed: " + firstLine(e.getMessage()),
+            e);
+      }
+    } finally {
+      lock.readLock().unlock();
     }
   }
 
@@ -220,15 +244,7 @@ public final class OnnxModel implements AutoCloseable {
     shape[0] = n;
     FloatBuffer zeros = scratch((int) (n * inputSize()));
     zeros.put(new float[(int) (n * inputSize())]).flip();
-    try (OnnxTensor x = OnnxTensor.createTensor(env, zeros, shape);
-        OrtSession.Result result = session.run(Map.of(input.name(), x))) {
-      return ((OnnxTensor) result.get(0)).getInfo().getShape();
-    } catch (OrtException e) {
-      throw new GraftException(
-          GraftException.Kind.FAILURE,
-          label + ": ONNX Runtime failed: " + firstLine(e.getMessage()),
-          e);
-    }
+    return runFirstOutput(zeros, shape, y -> y.getInfo().getShape());
   }
 
   private void checkLength(int length, int n) {
@@ -261,13 +277,21 @@ public final class OnnxModel implements AutoCloseable {
     return message == null ? "" : message.strip().lines().findFirst().orElse("");
   }
 
+  /** Waits for calls in flight, then frees the session; later calls fail with a clear error. */
   @Override
   public void close() {
+    lock.writeLock().lock();
     try {
+      if (closed) {
+        return;
+      }
+      closed = true;
       session.close();
     } catch (OrtException e) {
       throw new GraftException(
           GraftException.Kind.FAILURE, label + ": cannot close the session", e);
+    } finally {
+      lock.writeLock().unlock();
     }
   }
 

@@ -144,6 +144,55 @@ class OnnxModelTest {
     assertEquals(List.of(), failures);
   }
 
+  /**
+   * close() while 8 threads predict in a loop: calls in flight finish with ONNX's recorded output,
+   * calls after it fail with a clear error, and the JVM lives (it died in ONNX Runtime on a freed
+   * session).
+   */
+  @Test
+  void closeWhileOtherThreadsPredict() throws Exception {
+    Case c = load(NODE.resolve("test_sigmoid"));
+    assumeTrue(Files.exists(c.model()));
+    int n = (int) c.inputShape()[0];
+    OnnxModel model =
+        OnnxModel.load(
+            Files.readAllBytes(c.model()), ModelOptions.builder().intraOpThreads(1).build());
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    java.util.concurrent.atomic.AtomicInteger good =
+        new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger refused =
+        new java.util.concurrent.atomic.AtomicInteger();
+    List<Future<?>> workers = new ArrayList<>();
+    for (int t = 0; t < 8; t++) {
+      workers.add(
+          pool.submit(
+              () -> {
+                for (int i = 0; i < 20_000; i++) {
+                  try {
+                    assertArrayEquals(c.output(), model.predict(c.input(), n), 1e-6f);
+                    good.incrementAndGet();
+                  } catch (GraftException e) {
+                    assertTrue(e.getMessage().contains("was closed"), e.getMessage());
+                    refused.incrementAndGet();
+                  }
+                }
+                return null;
+              }));
+    }
+    while (good.get() < 1000) {
+      Thread.sleep(1);
+    }
+    model.close();
+    for (Future<?> w : workers) {
+      w.get();
+    }
+    pool.shutdown();
+    model.close(); // closing twice is harmless
+    assertTrue(good.get() >= 1000 && refused.get() > 0, good + " ran, " + refused + " refused");
+    GraftException after = assertThrows(GraftException.class, () -> model.predict(c.input(), n));
+    assertTrue(after.getMessage().contains("was closed"), after.getMessage());
+  }
+
   @Test
   void directBuffersAndManyThreads() throws Exception {
     Case c = load(NODE.resolve("test_sigmoid"));
