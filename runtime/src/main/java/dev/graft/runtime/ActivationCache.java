@@ -9,6 +9,7 @@ import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
@@ -28,12 +29,13 @@ import org.slf4j.LoggerFactory;
  * <pre>
  * offset  size  field
  * 0       8     magic "GRAFTACT"
- * 8       4     format version (1), little-endian int
+ * 8       4     format version (2), little-endian int
  * 12      4     header length H (a multiple of 64), little-endian int
  * 16      8     rows (examples), little-endian long
  * 24      8     columns (floats per example), little-endian long
  * 32      32    SHA-256 of the data section
- * 64      ...   description, UTF-8 JSON, padded with spaces to H
+ * 64      32    SHA-256 of the entry's key (UTF-8): an entry copied under another key is a miss
+ * 96      ...   description, UTF-8 JSON, padded with spaces to H
  * H       4*rows*columns  float32 little-endian, row after row
  * </pre>
  *
@@ -44,7 +46,11 @@ import org.slf4j.LoggerFactory;
 public final class ActivationCache {
   private static final Logger LOG = LoggerFactory.getLogger(ActivationCache.class);
   private static final byte[] MAGIC = "GRAFTACT".getBytes(StandardCharsets.US_ASCII);
-  private static final int VERSION = 1;
+  private static final int VERSION = 2;
+
+  /** The fixed part of the header, before the description. */
+  private static final int FIXED = 96;
+
   public static final String SUFFIX = ".gact";
 
   private final Path dir;
@@ -159,20 +165,30 @@ public final class ActivationCache {
       System.arraycopy(part, 0, data, (int) (from * columns), part.length);
       progress.rowsDone(to, rows);
     }
-    write(key, rows, columns, data, description);
+    try {
+      write(key, rows, columns, data, description);
+    } catch (GraftException e) {
+      // A cache that cannot be written (a read-only folder, a full disk) costs speed, not the run.
+      LOG.warn("activation cache not written, continuing without it: {}", e.getMessage());
+    }
     return new Entry(key, rows, columns, data, description);
   }
 
   /** The entry, or null when absent; a damaged entry is reported, deleted and treated as absent. */
   public Entry read(String key) {
     Path file = path(key);
-    if (!Files.isRegularFile(file)) {
+    // Never a link (it could point anywhere), a FIFO (opening one blocks) or a folder.
+    if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
       return null;
     }
-    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+    try (FileChannel ch =
+        FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
       long size = ch.size();
-      if (size < 64) {
+      if (size < FIXED) {
         return damaged(file, "shorter than its header");
+      }
+      if (size > Integer.MAX_VALUE) {
+        return damaged(file, "larger than an entry can be (2 GiB)");
       }
       MappedByteBuffer map = ch.map(FileChannel.MapMode.READ_ONLY, 0, size);
       map.order(ByteOrder.LITTLE_ENDIAN);
@@ -186,13 +202,19 @@ public final class ActivationCache {
       long columns = map.getLong();
       byte[] sha = new byte[32];
       map.get(sha);
-      if (headerLength < 64
+      byte[] keyHash = new byte[32];
+      map.get(keyHash);
+      if (headerLength < FIXED
           || rows < 0
           || columns < 0
+          || columns > 0 && rows > (size - headerLength) / 4 / columns
           || headerLength + rows * columns * 4 != size) {
         return damaged(file, "truncated or malformed");
       }
-      byte[] desc = new byte[headerLength - 64];
+      if (!Arrays.equals(keyHash, sha256(key.getBytes(StandardCharsets.UTF_8)))) {
+        return damaged(file, "it holds another key's activations");
+      }
+      byte[] desc = new byte[headerLength - FIXED];
       map.get(desc);
       ByteBuffer data =
           map.slice(headerLength, (int) (rows * columns * 4)).order(ByteOrder.LITTLE_ENDIAN);
@@ -205,8 +227,16 @@ public final class ActivationCache {
       data.asFloatBuffer().get(values);
       return new Entry(
           key, rows, columns, values, new String(desc, StandardCharsets.UTF_8).strip());
-    } catch (IOException e) {
-      return damaged(file, e.getMessage());
+    } catch (IOException | RuntimeException e) {
+      return damaged(file, String.valueOf(e.getMessage()));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static byte[] sha256(byte[] bytes) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(bytes);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
@@ -224,7 +254,7 @@ public final class ActivationCache {
 
   void write(String key, long rows, long columns, float[] data, String description) {
     byte[] desc = description.getBytes(StandardCharsets.UTF_8);
-    int headerLength = (64 + desc.length + 63) / 64 * 64;
+    int headerLength = (FIXED + desc.length + 63) / 64 * 64;
     ByteBuffer body = ByteBuffer.allocate(data.length * 4).order(ByteOrder.LITTLE_ENDIAN);
     body.asFloatBuffer().put(data);
     byte[] sha;
@@ -241,6 +271,7 @@ public final class ActivationCache {
         .putLong(rows)
         .putLong(columns)
         .put(sha)
+        .put(sha256(key.getBytes(StandardCharsets.UTF_8)))
         .put(desc);
     while (header.hasRemaining()) {
       header.put((byte) ' ');
@@ -288,7 +319,11 @@ public final class ActivationCache {
     }
     try (Stream<Path> files = Files.list(dir)) {
       for (Path f :
-          files.filter(p -> p.getFileName().toString().endsWith(SUFFIX)).sorted().toList()) {
+          files
+              .filter(p -> p.getFileName().toString().endsWith(SUFFIX))
+              .filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS))
+              .sorted()
+              .toList()) {
         out.add(describe(f));
       }
     } catch (IOException e) {
@@ -303,19 +338,19 @@ public final class ActivationCache {
     String key = name.substring(0, name.length() - SUFFIX.length());
     long size = Files.size(f);
     java.time.Instant used = Files.getLastModifiedTime(f).toInstant();
-    try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ)) {
-      ByteBuffer head = ByteBuffer.allocate(64).order(ByteOrder.LITTLE_ENDIAN);
+    try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+      ByteBuffer head = ByteBuffer.allocate(FIXED).order(ByteOrder.LITTLE_ENDIAN);
       ch.read(head, 0);
       head.flip();
-      if (head.remaining() < 64) {
+      if (head.remaining() < FIXED) {
         return new Listing(key, size, -1, -1, used, "(damaged)");
       }
       head.position(12);
       int headerLength = head.getInt();
       long rows = head.getLong();
       long columns = head.getLong();
-      ByteBuffer desc = ByteBuffer.allocate(Math.max(0, Math.min(headerLength - 64, 1 << 20)));
-      ch.read(desc, 64);
+      ByteBuffer desc = ByteBuffer.allocate(Math.max(0, Math.min(headerLength - FIXED, 1 << 20)));
+      ch.read(desc, FIXED);
       return new Listing(
           key, size, rows, columns, used, new String(desc.array(), StandardCharsets.UTF_8).strip());
     }

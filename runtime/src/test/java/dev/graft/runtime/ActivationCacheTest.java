@@ -161,4 +161,46 @@ class ActivationCacheTest {
         new String(Files.readAllBytes(dir.resolve("shared.gact")), 0, 8, StandardCharsets.US_ASCII)
             .equals("GRAFTACT"));
   }
+
+  /**
+   * What the cache finds in its folder is not trusted: an entry copied under another key, a header
+   * claiming 2^62 rows, a symbolic link, a FIFO and a folder named like entries are all misses (the
+   * first two deleted), never followed, read or blocked on; ls lists only real entries.
+   */
+  @Test
+  void whatTheCacheFindsIsNotTrusted() throws Exception {
+    Path cacheDir = dir.resolve("cache");
+    ActivationCache cache = new ActivationCache(cacheDir);
+    cache.getOrCompute("a", 10, 3, 5, "{}", ActivationCacheTest::rows, (d, t) -> {});
+    Files.copy(cache.path("a"), cache.path("b"));
+    assertNull(cache.read("b"), "another key's entry");
+    assertTrue(Files.notExists(cache.path("b")), "and deleted");
+    byte[] huge = Files.readAllBytes(cache.path("a"));
+    java.nio.ByteBuffer.wrap(huge).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(16, 1L << 62);
+    Files.write(cache.path("c"), huge);
+    assertNull(cache.read("c"), "a header claiming 2^62 rows");
+    Path secret = Files.writeString(dir.resolve("secret.txt"), "not a cache entry");
+    Files.createSymbolicLink(cache.path("link"), secret);
+    Process mkfifo = new ProcessBuilder("mkfifo", cache.path("fifo").toString()).start();
+    assertEquals(0, mkfifo.waitFor());
+    Files.createDirectory(cache.path("folder"));
+    assertNull(cache.read("link"));
+    assertNull(cache.read("fifo"), "a FIFO is not opened (opening it would block)");
+    assertNull(cache.read("folder"));
+    assertEquals("not a cache entry", Files.readString(secret), "a link's target is left alone");
+    assertEquals(List.of("a"), cache.list().stream().map(ActivationCache.Listing::key).toList());
+    assertArrayEquals(rows(0, 10), cache.read("a").data(), "the real entry still reads");
+  }
+
+  /**
+   * A cache that cannot be written costs speed, not the run: the activations are still returned.
+   */
+  @Test
+  void anUnwritableCacheFallsBackToComputing() throws Exception {
+    Path notAFolder = Files.writeString(dir.resolve("cache"), "a file where the folder should be");
+    ActivationCache cache = new ActivationCache(notAFolder);
+    var entry = cache.getOrCompute("k", 10, 3, 5, "{}", ActivationCacheTest::rows, (d, t) -> {});
+    assertArrayEquals(rows(0, 10), entry.data());
+    assertNull(cache.read("k"));
+  }
 }
