@@ -34,6 +34,12 @@ final class KerasH5File implements AutoCloseable {
       throw GraftException.badInput(
           file + ": corrupt, truncated or not an HDF5 file (" + Errors.describe(e) + ")", e);
     }
+    try {
+      Hdf5Structure.check(file.toString(), hdf);
+    } catch (GraftException e) {
+      hdf.close();
+      throw e;
+    }
   }
 
   /** A root attribute as text, or null when absent. */

@@ -36,7 +36,9 @@ public final class SafetyCheck {
       case ONNX ->
           throw new IllegalArgumentException("ONNX files are checked by the runtime module");
     }
-    return new Report(format.description(), producer, facts, problems);
+    // Two checks can meet the same problem (the config reader and the size walk both open the
+    // file).
+    return new Report(format.description(), producer, facts, problems.stream().distinct().toList());
   }
 
   /** Every check the loader runs (the same code: a DL4J zip is small to load once checked). */
@@ -77,7 +79,10 @@ public final class SafetyCheck {
 
   private static void declaredSizes(Path file, List<String> facts, List<String> problems) {
     try (HdfFile hdf = new HdfFile(file)) {
+      Hdf5Structure.check(file.toString(), hdf);
       sizes(file, DeclaredSizes.of(hdf), facts, problems);
+    } catch (GraftException e) {
+      problems.add(e.getMessage());
     } catch (RuntimeException e) {
       problems.add(file + ": HDF5 structure unreadable (" + Errors.describe(e) + ")");
     }

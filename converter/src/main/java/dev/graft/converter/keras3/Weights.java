@@ -34,6 +34,12 @@ final class Weights implements AutoCloseable {
               + ")",
           e);
     }
+    try {
+      dev.graft.converter.Hdf5Structure.check(file + " (model.weights.h5)", hdf);
+    } catch (GraftException e) {
+      hdf.close();
+      throw e;
+    }
   }
 
   dev.graft.converter.DeclaredSizes declaredSizes() {

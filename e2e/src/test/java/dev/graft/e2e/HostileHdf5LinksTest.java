@@ -1,0 +1,65 @@
+package dev.graft.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.graft.converter.SharedModels;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * HDF5 model files with links no model needs (scripts/make_hdf5_link_files.py, run on the chapter's
+ * model A and the corpus's tiny .keras): an external link from a kernel to a file outside the
+ * model's folder (it was read into the model, and inspect --check saw no problem), a group
+ * containing itself (inspect --check never ended; a .keras import hung for 300 s), and 2,000 nested
+ * groups. Each is refused by every command, exit 3, well inside the test's time.
+ */
+class HostileHdf5LinksTest {
+  @TempDir static Path crafted;
+  @TempDir Path tmp;
+
+  @BeforeAll
+  static void craft() throws Exception {
+    Path model = SharedModels.require("keras2/chapter11/my_model_A__keras-2.4.0.h5");
+    Path tiny = crafted.resolve("keras3_valid_tiny.keras");
+    try (InputStream in =
+        HostileHdf5LinksTest.class.getResourceAsStream("/hostile/keras3_valid_tiny.keras")) {
+      Files.copy(in, tiny);
+    }
+    Path outside = Files.createDirectories(crafted.resolve("elsewhere")).resolve("secret.h5");
+    Path script = Path.of("..", "scripts", "make_hdf5_link_files.py").toAbsolutePath();
+    Process p =
+        new ProcessBuilder(
+                "/usr/bin/python3",
+                script.toString(),
+                model.toString(),
+                tiny.toString(),
+                outside.toString(),
+                crafted.toString())
+            .redirectErrorStream(true)
+            .start();
+    String output = new String(p.getInputStream().readAllBytes());
+    assertTrue(p.waitFor(120, TimeUnit.SECONDS));
+    assertEquals(0, p.exitValue(), output);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({
+    "h5_external_link.h5, external link",
+    "h5_hard_link_cycle.h5, contains itself",
+    "h5_deep_groups.h5, nested more than 64 deep",
+    "keras3_hard_link_cycle.keras, contains itself"
+  })
+  void refusedByEveryReader(String name, String fragment) throws IOException {
+    Path folder = Files.createDirectories(tmp.resolve("models"));
+    Path model = Files.copy(crafted.resolve(name), folder.resolve(name));
+    HostileFilesTest.assertRefusedByEveryReader(model, fragment, tmp);
+  }
+}
