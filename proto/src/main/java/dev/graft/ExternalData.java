@@ -90,6 +90,8 @@ public final class ExternalData {
 
   /** Refuses the model unless every external-data file lies inside {@code modelFile}'s folder. */
   public static void check(Path modelFile, ModelProto model) {
+    OnnxStructure.check(
+        modelFile.toString(), model); // every reader comes through here or refuseAny
     List<String> locations = locations(model);
     if (locations.isEmpty()) {
       return;
@@ -117,6 +119,7 @@ public final class ExternalData {
 
   /** For models given as bytes there is no folder: any external data is refused. */
   public static void refuseAny(String label, ModelProto model) {
+    OnnxStructure.check(label, model);
     List<String> locations = locations(model);
     if (!locations.isEmpty()) {
       throw GraftException.badInput(
