@@ -1,13 +1,11 @@
 package dev.graft.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.graft.converter.SharedModels;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -30,15 +28,7 @@ class HostileDl4jZipsTest {
     Path base = crafted.resolve("base.zip");
     Cli convert = Cli.run("convert", model.toString(), base.toString());
     assertEquals(0, convert.exitCode(), convert.err());
-    Path script = Path.of("..", "scripts", "make_dl4j_hostile_zips.py").toAbsolutePath();
-    Process p =
-        new ProcessBuilder(
-                "/usr/bin/python3", script.toString(), base.toString(), crafted.toString())
-            .redirectErrorStream(true)
-            .start();
-    String output = new String(p.getInputStream().readAllBytes());
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-    assertEquals(0, p.exitValue(), output);
+    Scripts.run("make_dl4j_hostile_zips.py", base.toString(), crafted.toString());
   }
 
   @ParameterizedTest(name = "{0}")

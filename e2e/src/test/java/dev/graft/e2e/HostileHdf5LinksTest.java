@@ -1,14 +1,10 @@
 package dev.graft.e2e;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import dev.graft.converter.SharedModels;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,20 +30,12 @@ class HostileHdf5LinksTest {
       Files.copy(in, tiny);
     }
     Path outside = Files.createDirectories(crafted.resolve("elsewhere")).resolve("secret.h5");
-    Path script = Path.of("..", "scripts", "make_hdf5_link_files.py").toAbsolutePath();
-    Process p =
-        new ProcessBuilder(
-                "/usr/bin/python3",
-                script.toString(),
-                model.toString(),
-                tiny.toString(),
-                outside.toString(),
-                crafted.toString())
-            .redirectErrorStream(true)
-            .start();
-    String output = new String(p.getInputStream().readAllBytes());
-    assertTrue(p.waitFor(120, TimeUnit.SECONDS));
-    assertEquals(0, p.exitValue(), output);
+    Scripts.run(
+        "make_hdf5_link_files.py",
+        model.toString(),
+        tiny.toString(),
+        outside.toString(),
+        crafted.toString());
   }
 
   @ParameterizedTest(name = "{0}")
