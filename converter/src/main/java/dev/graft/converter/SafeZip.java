@@ -121,21 +121,33 @@ public final class SafeZip {
     }
   }
 
-  /** An entry's bytes, reading at most {@code limit} (the declared size is not trusted). */
+  /**
+   * An entry's bytes, never more than {@code limit} (capped at what a Java array holds): an entry
+   * that declares a larger size is refused before inflating, and one whose data runs past the cap
+   * (a lying size: a zip bomb) is refused as soon as it does. A cap above the array size once let a
+   * 4.5 GiB bomb through as 2 GiB of zeros, refused minutes later by the HDF5 reader.
+   */
   private static byte[] entry(Path file, ZipFile zip, ZipArchiveEntry entry, long limit)
       throws IOException {
+    long cap = Math.min(limit, Integer.MAX_VALUE - 8);
+    if (entry.getSize() > cap) {
+      throw inflatesPast(file, entry, cap);
+    }
     try (InputStream in = zip.getInputStream(entry)) {
-      byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limit + 1));
-      if (bytes.length > limit) {
-        throw GraftException.badInput(
-            file
-                + ": refused: entry "
-                + entry.getName()
-                + " inflates to more than "
-                + (limit >> 20)
-                + " MiB");
+      byte[] bytes = in.readNBytes((int) cap);
+      if (bytes.length == cap && in.read() != -1) {
+        throw inflatesPast(file, entry, cap);
       }
       return bytes;
     }
+  }
+
+  private static GraftException inflatesPast(Path file, ZipArchiveEntry entry, long cap) {
+    return GraftException.badInput(
+        file
+            + ": refused: entry "
+            + entry.getName()
+            + " inflates to more than "
+            + (cap >= 1 << 20 ? (cap >> 20) + " MiB" : cap + " bytes"));
   }
 }
