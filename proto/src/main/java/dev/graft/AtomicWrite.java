@@ -88,6 +88,16 @@ public final class AtomicWrite {
    * deleting a temporary file there).
    */
   public static void checkWritable(Path target) {
+    checkFolder(target);
+    try {
+      Files.delete(createTemporary(target.toAbsolutePath()));
+    } catch (IOException e) {
+      throw cannotWrite(target, e);
+    }
+  }
+
+  /** The target is not a folder and its folder exists (what no temporary file can tell). */
+  private static void checkFolder(Path target) {
     Path absolute = target.toAbsolutePath();
     Path dir = absolute.getParent();
     if (Files.isDirectory(absolute)) {
@@ -96,15 +106,10 @@ public final class AtomicWrite {
     if (dir == null || !Files.isDirectory(dir)) {
       throw GraftException.usage("cannot write " + target + ": folder " + dir + " does not exist");
     }
-    try {
-      Files.delete(createTemporary(absolute));
-    } catch (IOException e) {
-      throw cannotWrite(target, e);
-    }
   }
 
   public static void write(Path target, Writer writer) {
-    checkWritable(target);
+    checkFolder(target); // no probe file: creating the temporary below is the same test
     Path absolute = target.toAbsolutePath();
     Path dir = absolute.getParent();
     Path tmp = null;
