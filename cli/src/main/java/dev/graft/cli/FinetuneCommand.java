@@ -1,11 +1,9 @@
 package dev.graft.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.graft.AtomicWrite;
 import dev.graft.GraftException;
 import dev.graft.converter.ModelFormat;
 import dev.graft.converter.ModelLoader;
-import dev.graft.converter.ModelWriter;
 import dev.graft.converter.Network;
 import dev.graft.runtime.ActivationCache;
 import dev.graft.trainer.CachedFineTuner;
@@ -144,8 +142,7 @@ final class FinetuneCommand implements Callable<Integer> {
     }
     Network network = ModelLoader.load(base);
     Path target = out != null ? out : Path.of(stem(base) + "-" + task.name() + ".zip");
-    ModelWriter.checkTarget(target); // after the base is checked, before training
-    AtomicWrite.checkWritable(FineTuneRecord.sidecar(target));
+    FineTuneRecord.checkTargets(target); // after the base is checked, before training
     TaskData data = taskOptions.load(task);
     var listener = Progress.forTraining("finetune");
     // An ONNX base with --no-cache is imported as DL4J layers and trained as Keras bases are.

@@ -44,8 +44,7 @@ final class OnnxFinetune {
       throw GraftException.usage(
           "an ONNX base gives an ONNX model (trunk and new head stitched): --out must end in .onnx");
     }
-    AtomicWrite.checkWritable(target); // after the base is checked, before training
-    AtomicWrite.checkWritable(FineTuneRecord.sidecar(target));
+    FineTuneRecord.checkTargets(target); // after the base is checked, before training
     String cut = c.cut != null ? c.cut : GraphCut.belowHead(base);
     int epochs = options.freezeEpochs() + options.epochs();
     FineTuneOptions headOptions =

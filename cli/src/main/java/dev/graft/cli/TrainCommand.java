@@ -140,8 +140,7 @@ final class TrainCommand implements Callable<Integer> {
     NetworkSpec network = SpecJson.read(specFile);
     Task task = taskOptions.resolve(null);
     TaskData data = taskOptions.load(task);
-    ModelWriter.checkTarget(out); // before training, not after it
-    AtomicWrite.checkWritable(FineTuneRecord.sidecar(out));
+    FineTuneRecord.checkTargets(out); // before training, not after it
     if (plot != null) {
       AtomicWrite.checkWritable(plot);
     }

@@ -16,7 +16,7 @@ import java.util.Map;
  * the dict passed, and a shape whose product overflowed could pass as a small array.
  */
 record NpyHeader(String descr, boolean fortranOrder, long[] shape, long count) {
-  /** Python's int literals in a shape: up to 2^63 - 1 here, like NumPy's intp. */
+  /** Parses the header text; dimensions up to 2^63 - 1 (NumPy's intp on 64-bit machines). */
   static NpyHeader parse(String text, Path file) {
     Parser p = new Parser(text, file);
     Map<String, Object> dict = p.dict();

@@ -75,6 +75,15 @@ public final class FineTuneRecord {
     }
   }
 
+  /**
+   * Fails now, before any training, unless {@link #save} could write {@code out} and its record: a
+   * format the name picks, and folders that take the files.
+   */
+  public static void checkTargets(Path out) {
+    ModelWriter.checkTarget(out);
+    AtomicWrite.checkWritable(sidecar(out));
+  }
+
   /** model.zip -> model.json */
   public static Path sidecar(Path out) {
     String name = out.getFileName().toString();
