@@ -1,13 +1,14 @@
 #!/usr/bin/python3
-"""Runs the forward pass (inference) of a Keras 3 .keras archive from its config and weights
-alone, with NumPy and h5py (Debian's python3-numpy and python3-h5py; no Keras, no graft code).
+"""Runs the forward pass (inference) of a Keras model file - a .keras archive, or a legacy .h5
+written by Keras 2 or 3 - from its config and weights alone, with NumPy and h5py (Debian's python3-numpy and python3-h5py; no Keras, no graft code).
 graft's tests use it as an independent oracle for the archives graft writes.
 
     scripts/keras3_forward.py MODEL.keras INPUT.npy OUTPUT.npy
 
 INPUT is a batch in Keras's layout (channels last). Follows Keras 3's documented semantics:
 weights live in model.weights.h5 under layers/<class name in snake case>[_n]/vars/<i>, numbered
-by the layer's position among layers of its class. Functional models are run in the order of their
+by the layer's position among layers of its class; in a legacy .h5 under model_weights/<layer>,
+listed by its weight_names attribute. A model used as a layer runs as a model. Functional models are run in the order of their
 config's layer list, each layer on the outputs its inbound_nodes name (keras_history)."""
 import io
 import json
@@ -123,12 +124,17 @@ def pool(x, c, kind):
 
 
 def inbound(node):
-    """Names of the layers whose outputs a Functional layer takes, in order (their keras_history)."""
+    """Names of the layers whose outputs a Functional layer takes, in order: the keras_history of
+    each __keras_tensor__ (Keras 2.13+ and 3), or [name, node_index, tensor_index, kwargs] (Keras 2)."""
     if isinstance(node, dict):
         if node.get("class_name") == "__keras_tensor__":
             return [node["config"]["keras_history"][0]]
+        if "args" in node:
+            return inbound(node["args"])
         return [n for v in node.values() for n in inbound(v)]
     if isinstance(node, list):
+        if len(node) >= 3 and isinstance(node[0], str) and isinstance(node[1], int):
+            return [node[0]]
         return [n for v in node for n in inbound(v)]
     return []
 
@@ -141,36 +147,97 @@ MERGES = {
     "Maximum": lambda xs: np.max(xs, axis=0),
 }
 
+MODELS = ("Sequential", "Functional", "Model")
 
-def run(archive, x):
-    with zipfile.ZipFile(archive) as z:
-        config = json.loads(z.read("config.json"))
-        weights = h5py.File(io.BytesIO(z.read("model.weights.h5")), "r")
-    functional = config["class_name"] == "Functional"
-    assert functional or config["class_name"] == "Sequential", config["class_name"]
+
+class ArchiveWeights:
+    """A .keras archive's model.weights.h5: layers/<group>/vars/<i>, a nested model's layers under
+    its own group's layers/. tf.keras 2.15 on Windows wrote each path, with backslashes, as one
+    group name."""
+
+    def __init__(self, h5):
+        self.h5 = h5
+
+    def vars(self, group, path):
+        for key in (f"layers/{group}/vars", "\\".join(f"layers/{group}".split("/")) + "/vars"):
+            if key in self.h5:
+                g = self.h5[key]
+                return [np.asarray(g[str(i)]) for i in range(len(g))]
+        return []
+
+
+class LegacyWeights:
+    """A legacy .h5 model file: model_weights/<top-level layer> lists its weights in weight_names;
+    a nested model's are all there, each named <layer>/<variable> below any model scopes."""
+
+    def __init__(self, h5):
+        self.h5 = h5["model_weights"]
+
+    def vars(self, group, path):
+        if path[0] not in self.h5:
+            return []
+        g = self.h5[path[0]]
+        names = [n.decode() if isinstance(n, bytes) else n for n in g.attrs["weight_names"]]
+        if len(path) > 1:
+            names = [n for n in names if n.split("/")[-2:-1] == [path[-1]]]
+        return [np.asarray(g[n]) for n in names]
+
+
+def run(model_file, x):
+    if zipfile.is_zipfile(model_file):
+        with zipfile.ZipFile(model_file) as z:
+            config = json.loads(z.read("config.json"))
+            weights = ArchiveWeights(h5py.File(io.BytesIO(z.read("model.weights.h5")), "r"))
+    else:
+        h5 = h5py.File(model_file, "r")
+        config = json.loads(h5.attrs["model_config"])
+        weights = LegacyWeights(h5)
+    (out,) = run_model(config, [x], weights, "", [])
+    return out
+
+
+def run_model(model, xs, weights, prefix, path):
+    """Runs one (possibly nested) model on its inputs xs; returns its outputs. prefix: the archive
+    group path of its layers; path: the names of the layers that hold it."""
+    cls, cfg = model["class_name"], model["config"]
+    assert cls in MODELS, cls
+    layers = cfg if isinstance(cfg, list) else cfg["layers"]
     counts = {}
+    if cls == "Sequential":
+        (x,) = xs
+        for layer in layers:
+            group = next_group(layer["class_name"], counts)
+            if layer["class_name"] != "InputLayer":
+                (x,) = call(layer, [x], weights, prefix + group, path)
+        return [x]
     values = {}
-    for layer in config["config"]["layers"]:
-        cls, c = layer["class_name"], layer["config"]
-        if cls == "InputLayer":
-            values[layer.get("name", c["name"])] = x
+    inputs = inbound_names(cfg["input_layers"])
+    for layer in layers:
+        name = layer.get("name", layer["config"].get("name"))
+        group = next_group(layer["class_name"], counts)
+        if layer["class_name"] == "InputLayer":
+            values[name] = xs[inputs.index(name)]
             continue
-        snake = to_snake_case(cls)
-        group = snake if snake not in counts else f"{snake}_{counts[snake]}"
-        counts[snake] = counts.get(snake, 0) + 1
-        vars_ = weights[f"layers/{group}/vars"] if f"layers/{group}/vars" in weights else {}
-        v = [np.asarray(vars_[str(i)]) for i in range(len(vars_))]
-        if functional:
-            assert len(layer["inbound_nodes"]) == 1, "shared layers are not implemented here"
-            xs = [values[name] for name in inbound(layer["inbound_nodes"][0]["args"])]
-        else:
-            xs = [x]
-        x = apply(cls, c, v, xs).astype(np.float64)
-        values[layer.get("name", c["name"])] = x
-    if functional:
-        (out,) = inbound_names(config["config"]["output_layers"])
-        return values[out]
-    return x
+        assert len(layer["inbound_nodes"]) == 1, "shared layers are not implemented here"
+        args = [values[n] for n in inbound(layer["inbound_nodes"][0])]
+        (values[name],) = call(layer, args, weights, prefix + group, path)
+    return [values[n] for n in inbound_names(cfg["output_layers"])]
+
+
+def next_group(cls, counts):
+    snake = to_snake_case(cls)
+    group = snake if snake not in counts else f"{snake}_{counts[snake]}"
+    counts[snake] = counts.get(snake, 0) + 1
+    return group
+
+
+def call(layer, xs, weights, group, path):
+    cls, c = layer["class_name"], layer["config"]
+    name = layer.get("name", c.get("name") if isinstance(c, dict) else None)
+    if cls in MODELS:
+        return run_model(layer, xs, weights, group + "/layers/", path + [name])
+    v = weights.vars(group, path + [name])
+    return [apply(cls, c, v, xs).astype(np.float64)]
 
 
 def inbound_names(layers):
@@ -203,8 +270,8 @@ def apply(cls, c, v, xs):
     if cls in ("Dropout", "AlphaDropout", "GaussianDropout", "GaussianNoise", "SpatialDropout2D"):
         return x  # identity at inference
     if cls == "BatchNormalization":
-        assert c["axis"] in (-1, [-1], x.ndim - 1), c["axis"]
-        gamma, beta, mean, var = v
+        assert c["axis"] in (-1, [-1], x.ndim - 1, [x.ndim - 1]), c["axis"]
+        gamma, beta, mean, var = v if len(v) == 4 else (1.0, 0.0, v[0], v[1])
         return (x - mean) / np.sqrt(var + c["epsilon"]) * gamma + beta
     if cls == "Rescaling":
         return x * np.asarray(c["scale"]) + np.asarray(c["offset"])

@@ -18,7 +18,7 @@ public record DeclaredSizes(long arrays, long values) {
 
   /** True when the file declares more values than graft will allocate for a model. */
   public boolean tooLarge() {
-    return values > KerasH5File.MAX_VALUES;
+    return values > Hdf5Arrays.MAX_VALUES;
   }
 
   /**
@@ -26,13 +26,13 @@ public record DeclaredSizes(long arrays, long values) {
    * allocation.
    */
   public static void checkParams(java.nio.file.Path file, long params) {
-    if (params > KerasH5File.MAX_VALUES) {
+    if (params > Hdf5Arrays.MAX_VALUES) {
       throw dev.graft.GraftException.badInput(
           file
               + ": refused: the model declares "
               + params
               + " parameters, more than graft accepts ("
-              + KerasH5File.MAX_VALUES
+              + Hdf5Arrays.MAX_VALUES
               + ")");
     }
   }

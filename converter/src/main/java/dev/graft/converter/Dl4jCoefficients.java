@@ -60,7 +60,7 @@ final class Dl4jCoefficients {
       }
       long values = 1;
       for (int i = 1; i <= rank; i++) {
-        if (info[i] < 0 || info[i] > KerasH5File.MAX_VALUES) {
+        if (info[i] < 0 || info[i] > Hdf5Arrays.MAX_VALUES) {
           throw bad(file, "it declares a dimension of " + info[i]);
         }
         values *= info[i];

@@ -12,21 +12,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A Keras 1/2 HDF5 model file read with jHDF, a pure-Java HDF5 reader: a corrupt or hostile file
  * ends in an exception, never in a dead JVM (DL4J's own reader is the native libhdf5, which was
  * seen to abort the JVM on a damaged file). Gives the attributes and each layer's weights.
  */
-final class KerasH5File implements AutoCloseable {
-  /** A weight array may not claim more than this many values (declared sizes are not trusted). */
-  static final long MAX_VALUES = 1L << 29;
-
+public final class KerasH5File implements AutoCloseable {
   private final Path file;
   private final HdfFile hdf;
 
-  KerasH5File(Path file) {
+  public KerasH5File(Path file) {
     this.file = file;
     try {
       this.hdf = new HdfFile(file);
@@ -43,8 +39,13 @@ final class KerasH5File implements AutoCloseable {
   }
 
   /** A root attribute as text, or null when absent. */
-  String attribute(String name) {
+  public String attribute(String name) {
     return guard("attribute " + name, () -> text(hdf.getAttribute(name)));
+  }
+
+  /** Whether the file's root has a group of that name. */
+  public boolean hasRootGroup(String name) {
+    return guard("the root group", () -> hdf.getChild(name) instanceof Group);
   }
 
   /**
@@ -93,55 +94,7 @@ final class KerasH5File implements AutoCloseable {
   }
 
   private INDArray array(Dataset d, String layer) {
-    int[] dims = d.getDimensions();
-    long count = 1;
-    for (int dim : dims) {
-      count *= dim;
-      if (count > MAX_VALUES || dim < 0) {
-        throw GraftException.badInput(
-            file
-                + ": layer '"
-                + layer
-                + "' declares a weight of "
-                + java.util.Arrays.toString(dims)
-                + " values, more than graft accepts ("
-                + MAX_VALUES
-                + ")");
-      }
-    }
-    Object flat = d.getDataFlat();
-    float[] values;
-    if (flat instanceof float[] f) {
-      values = f;
-    } else if (flat instanceof double[] dd) {
-      values = new float[dd.length];
-      for (int i = 0; i < dd.length; i++) {
-        values[i] = (float) dd[i];
-      }
-    } else {
-      throw GraftException.unsupported(
-          file
-              + ": layer '"
-              + layer
-              + "' has "
-              + d.getJavaType().getSimpleName()
-              + " weights; graft reads float32 and float64");
-    }
-    if (values.length != count) {
-      throw GraftException.badInput(
-          file
-              + ": layer '"
-              + layer
-              + "': a weight holds "
-              + values.length
-              + " values, its shape says "
-              + count);
-    }
-    long[] shape = new long[dims.length];
-    for (int i = 0; i < dims.length; i++) {
-      shape[i] = dims[i];
-    }
-    return dims.length == 0 ? Nd4j.scalar(values[0]) : Nd4j.create(values, shape, 'c');
+    return Hdf5Arrays.read(file + ": layer '" + layer + "'", d);
   }
 
   private static String text(Attribute a) {
@@ -196,6 +149,44 @@ final class KerasH5File implements AutoCloseable {
               + ")",
           e);
     }
+  }
+
+  /**
+   * The weights of a layer in the order of its group's {@code weight_names}. {@code path} runs from
+   * the top-level layer, whose group holds them, to the layer itself: a nested model's weights all
+   * sit in its top-level layer's group ({@code sequential_1/Conv1/kernel:0}), and a layer's are the
+   * ones whose name has the layer's name just before the variable's.
+   */
+  public List<INDArray> weightList(List<String> path) {
+    String top = path.get(0);
+    String leaf = path.get(path.size() - 1);
+    return guard(
+        "weights of layer '" + String.join("/", path) + "'",
+        () -> {
+          Node root = hdf.getChild("model_weights");
+          Group weightsRoot = root instanceof Group g ? g : hdf;
+          List<INDArray> out = new ArrayList<>();
+          if (!(weightsRoot.getChild(top) instanceof Group group)) {
+            return out;
+          }
+          for (String weightName : names(group.getAttribute("weight_names"))) {
+            String[] parts = weightName.split("/");
+            if (path.size() > 1 && (parts.length < 2 || !parts[parts.length - 2].equals(leaf))) {
+              continue;
+            }
+            if (!(group.getByPath(weightName) instanceof Dataset dataset)) {
+              throw GraftException.badInput(
+                  file
+                      + ": layer '"
+                      + top
+                      + "' lists weight "
+                      + weightName
+                      + " but the file has no such dataset");
+            }
+            out.add(array(dataset, String.join("/", path)));
+          }
+          return out;
+        });
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.graft.converter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.graft.GraftException;
+import dev.graft.converter.keras3.KerasV3Importer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -58,6 +59,21 @@ public final class KerasH5Importer {
     Model model;
     KerasConfig config;
     try (KerasH5File h5 = new KerasH5File(file)) {
+      String json = requireConfig(file, h5);
+      String version = h5.attribute("keras_version");
+      String backend = h5.attribute("backend");
+      if (graftMapped(version, json)) {
+        // Keras 3's legacy HDF5 uses Keras 3's configs and weight naming; DL4J's importer refuses
+        // models used as layers. Both go through graft's own Keras layer mapping.
+        refuseSubclassed(file, json, version);
+        return KerasV3Importer.importH5(
+            file,
+            h5,
+            json,
+            "Keras "
+                + (version == null ? "?" : version.trim())
+                + (backend == null || backend.isBlank() ? "" : " (" + backend.trim() + ")"));
+      }
       config = readConfig(file, h5);
       checkLayerTypes(file, config);
       model = importModel(file, config, withVersion(h5.attribute("model_config"), config), h5);
@@ -76,26 +92,64 @@ public final class KerasH5Importer {
     }
   }
 
-  private static KerasConfig readConfig(Path file, KerasH5File h5) {
+  /**
+   * Whether a file goes through graft's own Keras layer mapping rather than DL4J's importer: Keras
+   * 3's legacy HDF5 (its configs and weight naming are Keras 3's) and models that use models as
+   * layers (DL4J's importer refuses them).
+   */
+  static boolean graftMapped(String version, String modelConfig) {
+    boolean keras3 = version != null && version.trim().matches("3(\\..*)?");
+    return keras3 || KerasV3Importer.nestsModels(modelConfig);
+  }
+
+  /** Whether the file goes through graft's own Keras layer mapping (see above). */
+  static boolean graftMapped(Path file) {
+    try (KerasH5File h5 = new KerasH5File(file)) {
+      String json = h5.attribute("model_config");
+      return json != null && graftMapped(h5.attribute("keras_version"), json);
+    }
+  }
+
+  private static String requireConfig(Path file, KerasH5File h5) {
     String json = h5.attribute("model_config");
     if (json == null) {
       throw GraftException.badInput(
           file
-              + ": an HDF5 file without a Keras model_config: a "
-              + "weights-only file (save_weights) or not a Keras model");
+              + ": "
+              + (h5.hasRootGroup("layers") || h5.hasRootGroup("model_weights")
+                  ? "a weights-only file (written by save_weights): it holds weights but no"
+                      + " architecture; load it into its model in Keras (model.load_weights) and"
+                      + " save the whole model with model.save(\"model.keras\")"
+                  : "an HDF5 file without a Keras model_config: not a Keras model"));
     }
+    return json;
+  }
+
+  /** A subclassed model's config names its Python class and lists no layers to rebuild. */
+  private static void refuseSubclassed(Path file, String json, String version) {
+    try {
+      JsonNode root = JSON.readTree(json);
+      String cls = root.path("class_name").asText("");
+      if (!SEQUENTIAL_CLASSES.contains(cls) && !FUNCTIONAL_CLASSES.contains(cls)) {
+        throw GraftException.unsupported(
+            file
+                + ": a subclassed Keras model (class "
+                + cls
+                + ") saved to .h5 by Keras "
+                + version
+                + ": its architecture is Python code the file does not hold, so it has no layer"
+                + " list to import; rebuild it in Keras as a Sequential or Functional model and save"
+                + " that with model.save(\"model.keras\")");
+      }
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw GraftException.badInput(file + ": the Keras model_config is not valid JSON", e);
+    }
+  }
+
+  private static KerasConfig readConfig(Path file, KerasH5File h5) {
+    String json = requireConfig(file, h5);
     String version = h5.attribute("keras_version");
     String backend = h5.attribute("backend");
-    if (version != null && version.trim().matches("3(\\..*)?")) {
-      // Keras 3's legacy HDF5 writer uses its own config and weight naming; without a file Keras 3
-      // wrote to check against, importing one could load weights wrongly without a sound.
-      throw GraftException.unsupported(
-          file
-              + ": written by Keras "
-              + version.trim()
-              + " in its legacy HDF5 format, "
-              + "which graft does not import yet; save the model as .keras (model.save(\"model.keras\")) and import that");
-    }
     return parseConfig(
         file,
         json,

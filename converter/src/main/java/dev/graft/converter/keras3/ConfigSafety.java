@@ -44,28 +44,37 @@ final class ConfigSafety {
 
   private ConfigSafety() {}
 
+  /** A {@code .keras} archive's config.json, where every Keras class names its module. */
   static void check(Path file, JsonNode root) {
-    scan(file, root, "config.json");
+    scan(file, root, "config.json", true);
   }
 
-  private static void scan(Path file, JsonNode node, String where) {
+  /**
+   * A legacy HDF5 file's model_config, in the old serialization that names classes without their
+   * module: a class graft does not map is refused later, by name, as an unsupported layer.
+   */
+  static void checkLegacy(Path file, JsonNode root) {
+    scan(file, root, "model_config", false);
+  }
+
+  private static void scan(Path file, JsonNode node, String where, boolean modules) {
     if (node.isObject()) {
       if (node.has("class_name")) {
-        checkObject(file, node, where);
+        checkObject(file, node, where, modules);
       }
       Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
       while (fields.hasNext()) {
         Map.Entry<String, JsonNode> f = fields.next();
-        scan(file, f.getValue(), where + "." + f.getKey());
+        scan(file, f.getValue(), where + "." + f.getKey(), modules);
       }
     } else if (node.isArray()) {
       for (int i = 0; i < node.size(); i++) {
-        scan(file, node.get(i), where + "[" + i + "]");
+        scan(file, node.get(i), where + "[" + i + "]", modules);
       }
     }
   }
 
-  private static void checkObject(Path file, JsonNode node, String where) {
+  private static void checkObject(Path file, JsonNode node, String where, boolean modules) {
     String cls = node.path("class_name").asText("");
     String name = node.path("config").path("name").asText(cls);
     if (CODE_CLASSES.contains(cls)) {
@@ -102,7 +111,8 @@ final class ConfigSafety {
     }
     // Keras 3 marks its own classes with module keras.* and no registered name (or one equal to the
     // class).
-    if (!kerasModule || (registered != null && !registered.equals(cls))) {
+    if ((!kerasModule && (modules || module != null))
+        || (registered != null && !registered.equals(cls))) {
       String from =
           module == null || module.isNull() ? "" : " from module '" + module.asText() + "'";
       throw GraftException.unsupported(

@@ -3,7 +3,6 @@ package dev.graft.converter.keras3;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.graft.GraftException;
 import dev.graft.converter.DeclaredSizes;
-import dev.graft.converter.KerasInbound;
 import dev.graft.converter.Preprocessors;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -52,73 +51,44 @@ final class FunctionalBuilder {
    */
   private final Map<String, String> materialized = new HashMap<>();
 
-  FunctionalBuilder(Path file, Weights weights) {
+  FunctionalBuilder(Path file, LayerWeights weights) {
     this.file = file;
     this.layers = new StackBuilder(file, weights, new long[0]);
   }
 
-  /** {@code inputShape}: one example's shape, from the model's single InputLayer. */
-  ComputationGraph build(JsonNode config, long[] inputShape) {
-    List<String> inputs = KerasInbound.references(config.path("input_layers"));
-    List<String> outputs = KerasInbound.references(config.path("output_layers"));
-    if (inputs.size() != 1 || outputs.size() != 1) {
-      throw GraftException.unsupported(
-          file
-              + ": a Functional model with "
-              + inputs.size()
-              + " inputs and "
-              + outputs.size()
-              + " outputs (one of each is supported)");
+  ComputationGraph build(FlatModel model) {
+    graph.addInputs(model.inputs());
+    for (int i = 0; i < model.inputs().size(); i++) {
+      String input = model.inputs().get(i);
+      long[] shape = model.inputShapes().get(i);
+      tensors.put(input, new Tensor(input, input, shape.clone(), List.of()));
     }
-    graph.addInputs(inputs.get(0));
-    for (JsonNode layer : config.path("layers")) {
-      add(layer, inputs.get(0), inputShape);
+    for (FlatLayer layer : model.layers()) {
+      add(layer);
     }
-    Tensor out = tensor(outputs.get(0), "the model's output");
-    String outVertex = materialize(out);
-    if (outVertex.equals(inputs.get(0))) {
-      throw GraftException.badInput(file + ": the model has no layers");
+    List<String> outs = new ArrayList<>();
+    for (String output : model.outputs()) {
+      String vertex = materialize(tensor(output, "the model's output"));
+      if (model.inputs().contains(vertex)) {
+        throw GraftException.badInput(file + ": the model has no layers");
+      }
+      outs.add(vertex);
     }
-    graph.setOutputs(outVertex);
+    graph.setOutputs(outs.toArray(String[]::new));
     ComputationGraph cg = DeclaredSizes.newGraph(file, graph.build());
     loaders.forEach((name, load) -> load.accept(cg.getLayer(name)));
     return cg;
   }
 
-  private void add(JsonNode layer, String inputName, long[] inputShape) {
-    String cls = layer.path("class_name").asText();
-    String name = layer.path("name").asText(layer.path("config").path("name").asText());
-    if (tensors.containsKey(name)) {
-      throw GraftException.badInput(file + ": two layers are named '" + name + "'");
-    }
-    if (cls.equals("InputLayer")) {
-      if (!name.equals(inputName)) {
-        throw GraftException.unsupported(
-            file + ": input layer '" + name + "' is not the model's input");
-      }
-      layers.translate(layer, inputShape);
-      tensors.put(name, new Tensor(name, name, inputShape.clone(), List.of()));
-      return;
-    }
-    JsonNode inbound = layer.path("inbound_nodes");
-    if (inbound.size() != 1) {
-      throw GraftException.unsupported(
-          file
-              + ": layer '"
-              + name
-              + "' is called "
-              + inbound.size()
-              + " times (layers shared between calls are not supported)");
-    }
+  private void add(FlatLayer layer) {
+    String cls = layer.className();
+    String name = layer.name();
     List<Tensor> in = new ArrayList<>();
-    for (String ref : KerasInbound.references(inbound)) {
+    for (String ref : layer.inbound()) {
       in.add(tensor(ref, "layer '" + name + "'"));
     }
-    if (in.isEmpty()) {
-      throw GraftException.badInput(file + ": layer '" + name + "' has no inputs");
-    }
     if (MERGES.contains(cls)) {
-      merge(layer.path("config"), cls, name, in);
+      merge(layer.config(), cls, name, in);
       return;
     }
     if (in.size() != 1) {
@@ -248,16 +218,11 @@ final class FunctionalBuilder {
         });
   }
 
+  /** NestedModels has checked that every input is defined before its use. */
   private Tensor tensor(String layerName, String user) {
     Tensor t = tensors.get(layerName);
     if (t == null) {
-      throw GraftException.badInput(
-          file
-              + ": "
-              + user
-              + " takes its input from '"
-              + layerName
-              + "', which is not a layer defined before it");
+      throw new IllegalStateException(user + ": no tensor " + layerName);
     }
     return t;
   }

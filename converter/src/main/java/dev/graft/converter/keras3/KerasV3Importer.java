@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.graft.GraftException;
 import dev.graft.converter.DeclaredSizes;
-import dev.graft.converter.KerasInbound;
+import dev.graft.converter.KerasH5File;
 import dev.graft.converter.ModelFiles;
 import dev.graft.converter.ModelFormat;
 import dev.graft.converter.Network;
@@ -47,6 +47,7 @@ public final class KerasV3Importer {
     }
   }
 
+  /** Imports a {@code .keras} archive. */
   public static Network importFile(Path file) {
     ModelFiles.requireReadable(file);
     String sha = ModelFiles.sha256(file);
@@ -55,34 +56,66 @@ public final class KerasV3Importer {
     String version =
         parse(file, contents.metadata(), "metadata.json").path("keras_version").asText("3.x");
     ConfigSafety.check(file, root);
-    String modelClass = root.path("class_name").asText();
-    if (!modelClass.equals("Sequential") && !modelClass.equals("Functional")) {
-      throw GraftException.unsupported(
-          file + ": model class " + modelClass + " is not supported (Sequential, Functional)");
-    }
-    JsonNode config = root.path("config");
-    List<JsonNode> layers = new ArrayList<>();
-    config.path("layers").forEach(layers::add);
-    long[] inputShape = inputShape(file, root, layers);
     try (Weights weights = new Weights(file, contents.weights())) {
       DeclaredSizes.checkParams(file, weights.declaredSizes().values());
-      Model model;
-      if (modelClass.equals("Sequential") || isChain(layers)) {
-        StackBuilder builder = new StackBuilder(file, weights, inputShape);
-        layers.forEach(builder::add);
-        model = builder.build();
-      } else {
-        model = new FunctionalBuilder(file, weights).build(config, inputShape);
-      }
-      return new Network(
-          model,
-          config.path("name").asText(modelClass),
-          file,
-          ModelFormat.KERAS_V3,
-          sha,
-          inputShape,
-          "Keras " + version);
+      return build(file, root, weights, sha, ModelFormat.KERAS_V3, "Keras " + version);
     }
+  }
+
+  /**
+   * Imports a legacy HDF5 model file through the same layer mapping as archives: Keras 3's {@code
+   * model.save("x.h5")}, and Keras 2 files that nest models (which DL4J's importer refuses). The
+   * caller has read the file's config and version.
+   */
+  public static Network importH5(Path file, KerasH5File h5, String modelConfig, String producer) {
+    String sha = ModelFiles.sha256(file);
+    JsonNode root = parse(file, modelConfig, "model_config");
+    ConfigSafety.checkLegacy(file, root);
+    return build(file, root, new H5Weights(h5), sha, ModelFormat.KERAS_H5, producer);
+  }
+
+  /** Whether a model config uses a model as one of its layers, at any depth. */
+  public static boolean nestsModels(String modelConfig) {
+    try {
+      JsonNode config = JSON.readTree(modelConfig).path("config");
+      JsonNode layers = config.isArray() ? config : config.path("layers");
+      for (JsonNode layer : layers) {
+        if (NestedModels.MODEL_CLASSES.contains(layer.path("class_name").asText())) {
+          return true;
+        }
+      }
+      return false;
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  private static Network build(
+      Path file,
+      JsonNode root,
+      LayerWeights weights,
+      String sha,
+      ModelFormat format,
+      String producer) {
+    FlatModel flat = NestedModels.flatten(file, root);
+    if (flat.inputs().size() != 1 || flat.outputs().size() != 1) {
+      throw GraftException.unsupported(
+          file
+              + ": a model with "
+              + flat.inputs().size()
+              + " inputs and "
+              + flat.outputs().size()
+              + " outputs (one of each is supported)");
+    }
+    Model model;
+    if (flat.isChain()) {
+      StackBuilder builder = new StackBuilder(file, weights, flat.inputShapes().get(0));
+      flat.layers().forEach(builder::add);
+      model = builder.build();
+    } else {
+      model = new FunctionalBuilder(file, weights).build(flat);
+    }
+    return new Network(model, flat.name(), file, format, sha, flat.inputShapes().get(0), producer);
   }
 
   private static JsonNode parse(Path file, String text, String entry) {
@@ -91,53 +124,5 @@ public final class KerasV3Importer {
     } catch (Exception e) {
       throw GraftException.badInput(file + ": " + entry + " is not valid JSON", e);
     }
-  }
-
-  /**
-   * Whether each layer of a Functional model takes the previous one's output and nothing else (a
-   * layer stack).
-   */
-  private static boolean isChain(List<JsonNode> layers) {
-    for (int i = 1; i < layers.size(); i++) {
-      JsonNode inbound = layers.get(i).path("inbound_nodes");
-      String previous =
-          layers
-              .get(i - 1)
-              .path("name")
-              .asText(layers.get(i - 1).path("config").path("name").asText());
-      if (inbound.size() != 1 || !KerasInbound.references(inbound).equals(List.of(previous))) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static long[] inputShape(Path file, JsonNode root, List<JsonNode> layers) {
-    for (JsonNode layer : layers) {
-      JsonNode shape =
-          layer.path("config").has("batch_shape")
-              ? layer.path("config").get("batch_shape")
-              : layer.path("build_config").path("input_shape");
-      if (shape.isArray() && shape.size() >= 2) {
-        long[] dims = new long[shape.size() - 1];
-        for (int i = 1; i < shape.size(); i++) {
-          if (!shape.get(i).canConvertToLong()) {
-            throw GraftException.unsupported(
-                file + ": the input shape " + shape + " has unknown dimensions");
-          }
-          dims[i - 1] = shape.get(i).asLong();
-        }
-        return dims;
-      }
-    }
-    JsonNode build = root.path("build_config").path("input_shape");
-    if (build.isArray() && build.size() >= 2) {
-      long[] dims = new long[build.size() - 1];
-      for (int i = 1; i < build.size(); i++) {
-        dims[i - 1] = build.get(i).asLong();
-      }
-      return dims;
-    }
-    throw GraftException.unsupported(file + ": the model does not declare its input shape");
   }
 }

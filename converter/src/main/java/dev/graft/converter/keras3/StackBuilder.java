@@ -63,7 +63,11 @@ final class StackBuilder {
           + "Rescaling, Normalization, PReLU";
 
   private final Path file;
-  private final Weights weights;
+  private final LayerWeights weights;
+
+  /** The layer being translated. */
+  private FlatLayer current;
+
   private final NeuralNetConfiguration.ListBuilder list =
       new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT).list();
 
@@ -73,14 +77,13 @@ final class StackBuilder {
   /** The DL4J layers made so far, by index (the graph builder assembles them itself). */
   private final List<Layer> made = new ArrayList<>();
 
-  private final Map<String, Integer> groupCounts = new HashMap<>();
   private long[] shape;
   private int index;
 
   /** Preprocessors waiting for the next layer, applied in order (Rescaling, then Flatten, say). */
   private final Map<Integer, List<InputPreProcessor>> preprocessors = new HashMap<>();
 
-  StackBuilder(Path file, Weights weights, long[] inputShape) {
+  StackBuilder(Path file, LayerWeights weights, long[] inputShape) {
     this.file = file;
     this.weights = weights;
     this.shape = inputShape.clone();
@@ -110,14 +113,14 @@ final class StackBuilder {
     return net;
   }
 
-  void add(JsonNode layer) {
-    String cls = layer.path("class_name").asText();
-    JsonNode c = layer.path("config");
-    String name = c.path("name").asText(cls);
-    String group = group(cls);
+  void add(FlatLayer layer) {
+    String cls = layer.className();
+    JsonNode c = layer.config();
+    String name = layer.name();
+    current = layer;
     switch (cls) {
       case "InputLayer" -> {}
-      case "Dense" -> dense(c, name, group);
+      case "Dense" -> dense(c, name);
       case "Flatten" -> flatten();
       case "Reshape" -> reshape(c, name);
       case "Activation" ->
@@ -149,20 +152,20 @@ final class StackBuilder {
       case "AlphaDropout" -> dropout(name, new AlphaDropout(1 - c.path("rate").asDouble()));
       case "GaussianDropout" -> dropout(name, new GaussianDropout(c.path("rate").asDouble()));
       case "GaussianNoise" -> dropout(name, new GaussianNoise(c.path("stddev").asDouble()));
-      case "BatchNormalization" -> batchNorm(c, name, group);
-      case "Conv2D" -> conv(c, name, group);
+      case "BatchNormalization" -> batchNorm(c, name);
+      case "Conv2D" -> conv(c, name);
       case "MaxPooling2D", "AveragePooling2D" ->
           pool(c, name, cls.startsWith("Max") ? PoolingType.MAX : PoolingType.AVG);
       case "GlobalAveragePooling2D", "GlobalMaxPooling2D" ->
           globalPool(c, name, cls.contains("Max") ? PoolingType.MAX : PoolingType.AVG);
       case "ZeroPadding2D" -> zeroPad(c, name);
-      case "DepthwiseConv2D" -> depthwise(c, name, group);
+      case "DepthwiseConv2D" -> depthwise(c, name);
       case "Rescaling" ->
           preprocess(
               new AffinePreProcessor(
                   floats(c.path("scale"), name), floats(c.path("offset"), name)));
-      case "Normalization" -> normalization(c, name, group);
-      case "PReLU" -> prelu(c, name, group);
+      case "Normalization" -> normalization(c, name);
+      case "PReLU" -> prelu(c, name);
       default ->
           throw GraftException.unsupported(
               file
@@ -174,10 +177,6 @@ final class StackBuilder {
                   + SUPPORTED
                   + ")");
     }
-  }
-
-  private String group(String cls) {
-    return KerasV3Writer.groupName(cls, groupCounts);
   }
 
   /** Keras's to_snake_case, which names weight groups after the layer's class. */
@@ -215,7 +214,7 @@ final class StackBuilder {
   /**
    * Keras's Normalization: (x - mean) / max(sqrt(variance), 1e-7), per channel of the last axis.
    */
-  private void normalization(JsonNode c, String name, String group) {
+  private void normalization(JsonNode c, String name) {
     JsonNode axis = c.path("axis");
     int ax = axis.isArray() && axis.size() == 1 ? axis.get(0).asInt() : axis.asInt(-1);
     if ((ax != -1 && ax != shape.length) || c.path("invert").asBoolean(false)) {
@@ -234,7 +233,7 @@ final class StackBuilder {
       mean = floats(c.path("mean"), name);
       variance = floats(c.path("variance"), name);
     } else {
-      List<INDArray> vars = weights.vars(group, name);
+      List<INDArray> vars = weights.vars(current);
       if (vars.size() < 2) {
         throw GraftException.badInput(
             file
@@ -261,7 +260,7 @@ final class StackBuilder {
     preprocess(new AffinePreProcessor(scale, offset));
   }
 
-  private void depthwise(JsonNode c, String name, String group) {
+  private void depthwise(JsonNode c, String name) {
     requireRank(3, name, "DepthwiseConv2D");
     channelsLast(c, name);
     int[] k = pair(c.path("kernel_size"));
@@ -271,7 +270,7 @@ final class StackBuilder {
     long in = shape[2];
     int m = c.path("depth_multiplier").asInt(1);
     boolean bias = c.path("use_bias").asBoolean(true);
-    List<INDArray> vars = weights.vars(group, name);
+    List<INDArray> vars = weights.vars(current);
     expect(vars, name, new long[] {k[0], k[1], in, m}, bias ? new long[] {in * m} : null);
     int at = index;
     addLayer(
@@ -305,7 +304,7 @@ final class StackBuilder {
         };
   }
 
-  private void prelu(JsonNode c, String name, String group) {
+  private void prelu(JsonNode c, String name) {
     JsonNode shared = c.path("shared_axes");
     long[] alphaShape = shape.clone();
     List<Long> sharedAxes = new ArrayList<>();
@@ -320,7 +319,7 @@ final class StackBuilder {
         sharedAxes.add((long) axis);
       }
     }
-    List<INDArray> vars = weights.vars(group, name);
+    List<INDArray> vars = weights.vars(current);
     if (vars.size() != 1) {
       throw GraftException.badInput(
           file
@@ -359,7 +358,7 @@ final class StackBuilder {
    * Translates one layer of a graph on an input of {@code inputShape}; the graph builder places the
    * result.
    */
-  Translation translate(JsonNode layer, long[] inputShape) {
+  Translation translate(FlatLayer layer, long[] inputShape) {
     shape = inputShape.clone();
     int start = index;
     add(layer);
@@ -372,12 +371,12 @@ final class StackBuilder {
         dl4j, loaders.get(start), pending == null ? List.of() : pending, shape.clone());
   }
 
-  private void dense(JsonNode c, String name, String group) {
+  private void dense(JsonNode c, String name) {
     requireRank(1, name, "Dense");
     long in = shape[0];
     long units = c.path("units").asLong();
     boolean bias = c.path("use_bias").asBoolean(true);
-    List<INDArray> vars = weights.vars(group, name);
+    List<INDArray> vars = weights.vars(current);
     expect(vars, name, new long[] {in, units}, bias ? new long[] {units} : null);
     int at = index;
     addLayer(
@@ -467,7 +466,7 @@ final class StackBuilder {
     addLayer(new DropoutLayer.Builder().name(name).dropOut(dropout).build());
   }
 
-  private void batchNorm(JsonNode c, String name, String group) {
+  private void batchNorm(JsonNode c, String name) {
     JsonNode axis = c.path("axis");
     int ax = axis.isArray() ? axis.get(0).asInt() : axis.asInt(-1);
     if (ax != -1 && ax != shape.length) {
@@ -486,7 +485,7 @@ final class StackBuilder {
       throw GraftException.unsupported(
           file + ": layer '" + name + "': batch normalization with only one of center/scale");
     }
-    List<INDArray> vars = weights.vars(group, name);
+    List<INDArray> vars = weights.vars(current);
     int expected = scale ? 4 : 2;
     if (vars.size() != expected) {
       throw GraftException.badInput(
@@ -530,7 +529,7 @@ final class StackBuilder {
         });
   }
 
-  private void conv(JsonNode c, String name, String group) {
+  private void conv(JsonNode c, String name) {
     requireRank(3, name, "Conv2D");
     channelsLast(c, name);
     if (c.path("groups").asInt(1) != 1) {
@@ -544,7 +543,7 @@ final class StackBuilder {
     long in = shape[2];
     long filters = c.path("filters").asLong();
     boolean bias = c.path("use_bias").asBoolean(true);
-    List<INDArray> vars = weights.vars(group, name);
+    List<INDArray> vars = weights.vars(current);
     expect(vars, name, new long[] {k[0], k[1], in, filters}, bias ? new long[] {filters} : null);
     int at = index;
     addLayer(

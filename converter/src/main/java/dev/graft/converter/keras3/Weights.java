@@ -1,6 +1,7 @@
 package dev.graft.converter.keras3;
 
 import dev.graft.GraftException;
+import dev.graft.converter.Hdf5Arrays;
 import io.jhdf.HdfFile;
 import io.jhdf.api.Attribute;
 import io.jhdf.api.Dataset;
@@ -10,14 +11,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * model.weights.h5 of a Keras 3 archive, read with jHDF (pure Java: a hostile file raises an
  * exception instead of killing the JVM). Layer weights sit in groups {@code layers/<name>/vars/<i>}
  * where the names follow the layers' positions (dense, dense_1, ...), not config.json's names.
  */
-final class Weights implements AutoCloseable {
+final class Weights implements LayerWeights {
   private final Path file;
   private final HdfFile hdf;
 
@@ -52,18 +52,22 @@ final class Weights implements AutoCloseable {
     }
   }
 
-  /** The variables of the group for one layer, in order; empty when the layer has none. */
-  List<INDArray> vars(String group, String expectedName) {
+  /**
+   * The variables of the layer's group {@code layers/<group>/vars}, in order. tf.keras 2.15 on
+   * Windows wrote each group's whole path, backslashes and all, as one name at the root.
+   */
+  @Override
+  public List<INDArray> vars(FlatLayer layer) {
+    String path = "layers/" + layer.archiveGroup();
+    String expectedName = layer.leafName();
     try {
-      Node node = hdf.getByPath("layers/" + group);
+      Node node = hdf.getChild(path.replace('/', '\\'));
+      if (node == null) {
+        node = hdf.getByPath(path);
+      }
       if (!(node instanceof Group g)) {
         throw GraftException.badInput(
-            file
-                + ": model.weights.h5 has no group layers/"
-                + group
-                + " for layer '"
-                + expectedName
-                + "'");
+            file + ": model.weights.h5 has no group " + path + " for layer '" + layer.name() + "'");
       }
       Node varsNode = g.getChild("vars");
       List<INDArray> out = new ArrayList<>();
@@ -74,8 +78,8 @@ final class Weights implements AutoCloseable {
       if (name != null && !String.valueOf(name.getData()).equals(expectedName)) {
         throw GraftException.badInput(
             file
-                + ": weights group layers/"
-                + group
+                + ": weights group "
+                + path
                 + " belongs to layer '"
                 + name.getData()
                 + "', expected '"
@@ -83,7 +87,9 @@ final class Weights implements AutoCloseable {
                 + "': the archive's structure does not match its config");
       }
       for (int i = 0; vars.getChild(String.valueOf(i)) != null; i++) {
-        out.add(toArray(group, (Dataset) vars.getChild(String.valueOf(i))));
+        out.add(
+            Hdf5Arrays.read(
+                file + ": " + path + "/vars/" + i, (Dataset) vars.getChild(String.valueOf(i))));
       }
       return out;
     } catch (GraftException e) {
@@ -92,47 +98,13 @@ final class Weights implements AutoCloseable {
       throw GraftException.badInput(
           file
               + ": cannot read weights of layer '"
-              + expectedName
+              + layer.name()
               + "' ("
               + e.getClass().getSimpleName()
               + (e.getMessage() == null ? "" : ": " + e.getMessage())
               + ")",
           e);
     }
-  }
-
-  private INDArray toArray(String group, Dataset d) {
-    int[] dims = d.getDimensions();
-    long count = 1;
-    for (int dim : dims) {
-      count *= dim;
-    }
-    if (count > KerasArchive.MAX_WEIGHTS_BYTES / 4) {
-      throw GraftException.badInput(file + ": layers/" + group + " declares " + count + " values");
-    }
-    Object flat = d.getDataFlat();
-    float[] values;
-    if (flat instanceof float[] f) {
-      values = f;
-    } else if (flat instanceof double[] dd) {
-      values = new float[dd.length];
-      for (int i = 0; i < dd.length; i++) {
-        values[i] = (float) dd[i];
-      }
-    } else {
-      throw GraftException.unsupported(
-          file
-              + ": layers/"
-              + group
-              + " holds "
-              + d.getJavaType().getSimpleName()
-              + " values; graft reads float32 and float64 weights");
-    }
-    long[] shape = new long[dims.length];
-    for (int i = 0; i < dims.length; i++) {
-      shape[i] = dims[i];
-    }
-    return dims.length == 0 ? Nd4j.scalar(values[0]) : Nd4j.create(values, shape, 'c');
   }
 
   @Override

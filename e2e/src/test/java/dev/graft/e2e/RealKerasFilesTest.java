@@ -1,0 +1,124 @@
+package dev.graft.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.graft.GraftException;
+import dev.graft.converter.ModelLoader;
+import dev.graft.converter.Network;
+import dev.graft.converter.SharedModels;
+import dev.graft.converter.onnx.ExportOptions;
+import dev.graft.converter.onnx.OnnxExporter;
+import dev.graft.runtime.ModelOptions;
+import dev.graft.runtime.OnnxModel;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Real Keras files other people trained and published (../shared/models): Keras 3 legacy {@code
+ * .h5}, Teachable Machine exports that nest a MobileNetV2 base two models deep (in Keras 2.4,
+ * 2.2.4-tf and a Windows-written {@code .keras}), MLPerf Tiny's ResNet-8 and MobileNetV1. Each
+ * imports, and its outputs on fixed inputs match scripts/keras3_forward.py, a NumPy forward pass
+ * written from Keras's documented layer equations and file layouts (no graft code), within 1e-4, as
+ * do those of its ONNX export.
+ */
+class RealKerasFilesTest {
+  @TempDir Path tmp;
+
+  static Stream<String> importable() {
+    return Stream.of(
+        "keras3-h5/fashion-mnist-mlp-3dense__keras-3.10.0.h5",
+        "keras3-h5/heart-disease-wide-deep-concat-functional__keras-3.9.2.h5",
+        "keras3-h5/mnist-cnn-batchnorm-gap__keras-3.8.0.h5",
+        "keras3-h5/homl-ch10-california-housing-mlp-regressor__keras-3.3.3.h5",
+        "teachable-machine/dog-cat/keras_model.h5",
+        "teachable-machine/helmet-epi/keras_model.h5",
+        "teachable-machine/helmet-epi/keras_model.keras",
+        "teachable-machine/snake-gesture-tf224/keras_model.h5",
+        "keras2/real-world/cifar10-resnet8-add-batchnorm-functional__keras-2.4.0.h5",
+        "keras2/real-world/vww-person-mobilenetv1-0.25-functional__keras-2.4.0.h5");
+  }
+
+  @ParameterizedTest
+  @MethodSource("importable")
+  void importedModelsComputeWhatNumPyComputesFromTheFile(String file) throws Exception {
+    Path model = SharedModels.require(file);
+    Network network = ModelLoader.load(model);
+    INDArray x = fixedInput(network.inputShape(), 2, file.hashCode());
+    float[] expected = KerasWriterTest.pythonForward(model, x, tmp);
+    KerasWriterTest.assertClose(
+        expected, network.output(x).dup('c').data().asFloat(), 1e-4, file + " imported");
+    try (OnnxModel onnx =
+        OnnxModel.load(
+            OnnxExporter.export(network, ExportOptions.defaults()).toByteArray(),
+            ModelOptions.defaults())) {
+      KerasWriterTest.assertClose(
+          expected, onnx.predict(x.dup('c').data().asFloat(), 2), 1e-4, file + " as ONNX");
+    }
+  }
+
+  @Test
+  void nestedLayersKeepTheirPathInTheirNames() {
+    Path model = SharedModels.require("teachable-machine/dog-cat/keras_model.h5");
+    Network network = ModelLoader.load(model);
+    ComputationGraph graph = (ComputationGraph) network.model();
+    List<String> names =
+        Arrays.stream(graph.getLayers()).map(l -> l.conf().getLayer().getLayerName()).toList();
+    assertTrue(names.contains("sequential_1/model1/Conv1"), names.toString());
+    assertTrue(names.contains("sequential_3/dense_Dense2"), names.toString());
+    assertEquals(List.of(224L, 224L, 3L), Arrays.stream(network.inputShape()).boxed().toList());
+  }
+
+  @Test
+  void keras3SequentialH5ImportsAsALayerStack() {
+    Path model = SharedModels.require("keras3-h5/fashion-mnist-mlp-3dense__keras-3.10.0.h5");
+    Network network = ModelLoader.load(model);
+    assertTrue(network.model() instanceof MultiLayerNetwork);
+    assertTrue(network.producer().startsWith("Keras 3.10.0"), network.producer());
+  }
+
+  @Test
+  void aSubclassedModelSavedToH5IsRefusedSayingWhatWouldWork() {
+    Path model =
+        SharedModels.require(
+            "keras3-h5/NEGATIVE-subclassed-MyModel-no-layers-no-weights__keras-3.10.0.h5");
+    GraftException e = assertThrows(GraftException.class, () -> ModelLoader.load(model));
+    assertEquals(GraftException.Kind.UNSUPPORTED, e.kind());
+    assertTrue(e.getMessage().contains("subclassed Keras model (class MyModel)"), e.getMessage());
+    assertTrue(e.getMessage().contains("Sequential or Functional"), e.getMessage());
+  }
+
+  @Test
+  void aWeightsOnlyFileIsRefusedSayingWhatItIs() {
+    Path model = SharedModels.require("keras3-h5/mnist-dense10-weights-only__keras-3.weights.h5");
+    GraftException e = assertThrows(GraftException.class, () -> ModelLoader.load(model));
+    assertTrue(e.getMessage().contains("weights-only file"), e.getMessage());
+    assertTrue(e.getMessage().contains("model.save"), e.getMessage());
+  }
+
+  /** {@code batch} examples of {@code shape}, uniform in [-1, 1) from a fixed seed. */
+  static INDArray fixedInput(long[] shape, int batch, long seed) {
+    long[] full = new long[shape.length + 1];
+    full[0] = batch;
+    System.arraycopy(shape, 0, full, 1, shape.length);
+    int n = (int) Arrays.stream(full).reduce(1, Math::multiplyExact);
+    float[] values = new float[n];
+    Random random = new Random(seed);
+    for (int i = 0; i < n; i++) {
+      values[i] = random.nextFloat() * 2 - 1;
+    }
+    return Nd4j.create(values, full, 'c');
+  }
+}
