@@ -23,7 +23,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * Builds a DL4J ComputationGraph from a Keras 3 Functional config whose layers branch and merge
- * (residual Add, Concatenate). Each layer is translated by {@link StackBuilder} on the shape of its
+ * (residual Add, Concatenate). Each layer is translated by {@link KerasToDl4j} on the shape of its
  * input; layers that only reshape or rescale (Flatten, Rescaling, Normalization) ride along as
  * preprocessors of the next layer, or become a preprocessor vertex where they feed a merge.
  */
@@ -39,7 +39,7 @@ final class FunctionalBuilder {
       String layer, String vertex, long[] shape, List<InputPreProcessor> pending) {}
 
   private final Path file;
-  private final StackBuilder layers;
+  private final KerasToDl4j layers;
   private final ComputationGraphConfiguration.GraphBuilder graph =
       new NeuralNetConfiguration.Builder().dataType(DataType.FLOAT).graphBuilder();
   private final Map<String, Tensor> tensors = new HashMap<>();
@@ -53,7 +53,7 @@ final class FunctionalBuilder {
 
   FunctionalBuilder(Path file, LayerWeights weights) {
     this.file = file;
-    this.layers = new StackBuilder(file, weights, new long[0]);
+    this.layers = new KerasToDl4j(file, weights, new long[0]);
   }
 
   ComputationGraph build(FlatModel model) {
@@ -105,7 +105,7 @@ final class FunctionalBuilder {
               + " may take several)");
     }
     Tensor x = in.get(0);
-    StackBuilder.Translation t = layers.translate(layer, x.shape());
+    KerasToDl4j.Translation t = layers.translate(layer, x.shape());
     if (t.layer() == null) {
       List<InputPreProcessor> pending = new ArrayList<>(x.pending());
       pending.addAll(t.preprocessors());

@@ -109,7 +109,7 @@ public final class KerasV3Importer {
     }
     Model model;
     if (flat.isChain()) {
-      StackBuilder builder = new StackBuilder(file, weights, flat.inputShapes().get(0));
+      KerasToDl4j builder = new KerasToDl4j(file, weights, flat.inputShapes().get(0));
       flat.layers().forEach(builder::add);
       model = builder.build();
     } else {

@@ -39,7 +39,7 @@ public final class KerasV3Writer {
 
   /** Writes atomically: on any failure no file is left behind. */
   public static void write(Network network, Path out) {
-    StackTranslator.Result stack = StackTranslator.translate(network);
+    Dl4jToKeras.Result stack = Dl4jToKeras.translate(network);
     String name =
         network.name() == null || network.name().isBlank() ? "sequential" : network.name();
     byte[] config = config(name, stack).toPrettyString().getBytes(StandardCharsets.UTF_8);
@@ -61,7 +61,7 @@ public final class KerasV3Writer {
         });
   }
 
-  static ObjectNode config(String name, StackTranslator.Result stack) {
+  static ObjectNode config(String name, Dl4jToKeras.Result stack) {
     ArrayNode layers = KerasConfigs.JSON.createArrayNode();
     ObjectNode input = KerasConfigs.JSON.createObjectNode();
     input.set("batch_shape", KerasConfigs.batchShape(stack.inputShape()));
@@ -172,9 +172,17 @@ public final class KerasV3Writer {
    * ...).
    */
   static String groupName(String className, Map<String, Integer> counts) {
-    String snake = StackBuilder.snakeCase(className);
+    String snake = snakeCase(className);
     int n = counts.merge(snake, 1, Integer::sum) - 1;
     return n == 0 ? snake : snake + "_" + n;
+  }
+
+  /** Keras's to_snake_case, which names weight groups after the layer's class. */
+  static String snakeCase(String cls) {
+    return cls.replaceAll("\\W+", "")
+        .replaceAll("(.)([A-Z][a-z]+)", "$1_$2")
+        .replaceAll("([a-z])([A-Z])", "$1_$2")
+        .toLowerCase(java.util.Locale.ROOT);
   }
 
   private static void stored(ZipOutputStream zip, String name, byte[] bytes) throws IOException {

@@ -1,0 +1,56 @@
+package dev.graft.converter.keras3;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import java.util.Map;
+import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/** GlobalAveragePooling2D and GlobalMaxPooling2D over height and width, without keepdims. */
+final class GlobalPoolingCodec implements LayerCodec {
+  @Override
+  public List<String> kerasClasses() {
+    return List.of("GlobalAveragePooling2D", "GlobalMaxPooling2D");
+  }
+
+  @Override
+  public List<Class<? extends Layer>> dl4jLayers() {
+    return List.of(GlobalPoolingLayer.class);
+  }
+
+  @Override
+  public void read(KerasToDl4j in, String kerasClass, JsonNode c, String name) {
+    in.requireRank(3, name, "global pooling");
+    in.channelsLast(c, name);
+    if (c.path("keepdims").asBoolean(false)) {
+      throw in.unsupported(name, "global pooling with keepdims=True");
+    }
+    in.addLayer(
+        new GlobalPoolingLayer.Builder(
+                kerasClass.contains("Max") ? PoolingType.MAX : PoolingType.AVG)
+            .name(name)
+            .poolingDimensions(1, 2)
+            .collapseDimensions(true)
+            .build());
+    in.shape(new long[] {in.shape()[2]});
+  }
+
+  @Override
+  public void write(Dl4jToKeras out, Layer layer, Map<String, INDArray> params, String name) {
+    GlobalPoolingLayer g = (GlobalPoolingLayer) layer;
+    out.requireRank(3, name, "global pooling");
+    boolean max = g.getPoolingType() == PoolingType.MAX;
+    if (!max && g.getPoolingType() != PoolingType.AVG) {
+      throw dev.graft.GraftException.unsupported(
+          "layer '" + name + "': global " + g.getPoolingType() + " pooling has no Keras layer");
+    }
+    ObjectNode c = out.config(name);
+    c.put("data_format", "channels_last");
+    c.put("keepdims", false);
+    out.add(max ? "GlobalMaxPooling2D" : "GlobalAveragePooling2D", c, List.of());
+    out.shape(new long[] {out.shape()[2]});
+  }
+}
