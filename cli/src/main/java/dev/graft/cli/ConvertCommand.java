@@ -1,12 +1,12 @@
 package dev.graft.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.graft.converter.ExportOptions;
 import dev.graft.converter.ModelFormat;
 import dev.graft.converter.ModelLoader;
 import dev.graft.converter.ModelWriter;
 import dev.graft.converter.Network;
 import dev.graft.converter.keras3.KerasV3Writer;
-import dev.graft.converter.onnx.ExportOptions;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;

@@ -2,9 +2,9 @@ package dev.graft.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.graft.AtomicWrite;
-import dev.graft.converter.Dl4jZip;
 import dev.graft.converter.ModelLoader;
 import dev.graft.converter.Network;
+import dev.graft.converter.dl4j.Dl4jZip;
 import dev.graft.trainer.DenseSpec;
 import dev.graft.trainer.DenseStack;
 import dev.graft.trainer.Evaluator;

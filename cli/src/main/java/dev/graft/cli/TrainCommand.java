@@ -202,7 +202,7 @@ final class TrainCommand implements Callable<Integer> {
     }
     ObjectNode meta = Json.object();
     meta.set("training", record);
-    ModelWriter.write(r.network(), out, dev.graft.converter.onnx.ExportOptions.defaults(), meta);
+    ModelWriter.write(r.network(), out, dev.graft.converter.ExportOptions.defaults(), meta);
     AtomicWrite.writeString(FineTuneRecord.sidecar(out), record.toPrettyString() + "\n");
     if (plot != null) {
       LearningCurves.save(

@@ -1,10 +1,10 @@
 package dev.graft.converter;
 
 /** Turns a third-party exception into a short, one-line description. */
-final class Errors {
+public final class Errors {
   private Errors() {}
 
-  static String describe(Throwable e) {
+  public static String describe(Throwable e) {
     String message = e.getMessage();
     String type = e.getClass().getSimpleName();
     if (message == null || message.isBlank()) {

@@ -52,7 +52,7 @@ public final class KerasH5File implements AutoCloseable {
    * The weights of one layer, keyed as DL4J's Keras layers expect ("kernel", "bias", "W", ...),
    * from {@code model_weights/<layer>} (or the root, for weights-only files).
    */
-  Map<String, INDArray> weights(String layer) {
+  public Map<String, INDArray> weights(String layer) {
     return guard(
         "weights of layer '" + layer + "'",
         () -> {

@@ -60,12 +60,6 @@ public final class ModelLoader {
   }
 
   private static Network loadNow(Path file) {
-    ModelFormat format = ModelFormat.detect(file);
-    return switch (format) {
-      case KERAS_H5 -> KerasH5Importer.importFile(file);
-      case DL4J_ZIP -> Dl4jZip.read(file);
-      case KERAS_V3 -> dev.graft.converter.keras3.KerasV3Importer.importFile(file);
-      case ONNX -> dev.graft.converter.onnx.importer.OnnxImporter.importFile(file);
-    };
+    return FormatProviders.of(ModelFormat.detect(file)).read(file);
   }
 }

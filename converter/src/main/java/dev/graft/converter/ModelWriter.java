@@ -3,9 +3,6 @@ package dev.graft.converter;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.graft.AtomicWrite;
 import dev.graft.GraftException;
-import dev.graft.converter.keras3.KerasV3Writer;
-import dev.graft.converter.onnx.ExportOptions;
-import dev.graft.converter.onnx.OnnxExporter;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -46,10 +43,6 @@ public final class ModelWriter {
    * DL4J zip as its graft.json entry, the other formats do not carry it.
    */
   public static void write(Network network, Path out, ExportOptions options, ObjectNode record) {
-    switch (formatOf(out)) {
-      case ONNX -> OnnxExporter.write(network, out, options);
-      case KERAS_V3 -> KerasV3Writer.write(network, out);
-      default -> Dl4jZip.write(network, out, record);
-    }
+    FormatProviders.of(formatOf(out)).write(network, out, options, record);
   }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.graft.GraftException;
+import dev.graft.converter.keras2.KerasH5Importer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -145,7 +145,7 @@ public final class FuzzModels {
       Path h5 = shared.resolve("keras2/chapter11").resolve(name);
       if (Files.exists(h5)) {
         Path zip = work.resolve("seed-" + name + ".zip");
-        dev.graft.converter.Dl4jZip.write(ModelLoader.load(h5), zip, null);
+        dev.graft.converter.dl4j.Dl4jZip.write(ModelLoader.load(h5), zip, null);
         out.add(Files.readAllBytes(zip));
         Files.delete(zip);
       }

@@ -4,10 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.graft.converter.KerasH5Importer;
+import dev.graft.converter.ExportOptions;
 import dev.graft.converter.Network;
 import dev.graft.converter.SharedModels;
-import dev.graft.converter.onnx.ExportOptions;
+import dev.graft.converter.keras2.KerasH5Importer;
 import dev.graft.converter.onnx.OnnxExporter;
 import dev.graft.onnx.ModelProto;
 import dev.graft.onnx.NodeProto;

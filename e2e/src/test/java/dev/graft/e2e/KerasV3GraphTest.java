@@ -7,12 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.graft.GraftException;
-import dev.graft.converter.Dl4jZip;
+import dev.graft.converter.ExportOptions;
 import dev.graft.converter.ModelSummary;
 import dev.graft.converter.Network;
+import dev.graft.converter.dl4j.Dl4jZip;
 import dev.graft.converter.keras3.KerasV3Importer;
 import dev.graft.converter.keras3.KerasV3Writer;
-import dev.graft.converter.onnx.ExportOptions;
 import dev.graft.converter.onnx.OnnxExporter;
 import dev.graft.runtime.ModelOptions;
 import dev.graft.runtime.Npy;

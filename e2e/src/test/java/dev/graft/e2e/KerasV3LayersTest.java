@@ -2,11 +2,11 @@ package dev.graft.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.graft.converter.Dl4jZip;
+import dev.graft.converter.ExportOptions;
 import dev.graft.converter.Network;
+import dev.graft.converter.dl4j.Dl4jZip;
 import dev.graft.converter.keras3.KerasV3Importer;
 import dev.graft.converter.keras3.KerasV3Writer;
-import dev.graft.converter.onnx.ExportOptions;
 import dev.graft.converter.onnx.OnnxExporter;
 import dev.graft.runtime.ModelOptions;
 import dev.graft.runtime.Npy;

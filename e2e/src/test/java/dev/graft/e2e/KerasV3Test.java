@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.graft.GraftException;
+import dev.graft.converter.ExportOptions;
 import dev.graft.converter.ModelLoader;
 import dev.graft.converter.Network;
 import dev.graft.converter.SharedModels;
 import dev.graft.converter.keras3.KerasV3Importer;
-import dev.graft.converter.onnx.ExportOptions;
 import dev.graft.trainer.DenseSpec;
 import dev.graft.trainer.DenseStack;
 import dev.graft.trainer.Evaluator;

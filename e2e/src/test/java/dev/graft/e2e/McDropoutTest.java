@@ -3,7 +3,7 @@ package dev.graft.e2e;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.graft.converter.Dl4jZip;
+import dev.graft.converter.dl4j.Dl4jZip;
 import dev.graft.runtime.Npy;
 import dev.graft.trainer.TrainOptions;
 import dev.graft.trainer.TrainingListener;

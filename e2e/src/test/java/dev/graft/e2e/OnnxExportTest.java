@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.graft.GraftException;
-import dev.graft.converter.KerasH5Importer;
+import dev.graft.converter.ExportOptions;
 import dev.graft.converter.ModelFormat;
 import dev.graft.converter.Network;
 import dev.graft.converter.SharedModels;
-import dev.graft.converter.onnx.ExportOptions;
+import dev.graft.converter.keras2.KerasH5Importer;
 import dev.graft.converter.onnx.OnnxExporter;
 import dev.graft.onnx.ModelProto;
 import dev.graft.runtime.ModelOptions;

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.graft.GraftException;
+import dev.graft.converter.ExportOptions;
 import dev.graft.converter.Network;
-import dev.graft.converter.onnx.ExportOptions;
 import dev.graft.converter.onnx.OnnxExporter;
 import dev.graft.converter.onnx.importer.OnnxImporter;
 import dev.graft.runtime.ModelOptions;

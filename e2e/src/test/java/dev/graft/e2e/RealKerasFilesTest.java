@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.graft.GraftException;
+import dev.graft.converter.ExportOptions;
 import dev.graft.converter.ModelLoader;
 import dev.graft.converter.Network;
 import dev.graft.converter.SharedModels;
-import dev.graft.converter.onnx.ExportOptions;
 import dev.graft.converter.onnx.OnnxExporter;
 import dev.graft.runtime.ModelOptions;
 import dev.graft.runtime.OnnxModel;

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.graft.converter.Dl4jZip;
 import dev.graft.converter.Network;
+import dev.graft.converter.dl4j.Dl4jZip;
 import dev.graft.trainer.EpochStats;
 import dev.graft.trainer.Evaluator;
 import dev.graft.trainer.TrainOptions;

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.graft.GraftException;
-import dev.graft.converter.KerasH5Importer;
 import dev.graft.converter.Network;
 import dev.graft.converter.SharedModels;
+import dev.graft.converter.keras2.KerasH5Importer;
 import dev.graft.runtime.Npy;
 import dev.graft.trainer.WeightReuse;
 import dev.graft.trainer.spec.LayerSpec;

@@ -1,9 +1,9 @@
 package dev.graft.samples;
 
+import dev.graft.converter.ExportOptions;
 import dev.graft.converter.ModelFormat;
 import dev.graft.converter.ModelLoader;
 import dev.graft.converter.Network;
-import dev.graft.converter.onnx.ExportOptions;
 import dev.graft.converter.onnx.OnnxExporter;
 import dev.graft.onnx.ModelProto;
 import dev.graft.runtime.GraphCut;

@@ -1,8 +1,8 @@
 package dev.graft.trainer;
 
 import dev.graft.GraftException;
+import dev.graft.converter.ExportOptions;
 import dev.graft.converter.Network;
-import dev.graft.converter.onnx.ExportOptions;
 import dev.graft.converter.onnx.OnnxExporter;
 import dev.graft.converter.onnx.importer.OnnxImporter;
 import dev.graft.onnx.ModelProto;

@@ -2,7 +2,7 @@ package dev.graft.converter.keras3;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.graft.converter.Dl4jParams;
+import dev.graft.converter.dl4j.Dl4jParams;
 import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.layers.ActivationLayer;

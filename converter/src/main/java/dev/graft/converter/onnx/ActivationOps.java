@@ -121,9 +121,9 @@ final class ActivationOps {
    * then capped at max_value.
    */
   private static String relu(GraphBuilder g, ActivationReLU relu, String x, String layer) {
-    Double max = dev.graft.converter.Dl4jParams.reluOption(relu, "max");
-    Double threshold = dev.graft.converter.Dl4jParams.reluOption(relu, "threshold");
-    Double slope = dev.graft.converter.Dl4jParams.reluOption(relu, "negativeSlope");
+    Double max = dev.graft.converter.dl4j.Dl4jParams.reluOption(relu, "max");
+    Double threshold = dev.graft.converter.dl4j.Dl4jParams.reluOption(relu, "threshold");
+    Double slope = dev.graft.converter.dl4j.Dl4jParams.reluOption(relu, "negativeSlope");
     double t = threshold == null ? 0 : threshold;
     double s = slope == null ? 0 : slope;
     String n = layer + "/";

@@ -354,9 +354,9 @@ final class LayerOps {
       String name) {
     INDArray mean = params.get("mean");
     long c = mean.length();
-    INDArray var = dev.graft.converter.Dl4jParams.batchNormVariance(bn, params);
-    INDArray gamma = dev.graft.converter.Dl4jParams.batchNormAffine(bn, params, "gamma", c);
-    INDArray beta = dev.graft.converter.Dl4jParams.batchNormAffine(bn, params, "beta", c);
+    INDArray var = dev.graft.converter.dl4j.Dl4jParams.batchNormVariance(bn, params);
+    INDArray gamma = dev.graft.converter.dl4j.Dl4jParams.batchNormAffine(bn, params, "gamma", c);
+    INDArray beta = dev.graft.converter.dl4j.Dl4jParams.batchNormAffine(bn, params, "beta", c);
     boolean nhwc = inShape.length == 4 && bn.getCnn2DFormat() == CNN2DFormat.NHWC;
     String in = nhwc ? g.node("Transpose", name + "/ToNCHW", x, ints("perm", 0, 3, 1, 2)) : x;
     String y =

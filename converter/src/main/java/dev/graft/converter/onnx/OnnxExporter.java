@@ -2,6 +2,7 @@ package dev.graft.converter.onnx;
 
 import dev.graft.AtomicWrite;
 import dev.graft.GraftException;
+import dev.graft.converter.ExportOptions;
 import dev.graft.converter.Network;
 import dev.graft.onnx.ModelProto;
 import dev.graft.onnx.OperatorSetIdProto;
@@ -67,7 +68,7 @@ public final class OnnxExporter {
 
     ModelProto.Builder model =
         ModelProto.newBuilder()
-            .setIrVersion(options.irVersion())
+            .setIrVersion(irVersion(options.opset()))
             .setProducerName("graft")
             .setProducerVersion(version())
             .setDocString(
@@ -246,5 +247,16 @@ public final class OnnxExporter {
   static String version() {
     String v = OnnxExporter.class.getPackage().getImplementationVersion();
     return v == null ? "0.1.0-SNAPSHOT" : v;
+  }
+
+  /** The newest IR version of ONNX releases that define {@code opset}. */
+  private static long irVersion(int opset) {
+    if (opset <= 14) {
+      return 7;
+    }
+    if (opset <= 18) {
+      return 8;
+    }
+    return opset <= 20 ? 9 : 10;
   }
 }

@@ -1,10 +1,15 @@
-package dev.graft.converter;
+package dev.graft.converter.dl4j;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.graft.AtomicWrite;
 import dev.graft.GraftException;
+import dev.graft.converter.Errors;
+import dev.graft.converter.ModelFiles;
+import dev.graft.converter.ModelFormat;
+import dev.graft.converter.Network;
+import dev.graft.converter.SafeZip;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;

@@ -1,8 +1,15 @@
-package dev.graft.converter;
+package dev.graft.converter.keras2;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.graft.GraftException;
+import dev.graft.converter.DeclaredSizes;
+import dev.graft.converter.Errors;
+import dev.graft.converter.KerasH5File;
+import dev.graft.converter.KerasInbound;
+import dev.graft.converter.ModelFiles;
+import dev.graft.converter.ModelFormat;
+import dev.graft.converter.Network;
 import dev.graft.converter.keras3.KerasV3Importer;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,6 +1,8 @@
-package dev.graft.converter;
+package dev.graft.converter.dl4j;
 
 import dev.graft.GraftException;
+import dev.graft.converter.DeclaredSizes;
+import dev.graft.converter.Hdf5Arrays;
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;

@@ -1,10 +1,13 @@
-package dev.graft.converter;
+package dev.graft.converter.dl4j;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.graft.GraftException;
+import dev.graft.converter.Network;
+import dev.graft.converter.SharedModels;
+import dev.graft.converter.keras2.KerasH5Importer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;

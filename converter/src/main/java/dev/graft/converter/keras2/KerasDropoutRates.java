@@ -1,4 +1,4 @@
-package dev.graft.converter;
+package dev.graft.converter.keras2;
 
 import java.util.Map;
 import org.deeplearning4j.nn.conf.dropout.Dropout;

@@ -1,8 +1,10 @@
-package dev.graft.converter;
+package dev.graft.converter.keras2;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.graft.converter.Network;
+import dev.graft.converter.SharedModels;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

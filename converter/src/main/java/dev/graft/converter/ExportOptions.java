@@ -1,4 +1,4 @@
-package dev.graft.converter.onnx;
+package dev.graft.converter;
 
 import dev.graft.GraftException;
 import java.util.List;
@@ -32,16 +32,6 @@ public final class ExportOptions {
   }
 
   /** The IR version that goes with the opset (ONNX's versioning table). */
-  long irVersion() {
-    if (opset <= 14) {
-      return 7;
-    }
-    if (opset <= 18) {
-      return 8;
-    }
-    return opset <= 20 ? 9 : 10;
-  }
-
   public static final class Builder {
     private int opset = MIN_OPSET;
     private List<String> labels = List.of();

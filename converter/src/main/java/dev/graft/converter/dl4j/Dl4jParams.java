@@ -1,6 +1,5 @@
-package dev.graft.converter;
+package dev.graft.converter.dl4j;
 
-import dev.graft.converter.dl4j.Dl4jInternals;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.nd4j.linalg.activations.impl.ActivationReLU;
