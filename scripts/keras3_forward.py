@@ -159,11 +159,21 @@ class ArchiveWeights:
         self.h5 = h5
 
     def vars(self, group, path):
-        for key in (f"layers/{group}/vars", "\\".join(f"layers/{group}".split("/")) + "/vars"):
-            if key in self.h5:
-                g = self.h5[key]
-                return [np.asarray(g[str(i)]) for i in range(len(g))]
-        return []
+        return self.collect(f"layers/{group}")
+
+    def collect(self, group):
+        """A layer's own variables, then those of the layers it holds (an RNN's cell, a
+        Bidirectional's forward then backward layer)."""
+        out = []
+        for key in (group, "\\".join(group.split("/"))):
+            if key + "/vars" in self.h5:
+                g = self.h5[key + "/vars"]
+                out = [np.asarray(g[str(i)]) for i in range(len(g))]
+                break
+        for child in ("cell", "forward_layer", "backward_layer"):
+            if any(k in self.h5 for k in (group + "/" + child, "\\".join((group + "/" + child).split("/")))):
+                out += self.collect(group + "/" + child)
+        return out
 
 
 class LegacyWeights:
@@ -179,7 +189,7 @@ class LegacyWeights:
         g = self.h5[path[0]]
         names = [n.decode() if isinstance(n, bytes) else n for n in g.attrs["weight_names"]]
         if len(path) > 1:
-            names = [n for n in names if n.split("/")[-2:-1] == [path[-1]]]
+            names = [n for n in names if path[-1] in n.split("/")[:-1]]
         return [np.asarray(g[n]) for n in names]
 
 
@@ -240,6 +250,63 @@ def call(layer, xs, weights, group, path):
     return [apply(cls, c, v, xs).astype(np.float64)]
 
 
+def recurrent(cls, c, v, x):
+    """Keras's LSTM (gates i, f, c, o), GRU (gates z, r, h; reset_after as in cuDNN) and SimpleRNN
+    over x [batch, time, features], from zero states."""
+    assert not c.get("return_state", False)
+    act = activation(c.get("activation", "tanh"))
+    rec = activation(c.get("recurrent_activation", "sigmoid")) if cls != "SimpleRNN" else None
+    kernel, recurrent_kernel = v[0], v[1]
+    bias = v[2] if c.get("use_bias", True) else np.zeros(kernel.shape[1])
+    u = recurrent_kernel.shape[0]
+    n, steps = x.shape[0], x.shape[1]
+    h = np.zeros((n, u))
+    cell = np.zeros((n, u))
+    order = range(steps - 1, -1, -1) if c.get("go_backwards", False) else range(steps)
+    outs = []
+    for t in order:
+        xt = x[:, t, :]
+        if cls == "SimpleRNN":
+            h = act(xt @ kernel + h @ recurrent_kernel + bias)
+        elif cls == "LSTM":
+            z = xt @ kernel + h @ recurrent_kernel + bias
+            i, f, g, o = (z[:, k * u:(k + 1) * u] for k in range(4))
+            cell = rec(f) * cell + rec(i) * act(g)
+            h = rec(o) * act(cell)
+        else:  # GRU
+            b_in, b_rec = (bias[0], bias[1]) if bias.ndim == 2 else (bias, np.zeros_like(bias))
+            xz = xt @ kernel + b_in
+            if c.get("reset_after", True):
+                hz = h @ recurrent_kernel + b_rec
+                zg = rec(xz[:, :u] + hz[:, :u])
+                r = rec(xz[:, u:2 * u] + hz[:, u:2 * u])
+                hh = act(xz[:, 2 * u:] + r * hz[:, 2 * u:])
+            else:
+                zg = rec(xz[:, :u] + h @ recurrent_kernel[:, :u])
+                r = rec(xz[:, u:2 * u] + h @ recurrent_kernel[:, u:2 * u])
+                hh = act(xz[:, 2 * u:] + (r * h) @ recurrent_kernel[:, 2 * u:])
+            h = zg * h + (1 - zg) * hh
+        outs.append(h)
+    if c.get("return_sequences", False):
+        return np.stack(outs, axis=1)
+    return h
+
+
+def bidirectional(c, v, x):
+    """Keras's Bidirectional: the layer forward, a copy over the reversed sequence, merged."""
+    inner = c["layer"]
+    cls, lc = inner["class_name"], inner["config"]
+    half = len(v) // 2
+    fwd = recurrent(cls, lc, v[:half], x)
+    bwd = recurrent(cls, dict(lc, go_backwards=not lc.get("go_backwards", False)), v[half:], x)
+    if lc.get("return_sequences", False):
+        bwd = bwd[:, ::-1, :]
+    mode = c.get("merge_mode", "concat")
+    if mode == "concat":
+        return np.concatenate([fwd, bwd], axis=-1)
+    return {"sum": fwd + bwd, "mul": fwd * bwd, "ave": (fwd + bwd) / 2}[mode]
+
+
 def inbound_names(layers):
     """output_layers is [[name, node, tensor], ...] or, in some versions, one [name, node, tensor]."""
     return [layers[0]] if isinstance(layers[0], str) else [l[0] for l in layers]
@@ -295,6 +362,29 @@ def apply(cls, c, v, xs):
         return x.mean(axis=(1, 2))
     if cls == "GlobalMaxPooling2D":
         return x.max(axis=(1, 2))
+    if cls == "Embedding":
+        return v[0][x.astype(np.int64)]
+    if cls in ("LSTM", "SimpleRNN", "GRU"):
+        return recurrent(cls, c, v, x)
+    if cls == "Bidirectional":
+        return bidirectional(c, v, x)
+    if cls == "Conv1D":
+        assert c.get("data_format", "channels_last") == "channels_last" and c.get("groups", 1) == 1
+        k, d = c["kernel_size"][0], c.get("dilation_rate", [1])[0]
+        if c["padding"] == "causal":  # left padding only, then valid
+            x = np.pad(x, ((0, 0), ((k - 1) * d, 0), (0, 0)))
+        c2 = dict(c, kernel_size=[k, 1], strides=[c["strides"][0], 1], dilation_rate=[d, 1],
+                  padding="valid" if c["padding"] == "causal" else c["padding"])
+        out = conv2d(x[:, :, None, :], c2, v[0][:, None], v[1] if c["use_bias"] else None)
+        return out[:, :, 0, :]
+    if cls in ("MaxPooling1D", "AveragePooling1D"):
+        s = c.get("strides") or c["pool_size"]
+        c2 = dict(c, pool_size=[c["pool_size"][0], 1], strides=[s[0], 1])
+        return pool(x[:, :, None, :], c2, "max" if cls.startswith("Max") else "avg")[:, :, 0, :]
+    if cls == "GlobalAveragePooling1D":
+        return x.mean(axis=1)
+    if cls == "GlobalMaxPooling1D":
+        return x.max(axis=1)
     if cls == "ZeroPadding2D":
         (t, b), (l, r) = c["padding"]
         return np.pad(x, ((0, 0), (t, b), (l, r), (0, 0)))

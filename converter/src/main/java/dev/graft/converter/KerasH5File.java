@@ -155,7 +155,7 @@ public final class KerasH5File implements AutoCloseable {
    * The weights of a layer in the order of its group's {@code weight_names}. {@code path} runs from
    * the top-level layer, whose group holds them, to the layer itself: a nested model's weights all
    * sit in its top-level layer's group ({@code sequential_1/Conv1/kernel:0}), and a layer's are the
-   * ones whose name has the layer's name just before the variable's.
+   * ones whose name has the layer's name as one of its scopes.
    */
   public List<INDArray> weightList(List<String> path) {
     String top = path.get(0);
@@ -170,8 +170,10 @@ public final class KerasH5File implements AutoCloseable {
             return out;
           }
           for (String weightName : names(group.getAttribute("weight_names"))) {
-            String[] parts = weightName.split("/");
-            if (path.size() > 1 && (parts.length < 2 || !parts[parts.length - 2].equals(leaf))) {
+            // The layer's name is a scope of its weights' names: sequential_1/Conv1/kernel:0,
+            // sequential/functional/lstm/lstm_cell/kernel.
+            List<String> scopes = List.of(weightName.split("/"));
+            if (path.size() > 1 && !scopes.subList(0, scopes.size() - 1).contains(leaf)) {
               continue;
             }
             if (!(group.getByPath(weightName) instanceof Dataset dataset)) {

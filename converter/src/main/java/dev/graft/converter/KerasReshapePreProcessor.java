@@ -1,6 +1,7 @@
 package dev.graft.converter;
 
 import org.deeplearning4j.nn.conf.CNN2DFormat;
+import org.deeplearning4j.nn.conf.RNNFormat;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.preprocessor.BaseInputPreProcessor;
 import org.deeplearning4j.nn.workspace.ArrayType;
@@ -11,9 +12,10 @@ import org.nd4j.shade.jackson.annotation.JsonProperty;
 
 /**
  * Keras's Reshape: each example's values in row-major order, laid out again as {@code targetShape}
- * (channels-last, as the layers graft imports from Keras keep it). Targets of rank 1 (features) and
- * 3 (height, width, channels). DL4J's own Keras ReshapePreprocessor guesses layouts; this one does
- * exactly what Keras does. Saved in DL4J zips by class name (hence the shaded Jackson annotations).
+ * (channels-last, as the layers graft imports from Keras keep it). Targets of rank 1 (features), 2
+ * (time, features) and 3 (height, width, channels). DL4J's own Keras ReshapePreprocessor guesses
+ * layouts; this one does exactly what Keras does. Saved in DL4J zips by class name (hence the
+ * shaded Jackson annotations).
  */
 public final class KerasReshapePreProcessor extends BaseInputPreProcessor {
   private final long[] inputShape;
@@ -24,9 +26,9 @@ public final class KerasReshapePreProcessor extends BaseInputPreProcessor {
   public KerasReshapePreProcessor(
       @JsonProperty("inputShape") long[] inputShape,
       @JsonProperty("targetShape") long[] targetShape) {
-    if (targetShape.length != 1 && targetShape.length != 3) {
+    if (targetShape.length < 1 || targetShape.length > 3) {
       throw new IllegalArgumentException(
-          "reshape targets of rank 1 or 3 are supported, not " + targetShape.length);
+          "reshape targets of rank 1, 2 or 3 are supported, not " + targetShape.length);
     }
     if (count(inputShape) != count(targetShape)) {
       throw new IllegalArgumentException(
@@ -78,9 +80,12 @@ public final class KerasReshapePreProcessor extends BaseInputPreProcessor {
 
   @Override
   public InputType getOutputType(InputType inputType) {
-    return targetShape.length == 1
-        ? InputType.feedForward(targetShape[0])
-        : InputType.convolutional(targetShape[0], targetShape[1], targetShape[2], CNN2DFormat.NHWC);
+    return switch (targetShape.length) {
+      case 1 -> InputType.feedForward(targetShape[0]);
+      case 2 -> InputType.recurrent(targetShape[1], targetShape[0], RNNFormat.NWC);
+      default ->
+          InputType.convolutional(targetShape[0], targetShape[1], targetShape[2], CNN2DFormat.NHWC);
+    };
   }
 
   @Override

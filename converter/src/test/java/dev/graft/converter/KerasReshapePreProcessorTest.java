@@ -38,6 +38,20 @@ class KerasReshapePreProcessorTest {
         () -> new KerasReshapePreProcessor(new long[] {12}, new long[] {5, 1, 2}));
     assertThrows(
         IllegalArgumentException.class,
-        () -> new KerasReshapePreProcessor(new long[] {12}, new long[] {3, 4}));
+        () -> new KerasReshapePreProcessor(new long[] {12}, new long[] {3, 5}));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new KerasReshapePreProcessor(new long[] {12}, new long[] {1, 2, 2, 3}));
+  }
+
+  @Test
+  void sequenceTargetsAreTimeMajor() {
+    KerasReshapePreProcessor p = new KerasReshapePreProcessor(new long[] {6}, new long[] {3, 2});
+    INDArray x = Nd4j.arange(12).castTo(DataType.FLOAT).reshape(2, 6);
+    INDArray y = p.preProcess(x, 2, ws);
+    // numpy: np.arange(12).reshape(2, 6).reshape(2, 3, 2)[1, 2, 0] == 6 + 2*2 + 0 == 10
+    assertArrayEquals(new long[] {2, 3, 2}, y.shape());
+    assertEquals(10f, y.getFloat(1, 2, 0));
+    assertEquals(x, p.backprop(y, 2, ws));
   }
 }

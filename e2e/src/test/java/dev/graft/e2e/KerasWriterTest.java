@@ -194,7 +194,7 @@ class KerasWriterTest {
     return Npy.read(y).data();
   }
 
-  private static int run(Path python, String... args) throws Exception {
+  static int run(Path python, String... args) throws Exception {
     List<String> command = new ArrayList<>(List.of(python.toString()));
     command.addAll(List.of(args));
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();

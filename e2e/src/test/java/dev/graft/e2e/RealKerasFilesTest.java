@@ -12,17 +12,23 @@ import dev.graft.converter.SharedModels;
 import dev.graft.converter.onnx.OnnxExporter;
 import dev.graft.runtime.ModelOptions;
 import dev.graft.runtime.OnnxModel;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -35,6 +41,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * do those of its ONNX export.
  */
 class RealKerasFilesTest {
+  private static final Path VARIANT_SCRIPT =
+      Path.of("..", "scripts", "h5_config_variant.py").toAbsolutePath().normalize();
+
   @TempDir Path tmp;
 
   static Stream<String> importable() {
@@ -67,6 +76,62 @@ class RealKerasFilesTest {
       KerasWriterTest.assertClose(
           expected, onnx.predict(x.dup('c').data().asFloat(), 2), 1e-4, file + " as ONNX");
     }
+  }
+
+  /**
+   * Sequence models: token ids (below the vocabulary size) into Embedding models, values in [-1, 1)
+   * into the others. Their ONNX export is not written yet.
+   */
+  @ParameterizedTest
+  @CsvSource({
+    "keras3-h5/imdb-sentiment-embedding-lstm__keras-3.12.1.h5, 5000",
+    "keras2/real-world/imdb-sentiment-embedding-lstm__keras-2.15.0.h5, 5000",
+    "keras3-h5/dogecoin-conv1d-bidirectional-lstm__keras-3.8.0.h5, 0"
+  })
+  void sequenceModelsComputeWhatNumPyComputesFromTheFile(String file, int vocabulary)
+      throws Exception {
+    Path model = SharedModels.require(file);
+    Network network = ModelLoader.load(model);
+    INDArray x = fixedInput(network.inputShape(), 2, file.hashCode());
+    if (vocabulary > 0) {
+      x = x.add(1).mul(vocabulary / 2.0).castTo(DataType.INT32).castTo(DataType.FLOAT);
+    }
+    float[] expected = KerasWriterTest.pythonForward(model, x, tmp);
+    KerasWriterTest.assertClose(
+        expected, network.output(x).dup('c').data().asFloat(), 1e-4, file + " imported");
+  }
+
+  /**
+   * Conv1D paddings and strides and both 1D poolings, on variants of the dogecoin model that only
+   * change those settings (scripts/h5_config_variant.py; the real weights fit them all).
+   */
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "1.padding=\"causal\"",
+        "1.padding=\"valid\"; 2.class_name=\"AveragePooling1D\"; 2.padding=\"same\"",
+        "1.strides=[2]; 2.padding=\"same\"",
+        "1.padding=\"valid\"; 1.strides=[2]; 2.class_name=\"AveragePooling1D\""
+      })
+  void conv1DAndPooling1DVariantsComputeWhatNumPyComputes(String edits) throws Exception {
+    Path real =
+        SharedModels.require("keras3-h5/dogecoin-conv1d-bidirectional-lstm__keras-3.8.0.h5");
+    Path model = tmp.resolve("variant.h5");
+    List<String> args =
+        new ArrayList<>(List.of(VARIANT_SCRIPT.toString(), real.toString(), model.toString()));
+    for (String edit : edits.split(";")) {
+      args.add(edit.strip());
+    }
+    Path python = Path.of("/usr/bin/python3");
+    Assumptions.assumeTrue(Files.exists(python), "no /usr/bin/python3");
+    assertEquals(0, KerasWriterTest.run(python, args.toArray(String[]::new)), "variant script");
+    Network network = ModelLoader.load(model);
+    INDArray x = fixedInput(network.inputShape(), 2, 7);
+    KerasWriterTest.assertClose(
+        KerasWriterTest.pythonForward(model, x, tmp),
+        network.output(x).dup('c').data().asFloat(),
+        1e-4,
+        edits);
   }
 
   @Test

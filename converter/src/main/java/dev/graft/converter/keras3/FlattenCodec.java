@@ -32,7 +32,10 @@ final class FlattenCodec implements LayerCodec {
   public void read(KerasToDl4j in, String kerasClass, JsonNode config, String name) {
     long[] shape = in.shape();
     if (shape.length == 2) {
-      in.preprocess(new KerasFlattenRnnPreprocessor(shape[1], shape[0]));
+      // Sequences are kept time-major (NWC), as Keras keeps them: a row-major reshape.
+      in.preprocess(
+          new dev.graft.converter.KerasReshapePreProcessor(
+              shape, new long[] {Dl4jToKeras.product(shape)}));
     } else if (shape.length == 3) {
       in.preprocess(
           new CnnToFeedForwardPreProcessor(shape[0], shape[1], shape[2], CNN2DFormat.NHWC));

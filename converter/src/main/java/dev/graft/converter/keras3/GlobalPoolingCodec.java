@@ -9,11 +9,15 @@ import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
-/** GlobalAveragePooling2D and GlobalMaxPooling2D over height and width, without keepdims. */
+/** Global average and max pooling, without keepdims: 2D over height and width, 1D over time. */
 final class GlobalPoolingCodec implements LayerCodec {
   @Override
   public List<String> kerasClasses() {
-    return List.of("GlobalAveragePooling2D", "GlobalMaxPooling2D");
+    return List.of(
+        "GlobalAveragePooling2D",
+        "GlobalMaxPooling2D",
+        "GlobalAveragePooling1D",
+        "GlobalMaxPooling1D");
   }
 
   @Override
@@ -23,7 +27,9 @@ final class GlobalPoolingCodec implements LayerCodec {
 
   @Override
   public void read(KerasToDl4j in, String kerasClass, JsonNode c, String name) {
-    in.requireRank(3, name, "global pooling");
+    boolean sequence = kerasClass.endsWith("1D");
+    // Over height and width of [h, w, c], or over time of a time-major sequence [t, c].
+    in.requireRank(sequence ? 2 : 3, name, "global pooling");
     in.channelsLast(c, name);
     if (c.path("keepdims").asBoolean(false)) {
       throw in.unsupported(name, "global pooling with keepdims=True");
@@ -32,10 +38,11 @@ final class GlobalPoolingCodec implements LayerCodec {
         new GlobalPoolingLayer.Builder(
                 kerasClass.contains("Max") ? PoolingType.MAX : PoolingType.AVG)
             .name(name)
-            .poolingDimensions(1, 2)
+            .poolingDimensions(sequence ? new int[] {1} : new int[] {1, 2})
             .collapseDimensions(true)
             .build());
-    in.shape(new long[] {in.shape()[2]});
+    long[] shape = in.shape();
+    in.shape(new long[] {shape[shape.length - 1]});
   }
 
   @Override

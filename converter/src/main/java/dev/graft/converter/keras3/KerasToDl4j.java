@@ -220,8 +220,8 @@ final class KerasToDl4j {
   }
 
   static int[] pair(JsonNode node) {
-    if (node.isArray()) {
-      return new int[] {node.get(0).asInt(), node.get(1).asInt()};
+    if (node.isArray() && node.size() > 0) {
+      return new int[] {node.get(0).asInt(), node.get(node.size() > 1 ? 1 : 0).asInt()};
     }
     int v = node.asInt(1);
     return new int[] {v, v};

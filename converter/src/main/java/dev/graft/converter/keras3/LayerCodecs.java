@@ -24,7 +24,12 @@ final class LayerCodecs {
           new PReLUCodec(),
           new FlattenCodec(),
           new ReshapeCodec(),
-          new RescalingCodec());
+          new RescalingCodec(),
+          new EmbeddingCodec(),
+          new RecurrentCodec(),
+          new BidirectionalCodec(),
+          new Conv1DCodec(),
+          new Pooling1DCodec());
 
   private static final Map<String, LayerCodec> BY_KERAS = new LinkedHashMap<>();
   private static final Map<Class<?>, LayerCodec> BY_DL4J = new LinkedHashMap<>();

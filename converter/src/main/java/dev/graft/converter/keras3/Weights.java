@@ -53,29 +53,45 @@ final class Weights implements LayerWeights {
   }
 
   /**
-   * The variables of the layer's group {@code layers/<group>/vars}, in order. tf.keras 2.15 on
-   * Windows wrote each group's whole path, backslashes and all, as one name at the root.
+   * The variables of the layer's group {@code layers/<group>/vars}, in order, then those of the
+   * layers it holds: an RNN's {@code cell}, a Bidirectional's {@code forward_layer} then {@code
+   * backward_layer}. tf.keras 2.15 on Windows wrote each group's whole path, backslashes and all,
+   * as one name at the root.
    */
   @Override
   public List<INDArray> vars(FlatLayer layer) {
     String path = "layers/" + layer.archiveGroup();
-    String expectedName = layer.leafName();
     try {
-      Node node = hdf.getChild(path.replace('/', '\\'));
-      if (node == null) {
-        node = hdf.getByPath(path);
-      }
-      if (!(node instanceof Group g)) {
+      Group group = group(path);
+      if (group == null) {
         throw GraftException.badInput(
             file + ": model.weights.h5 has no group " + path + " for layer '" + layer.name() + "'");
       }
-      Node varsNode = g.getChild("vars");
       List<INDArray> out = new ArrayList<>();
-      if (!(varsNode instanceof Group vars)) {
-        return out;
-      }
+      collect(path, group, layer.leafName(), out, 0);
+      return out;
+    } catch (GraftException e) {
+      throw e;
+    } catch (RuntimeException e) {
+      throw GraftException.badInput(
+          file
+              + ": cannot read weights of layer '"
+              + layer.name()
+              + "' ("
+              + e.getClass().getSimpleName()
+              + (e.getMessage() == null ? "" : ": " + e.getMessage())
+              + ")",
+          e);
+    }
+  }
+
+  private static final List<String> HELD = List.of("cell", "forward_layer", "backward_layer");
+
+  private void collect(
+      String path, Group group, String expectedName, List<INDArray> out, int depth) {
+    if (group.getChild("vars") instanceof Group vars) {
       Attribute name = vars.getAttribute("name");
-      if (name != null && !String.valueOf(name.getData()).equals(expectedName)) {
+      if (depth == 0 && name != null && !String.valueOf(name.getData()).equals(expectedName)) {
         throw GraftException.badInput(
             file
                 + ": weights group "
@@ -91,20 +107,28 @@ final class Weights implements LayerWeights {
             Hdf5Arrays.read(
                 file + ": " + path + "/vars/" + i, (Dataset) vars.getChild(String.valueOf(i))));
       }
-      return out;
-    } catch (GraftException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      throw GraftException.badInput(
-          file
-              + ": cannot read weights of layer '"
-              + layer.name()
-              + "' ("
-              + e.getClass().getSimpleName()
-              + (e.getMessage() == null ? "" : ": " + e.getMessage())
-              + ")",
-          e);
     }
+    if (depth < 3) {
+      for (String held : HELD) {
+        Group child = group(path + "/" + held);
+        if (child != null) {
+          collect(path + "/" + held, child, expectedName, out, depth + 1);
+        }
+      }
+    }
+  }
+
+  /** The group at {@code path}, also where tf.keras 2.15 on Windows named it with backslashes. */
+  private Group group(String path) {
+    Node node = hdf.getChild(path.replace('/', '\\'));
+    if (node == null) {
+      try {
+        node = hdf.getByPath(path);
+      } catch (io.jhdf.exceptions.HdfException e) {
+        node = null;
+      }
+    }
+    return node instanceof Group g ? g : null;
   }
 
   @Override

@@ -1,0 +1,73 @@
+package dev.graft.converter.keras3;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import java.util.Map;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.recurrent.Bidirectional;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Bidirectional(LSTM or SimpleRNN): DL4J's Bidirectional over the same layer, merged as Keras's
+ * merge_mode says. Without return_sequences each direction gives its final state (for the backward
+ * one, after reading the whole reversed sequence), so the last step is taken inside each direction,
+ * as Keras does, not of the merged sequence.
+ */
+final class BidirectionalCodec implements LayerCodec {
+  @Override
+  public List<String> kerasClasses() {
+    return List.of("Bidirectional");
+  }
+
+  @Override
+  public void read(KerasToDl4j in, String kerasClass, JsonNode c, String name) {
+    in.requireRank(2, name, "Bidirectional");
+    long[] shape = in.shape();
+    JsonNode inner = c.path("layer");
+    String innerClass = inner.path("class_name").asText();
+    JsonNode ic = inner.path("config");
+    if (!List.of("LSTM", "SimpleRNN").contains(innerClass)) {
+      throw in.unsupported(name, "Bidirectional(" + innerClass + ") (LSTM and SimpleRNN are)");
+    }
+    // Keras 3 writes the backward copy it made; one the user built differently is refused.
+    JsonNode backward = c.path("backward_layer");
+    if (backward.isObject()
+        && (!backward.path("class_name").asText().equals(innerClass)
+            || backward.path("config").path("units").asLong() != ic.path("units").asLong()
+            || !backward.path("config").path("go_backwards").asBoolean(false))) {
+      throw in.unsupported(name, "Bidirectional with a backward_layer unlike its forward one");
+    }
+    Bidirectional.Mode mode =
+        switch (c.path("merge_mode").asText("concat")) {
+          case "concat" -> Bidirectional.Mode.CONCAT;
+          case "sum" -> Bidirectional.Mode.ADD;
+          case "mul" -> Bidirectional.Mode.MUL;
+          case "ave" -> Bidirectional.Mode.AVERAGE;
+          default ->
+              throw in.unsupported(
+                  name, "merge_mode " + c.path("merge_mode") + " (concat, sum, mul, ave are)");
+        };
+    List<INDArray> vars = in.vars();
+    int half = vars.size() / 2;
+    RecurrentCodec.Built fwd =
+        RecurrentCodec.build(in, innerClass, ic, name, shape[1], vars.subList(0, half));
+    RecurrentCodec.Built bwd =
+        RecurrentCodec.build(in, innerClass, ic, name, shape[1], vars.subList(half, vars.size()));
+    boolean sequences = ic.path("return_sequences").asBoolean(false);
+    Layer wrapped = sequences ? fwd.layer() : RecurrentCodec.lastStep(fwd.layer(), name);
+    Bidirectional layer = new Bidirectional(mode, wrapped);
+    layer.setLayerName(name);
+    in.addLayer(layer, l -> set(l, fwd.params(), bwd.params()));
+    long units = ic.path("units").asLong();
+    long out = mode == Bidirectional.Mode.CONCAT ? 2 * units : units;
+    in.shape(sequences ? new long[] {shape[0], out} : new long[] {out});
+  }
+
+  private static void set(
+      org.deeplearning4j.nn.api.Layer l,
+      Map<String, INDArray> forward,
+      Map<String, INDArray> backward) {
+    forward.forEach((k, v) -> l.setParam("f" + k, v));
+    backward.forEach((k, v) -> l.setParam("b" + k, v));
+  }
+}

@@ -1,0 +1,45 @@
+package dev.graft.converter.keras3;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+import org.deeplearning4j.nn.conf.RNNFormat;
+import org.deeplearning4j.nn.conf.layers.EmbeddingSequenceLayer;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Embedding: token ids [time] to vectors [time, output_dim], a DL4J EmbeddingSequenceLayer whose
+ * output stays time-major (NWC), as every sequence does in graft's mapping.
+ */
+final class EmbeddingCodec implements LayerCodec {
+  @Override
+  public List<String> kerasClasses() {
+    return List.of("Embedding");
+  }
+
+  @Override
+  public void read(KerasToDl4j in, String kerasClass, JsonNode c, String name) {
+    in.requireRank(1, name, "Embedding");
+    if (c.path("mask_zero").asBoolean(false)) {
+      throw in.unsupported(name, "Embedding with mask_zero=True (masking) is not supported yet");
+    }
+    long steps = in.shape()[0];
+    long vocabulary = c.path("input_dim").asLong();
+    long dim = c.path("output_dim").asLong();
+    List<INDArray> vars = in.vars();
+    if (vars.size() != 1) {
+      throw in.badInput(name, "has " + vars.size() + " weight arrays, expected 1 (embeddings)");
+    }
+    in.checkShape(vars.get(0), new long[] {vocabulary, dim}, name);
+    in.addLayer(
+        new EmbeddingSequenceLayer.Builder()
+            .name(name)
+            .nIn(vocabulary)
+            .nOut(dim)
+            .inputLength((int) steps)
+            .hasBias(false)
+            .outputDataFormat(RNNFormat.NWC)
+            .build(),
+        l -> l.setParam("W", vars.get(0)));
+    in.shape(new long[] {steps, dim});
+  }
+}
