@@ -86,7 +86,8 @@ class RealKerasFilesTest {
   @CsvSource({
     "keras3-h5/imdb-sentiment-embedding-lstm__keras-3.12.1.h5, 5000",
     "keras2/real-world/imdb-sentiment-embedding-lstm__keras-2.15.0.h5, 5000",
-    "keras3-h5/dogecoin-conv1d-bidirectional-lstm__keras-3.8.0.h5, 0"
+    "keras3-h5/dogecoin-conv1d-bidirectional-lstm__keras-3.8.0.h5, 0",
+    "keras3/speech-emotion-lstm-gru__keras-2.15.0.keras, 0"
   })
   void sequenceModelsComputeWhatNumPyComputesFromTheFile(String file, int vocabulary)
       throws Exception {

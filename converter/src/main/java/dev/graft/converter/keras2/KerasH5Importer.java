@@ -46,6 +46,9 @@ public final class KerasH5Importer {
   private static final Set<String> KNOWN_UNSUPPORTED =
       Set.of("LocallyConnected2D", "LocallyConnected1D");
 
+  /** Keras layer types DL4J 1.0.0-M2.1 lists but fails on (its own test suite's files). */
+  private static final Set<String> DL4J_BROKEN = Set.of("DepthwiseConv2D");
+
   private KerasH5Importer() {}
 
   /** What the file says about itself, read before any import is attempted. */
@@ -101,12 +104,20 @@ public final class KerasH5Importer {
 
   /**
    * Whether a file goes through graft's own Keras layer mapping rather than DL4J's importer: Keras
-   * 3's legacy HDF5 (its configs and weight naming are Keras 3's) and models that use models as
-   * layers (DL4J's importer refuses them).
+   * 3's legacy HDF5 (its configs and weight naming are Keras 3's), models that use models as layers
+   * (DL4J's importer refuses them), and Keras 2 models with a layer DL4J cannot import (GRU) or
+   * imports wrongly (DepthwiseConv2D) when graft's mapping reads all of their layers.
    */
   static boolean graftMapped(String version, String modelConfig) {
     boolean keras3 = version != null && version.trim().matches("3(\\..*)?");
-    return keras3 || KerasV3Importer.nestsModels(modelConfig);
+    if (keras3 || KerasV3Importer.nestsModels(modelConfig)) {
+      return true;
+    }
+    Set<String> dl4j = supportedLayerTypes();
+    boolean dl4jLacksOne =
+        KerasV3Importer.layerClasses(modelConfig).stream()
+            .anyMatch(c -> !dl4j.contains(c) || DL4J_BROKEN.contains(c));
+    return dl4jLacksOne && KerasV3Importer.mapsEveryLayer(modelConfig);
   }
 
   /** Whether the file goes through graft's own Keras layer mapping (see above). */

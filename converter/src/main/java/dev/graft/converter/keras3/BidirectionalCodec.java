@@ -8,10 +8,10 @@ import org.deeplearning4j.nn.conf.layers.recurrent.Bidirectional;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Bidirectional(LSTM or SimpleRNN): DL4J's Bidirectional over the same layer, merged as Keras's
- * merge_mode says. Without return_sequences each direction gives its final state (for the backward
- * one, after reading the whole reversed sequence), so the last step is taken inside each direction,
- * as Keras does, not of the merged sequence.
+ * Bidirectional(LSTM, GRU or SimpleRNN): DL4J's Bidirectional over the same layer, merged as
+ * Keras's merge_mode says. Without return_sequences each direction gives its final state (for the
+ * backward one, after reading the whole reversed sequence), so the last step is taken inside each
+ * direction, as Keras does, not of the merged sequence.
  */
 final class BidirectionalCodec implements LayerCodec {
   @Override
@@ -26,8 +26,8 @@ final class BidirectionalCodec implements LayerCodec {
     JsonNode inner = c.path("layer");
     String innerClass = inner.path("class_name").asText();
     JsonNode ic = inner.path("config");
-    if (!List.of("LSTM", "SimpleRNN").contains(innerClass)) {
-      throw in.unsupported(name, "Bidirectional(" + innerClass + ") (LSTM and SimpleRNN are)");
+    if (!List.of("LSTM", "GRU", "SimpleRNN").contains(innerClass)) {
+      throw in.unsupported(name, "Bidirectional(" + innerClass + ") (LSTM, GRU and SimpleRNN are)");
     }
     // Keras 3 writes the backward copy it made; one the user built differently is refused.
     JsonNode backward = c.path("backward_layer");

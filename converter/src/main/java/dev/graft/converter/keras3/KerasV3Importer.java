@@ -76,17 +76,36 @@ public final class KerasV3Importer {
 
   /** Whether a model config uses a model as one of its layers, at any depth. */
   public static boolean nestsModels(String modelConfig) {
+    return layerClasses(modelConfig).stream().anyMatch(NestedModels.MODEL_CLASSES::contains);
+  }
+
+  /**
+   * Whether graft's mapping reads every layer class of this config's top-level layer list (a Keras
+   * 2 file DL4J's importer cannot read goes through it then, as Keras 3 files do).
+   */
+  public static boolean mapsEveryLayer(String modelConfig) {
+    List<String> classes = layerClasses(modelConfig);
+    return !classes.isEmpty()
+        && classes.stream()
+            .allMatch(
+                c ->
+                    LayerCodecs.forKeras(c) != null
+                        || FunctionalBuilder.MERGES.contains(c)
+                        || NestedModels.MODEL_CLASSES.contains(c));
+  }
+
+  /** The class names of a model config's top-level layers; empty when it does not parse. */
+  public static List<String> layerClasses(String modelConfig) {
     try {
       JsonNode config = JSON.readTree(modelConfig).path("config");
       JsonNode layers = config.isArray() ? config : config.path("layers");
+      List<String> classes = new ArrayList<>();
       for (JsonNode layer : layers) {
-        if (NestedModels.MODEL_CLASSES.contains(layer.path("class_name").asText())) {
-          return true;
-        }
+        classes.add(layer.path("class_name").asText());
       }
-      return false;
+      return classes;
     } catch (Exception e) {
-      return false;
+      return List.of();
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.graft.converter.keras3;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.graft.converter.layers.Gru;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,15 +16,15 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * LSTM and SimpleRNN over a time-major sequence [time, features] (DL4J's NWC layout): the full
+ * LSTM, GRU and SimpleRNN over a time-major sequence [time, features] (DL4J's NWC layout): the full
  * sequence when {@code return_sequences}, else the last step (DL4J's LastTimeStep). Keras keeps an
  * LSTM's gates in the order input, forget, cell, output; DL4J in the order cell, forget, output,
- * input.
+ * input. DL4J has no GRU: graft's own {@link Gru} takes Keras's weights as they are.
  */
 final class RecurrentCodec implements LayerCodec {
   @Override
   public List<String> kerasClasses() {
-    return List.of("LSTM", "SimpleRNN");
+    return List.of("LSTM", "GRU", "SimpleRNN");
   }
 
   @Override
@@ -60,23 +61,34 @@ final class RecurrentCodec implements LayerCodec {
     }
     long units = c.path("units").asLong();
     boolean bias = c.path("use_bias").asBoolean(true);
-    int gates = kerasClass.equals("LSTM") ? 4 : 1;
+    int gates =
+        switch (kerasClass) {
+          case "LSTM" -> 4;
+          case "GRU" -> 3;
+          default -> 1;
+        };
     if (vars.size() != (bias ? 3 : 2)) {
       throw in.badInput(name, "has " + vars.size() + " weight arrays, expected " + (bias ? 3 : 2));
     }
     in.checkShape(vars.get(0), new long[] {features, gates * units}, name);
     in.checkShape(vars.get(1), new long[] {units, gates * units}, name);
-    INDArray b = bias ? vars.get(2) : Nd4j.zeros(gates * units);
-    in.checkShape(b, new long[] {gates * units}, name);
-    var activation = ActivationCodec.fromKeras(in, c.path("activation"), name);
-    Map<String, INDArray> params = new HashMap<>();
-    Layer layer;
-    if (gates == 4) {
+    if (gates != 1) {
       JsonNode gate = c.path("recurrent_activation");
       if (!gate.isMissingNode() && !gate.asText().equals("sigmoid")) {
         throw in.unsupported(
-            name, "LSTM recurrent_activation " + gate + " (only sigmoid, Keras's default)");
+            name,
+            kerasClass + " recurrent_activation " + gate + " (only sigmoid, Keras's default)");
       }
+    }
+    var activation = ActivationCodec.fromKeras(in, c.path("activation"), name);
+    if (gates == 3) {
+      return gru(in, c, name, features, units, vars, activation);
+    }
+    INDArray b = bias ? vars.get(2) : Nd4j.zeros(gates * units);
+    in.checkShape(b, new long[] {gates * units}, name);
+    Map<String, INDArray> params = new HashMap<>();
+    Layer layer;
+    if (gates == 4) {
       layer =
           new LSTM.Builder()
               .name(name)
@@ -105,6 +117,49 @@ final class RecurrentCodec implements LayerCodec {
       params.put("RW", vars.get(1));
       params.put("b", b.reshape(1, units));
     }
+    return new Built(layer, params);
+  }
+
+  /**
+   * Keras's GRU: a bias of [3 units] means reset_before, [2, 3 units] (input and recurrent bias)
+   * reset_after; the file's reset_after must agree.
+   */
+  private static Built gru(
+      KerasToDl4j in,
+      JsonNode c,
+      String name,
+      long features,
+      long units,
+      List<INDArray> vars,
+      org.nd4j.linalg.activations.IActivation activation) {
+    boolean resetAfter =
+        c.path("reset_after").asBoolean(vars.size() == 3 && vars.get(2).rank() == 2);
+    Map<String, INDArray> params = new HashMap<>();
+    params.put("W", vars.get(0));
+    params.put("RW", vars.get(1));
+    if (vars.size() == 3) {
+      INDArray b = vars.get(2);
+      in.checkShape(b, resetAfter ? new long[] {2, 3 * units} : new long[] {3 * units}, name);
+      params.put(
+          "b",
+          resetAfter
+              ? b.get(NDArrayIndex.point(0), NDArrayIndex.all()).reshape(1, 3 * units)
+              : b.reshape(1, 3 * units));
+      if (resetAfter) {
+        params.put("rb", b.get(NDArrayIndex.point(1), NDArrayIndex.all()).reshape(1, 3 * units));
+      }
+    }
+    Layer layer =
+        new Gru.Builder()
+            .resetAfter(resetAfter)
+            .name(name)
+            .nIn(features)
+            .nOut(units)
+            .activation(activation)
+            .dataFormat(RNNFormat.NWC)
+            // A wrapped layer (Bidirectional) gets no defaults from the network's config.
+            .weightInit(WeightInit.XAVIER)
+            .build();
     return new Built(layer, params);
   }
 

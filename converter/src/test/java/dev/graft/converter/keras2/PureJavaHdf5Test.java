@@ -40,6 +40,9 @@ class PureJavaHdf5Test {
     int compared = 0;
     List<String> different = new ArrayList<>();
     for (Path file : files) {
+      if (KerasH5Importer.graftMapped(file)) {
+        continue; // read by graft's own mapping (RealKerasFilesTest checks it against NumPy)
+      }
       Network ours;
       try {
         ours = KerasH5Importer.importFile(file);
