@@ -4,6 +4,7 @@ written by Keras 2 or 3 - from its config and weights alone, with NumPy and h5py
 graft's tests use it as an independent oracle for the archives graft writes.
 
     scripts/keras3_forward.py MODEL.keras INPUT.npy OUTPUT.npy
+    scripts/keras3_forward.py MODEL.h5 IN1.npy,IN2.npy OUT1.npy,OUT2.npy   (several inputs/outputs)
 
 INPUT is a batch in Keras's layout (channels last). Follows Keras 3's documented semantics:
 weights live in model.weights.h5 under layers/<class name in snake case>[_n]/vars/<i>, numbered
@@ -193,7 +194,7 @@ class LegacyWeights:
         return [np.asarray(g[n]) for n in names]
 
 
-def run(model_file, x):
+def run(model_file, xs):
     if zipfile.is_zipfile(model_file):
         with zipfile.ZipFile(model_file) as z:
             config = json.loads(z.read("config.json"))
@@ -202,8 +203,7 @@ def run(model_file, x):
         h5 = h5py.File(model_file, "r")
         config = json.loads(h5.attrs["model_config"])
         weights = LegacyWeights(h5)
-    (out,) = run_model(config, [x], weights, "", [])
-    return out
+    return run_model(config, xs, weights, "", [])
 
 
 def run_model(model, xs, weights, prefix, path):
@@ -392,5 +392,10 @@ def apply(cls, c, v, xs):
 
 
 if __name__ == "__main__":
+    # several inputs or outputs: comma-separated, in the order of input_layers / output_layers
     model, inp, out = sys.argv[1:4]
-    np.save(out, run(model, np.load(inp).astype(np.float64)).astype(np.float32))
+    ys = run(model, [np.load(f).astype(np.float64) for f in inp.split(",")])
+    outs = out.split(",")
+    assert len(outs) == len(ys), f"the model has {len(ys)} outputs, {len(outs)} files were named"
+    for f, y in zip(outs, ys):
+        np.save(f, y.astype(np.float32))

@@ -64,9 +64,20 @@ final class InspectCommand implements Callable<Integer> {
     o.put("name", summary.name());
     o.put("kind", summary.kind());
     ArrayNode shape = o.putArray("input_shape");
-    for (long d : summary.inputShape()) {
+    for (long d : summary.inputShapes().get(0)) {
       shape.add(d);
     }
+    ArrayNode modelInputs = o.putArray("inputs");
+    for (int i = 0; i < summary.inputNames().size(); i++) {
+      ObjectNode in = modelInputs.addObject();
+      in.put("name", summary.inputNames().get(i));
+      ArrayNode dims = in.putArray("shape");
+      for (long d : summary.inputShapes().get(i)) {
+        dims.add(d);
+      }
+    }
+    ArrayNode outputs = o.putArray("outputs");
+    summary.outputNames().forEach(outputs::add);
     ArrayNode layers = o.putArray("layers");
     for (ModelSummary.Row r : summary.rows()) {
       ObjectNode l = layers.addObject();

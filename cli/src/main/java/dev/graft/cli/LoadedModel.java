@@ -5,8 +5,14 @@ import dev.graft.converter.ModelLoader;
 import dev.graft.converter.Network;
 import dev.graft.runtime.ModelOptions;
 import dev.graft.runtime.OnnxModel;
+import dev.graft.runtime.TensorInfo;
 import dev.graft.trainer.Classifier;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * A model opened for inference, whatever its format: ONNX files run in ONNX Runtime (on the chosen
@@ -53,6 +59,50 @@ final class LoadedModel implements AutoCloseable {
           why + " needs a Keras or DL4J model: ONNX files have their dropout removed");
     }
     return network;
+  }
+
+  /** The model's inputs' names, in its order. */
+  List<String> inputNames() {
+    return onnx != null
+        ? onnx.inputs().stream().map(TensorInfo::name).toList()
+        : network.inputNames();
+  }
+
+  /** The model's outputs' names, in its order. */
+  List<String> outputNames() {
+    return onnx != null
+        ? onnx.outputs().stream().map(TensorInfo::name).toList()
+        : network.outputNames();
+  }
+
+  /** One example's shape per input (no batch dimension). */
+  List<long[]> inputShapes() {
+    if (onnx != null) {
+      return onnx.inputs().stream()
+          .map(t -> Arrays.copyOfRange(t.shape(), 1, t.shape().length))
+          .toList();
+    }
+    return network.inputShapes();
+  }
+
+  /**
+   * n examples, one flat array per input (C order, in {@link #inputNames} order); every output,
+   * flat.
+   */
+  List<float[]> run(List<float[]> batches, int n) {
+    if (onnx != null) {
+      return onnx.run(batches, n);
+    }
+    List<long[]> shapes = network.inputShapes();
+    INDArray[] xs = new INDArray[batches.size()];
+    for (int i = 0; i < xs.length; i++) {
+      xs[i] = Nd4j.create(batches.get(i), Network.batchShape(shapes.get(i), n), 'c');
+    }
+    List<float[]> out = new ArrayList<>();
+    for (INDArray y : network.outputs(xs)) {
+      out.add(y.dup('c').data().asFloat());
+    }
+    return out;
   }
 
   /** Number of outputs per example. */

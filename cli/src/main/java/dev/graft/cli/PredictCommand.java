@@ -7,6 +7,7 @@ import dev.graft.runtime.Npy;
 import dev.graft.trainer.McDropout;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -29,15 +30,22 @@ final class PredictCommand implements Callable<Integer> {
       names = "--input",
       required = true,
       paramLabel = "X.npy",
-      description = "float32 or float64, C order.")
-  Path input;
+      description =
+          "float32 or float64, C order. A model with several inputs takes one --input per input,"
+              + " in the order inspect lists them.")
+  List<Path> inputs;
 
   @Option(
       names = "--output",
       required = true,
       paramLabel = "Y.npy",
-      description = "Written as float32.")
-  Path output;
+      description =
+          "Written as float32. A model with several outputs writes one --output per output, in"
+              + " the order inspect lists them.")
+  List<Path> outputs;
+
+  private Path input;
+  private Path output;
 
   @Option(
       names = "--device",
@@ -84,64 +92,81 @@ final class PredictCommand implements Callable<Integer> {
     if (std != null && mcDropout == 0) {
       throw GraftException.usage("--std goes with --mc-dropout N");
     }
-    dev.graft.AtomicWrite.checkWritable(output);
+    outputs.forEach(dev.graft.AtomicWrite::checkWritable);
     if (std != null) {
       dev.graft.AtomicWrite.checkWritable(std);
     }
-    Npy.Array array = Npy.read(input);
     try (LoadedModel loaded = LoadedModel.open(model, device)) {
-      // by shape, not size: channels-last images for a channels-first model are transposed, other
-      // shapes refused
-      ExampleLayout.Fitted x =
-          ExampleLayout.fit(
-              array.data(), array.shape(), loaded.classifier().exampleShape(), input.toString());
-      if (x.note() != null) {
-        spec.commandLine().getErr().println("graft: note: " + x.note());
-      }
-      int n = x.examples();
-      int d = (int) loaded.classifier().inputSize();
-      float[] y = null;
-      float[] sd = null;
-      int outputs = 0;
-      for (int start = 0; start < n; start += batchSize) {
-        int m = Math.min(batchSize, n - start);
-        float[] batch = Arrays.copyOfRange(x.data(), start * d, (start + m) * d);
-        float[] part;
-        float[] partStd = null;
+      if (loaded.inputNames().size() != 1 || loaded.outputNames().size() != 1) {
         if (mcDropout != 0) {
-          McDropout.Result r =
-              McDropout.predict(loaded.network("--mc-dropout"), batch, m, mcDropout, seed + start);
-          part = r.mean();
-          partStd = r.std();
-        } else {
-          part = loaded.classifier().predict(batch, m);
+          throw GraftException.usage("--mc-dropout needs a model with one input and one output");
         }
-        if (y == null) {
-          outputs = part.length / m;
-          y = new float[n * outputs];
-          sd = mcDropout != 0 ? new float[n * outputs] : null;
-        }
-        System.arraycopy(part, 0, y, start * outputs, part.length);
-        if (partStd != null) {
-          System.arraycopy(partStd, 0, sd, start * outputs, partStd.length);
-        }
+        return new SeveralInputsOrOutputs(loaded, inputs, outputs, batchSize, spec, json)
+            .predict(model);
       }
-      if (std != null) {
-        Npy.write(std, sd, new long[] {n, outputs});
+      if (inputs.size() != 1 || outputs.size() != 1) {
+        throw GraftException.usage(
+            model + " has one input and one output: give one --input and one --output");
       }
-      Npy.write(output, y, new long[] {n, outputs});
-      var o = spec.commandLine().getOut();
-      if (json) {
-        ObjectNode j = Json.object();
-        j.put("model", model.toString());
-        j.put("n", n);
-        j.put("outputs", outputs);
-        j.put("output", output.toString());
-        Json.print(o, j);
+      input = inputs.get(0);
+      output = outputs.get(0);
+      return predictOne(loaded);
+    }
+  }
+
+  private int predictOne(LoadedModel loaded) {
+    Npy.Array array = Npy.read(input);
+    // by shape, not size: channels-last images for a channels-first model are transposed, other
+    // shapes refused
+    ExampleLayout.Fitted x =
+        ExampleLayout.fit(
+            array.data(), array.shape(), loaded.classifier().exampleShape(), input.toString());
+    if (x.note() != null) {
+      spec.commandLine().getErr().println("graft: note: " + x.note());
+    }
+    int n = x.examples();
+    int d = (int) loaded.classifier().inputSize();
+    float[] y = null;
+    float[] sd = null;
+    int outputs = 0;
+    for (int start = 0; start < n; start += batchSize) {
+      int m = Math.min(batchSize, n - start);
+      float[] batch = Arrays.copyOfRange(x.data(), start * d, (start + m) * d);
+      float[] part;
+      float[] partStd = null;
+      if (mcDropout != 0) {
+        McDropout.Result r =
+            McDropout.predict(loaded.network("--mc-dropout"), batch, m, mcDropout, seed + start);
+        part = r.mean();
+        partStd = r.std();
       } else {
-        o.printf("%s: %d examples -> %s (%d x %d)%n", model, n, output, n, outputs);
-        o.flush();
+        part = loaded.classifier().predict(batch, m);
       }
+      if (y == null) {
+        outputs = part.length / m;
+        y = new float[n * outputs];
+        sd = mcDropout != 0 ? new float[n * outputs] : null;
+      }
+      System.arraycopy(part, 0, y, start * outputs, part.length);
+      if (partStd != null) {
+        System.arraycopy(partStd, 0, sd, start * outputs, partStd.length);
+      }
+    }
+    if (std != null) {
+      Npy.write(std, sd, new long[] {n, outputs});
+    }
+    Npy.write(output, y, new long[] {n, outputs});
+    var o = spec.commandLine().getOut();
+    if (json) {
+      ObjectNode j = Json.object();
+      j.put("model", model.toString());
+      j.put("n", n);
+      j.put("outputs", outputs);
+      j.put("output", output.toString());
+      Json.print(o, j);
+    } else {
+      o.printf("%s: %d examples -> %s (%d x %d)%n", model, n, output, n, outputs);
+      o.flush();
     }
     return 0;
   }

@@ -9,6 +9,7 @@ import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.misc.FrozenLayer;
 import org.deeplearning4j.nn.conf.layers.misc.FrozenLayerWithBackprop;
 import org.deeplearning4j.nn.graph.ComputationGraph;
@@ -17,9 +18,18 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-/** A Keras-style table of a network's layers: name, type, output shape, parameters, trainable. */
+/**
+ * A Keras-style table of a network's layers: name, type, output shape, parameters, trainable; with
+ * the model's inputs (names and example shapes) and outputs.
+ */
 public record ModelSummary(
-    String name, String producer, String kind, long[] inputShape, List<Row> rows) {
+    String name,
+    String producer,
+    String kind,
+    List<String> inputNames,
+    List<long[]> inputShapes,
+    List<String> outputNames,
+    List<Row> rows) {
 
   /**
    * One layer, or a graph vertex (merge, element-wise, preprocessor). The output shape starts with
@@ -43,17 +53,21 @@ public record ModelSummary(
   }
 
   public static ModelSummary of(Network network) {
-    INDArray x = Nd4j.zeros(DataType.FLOAT, network.batchShape(1));
+    List<long[]> shapes = network.inputShapes();
+    INDArray[] xs = new INDArray[shapes.size()];
+    for (int i = 0; i < xs.length; i++) {
+      xs[i] = Nd4j.zeros(DataType.FLOAT, Network.batchShape(shapes.get(i), 1));
+    }
     List<Row> rows = new ArrayList<>();
     if (network.model() instanceof MultiLayerNetwork mln) {
-      List<INDArray> acts = mln.feedForward(x, false);
+      List<INDArray> acts = mln.feedForward(xs[0], false);
       Layer[] layers = mln.getLayers();
       for (int i = 0; i < layers.length; i++) {
         rows.add(row(layers[i], acts.get(i + 1), List.of()));
       }
     } else {
       ComputationGraph cg = (ComputationGraph) network.model();
-      Map<String, INDArray> acts = cg.feedForward(new INDArray[] {x}, false);
+      Map<String, INDArray> acts = cg.feedForward(xs, false);
       var conf = cg.getConfiguration();
       for (String name : conf.getTopologicalOrderStr()) {
         GraphVertex vertex = conf.getVertices().get(name);
@@ -69,7 +83,14 @@ public record ModelSummary(
       }
     }
     String kind = network.isSequential() ? "Sequential" : "Functional";
-    return new ModelSummary(network.name(), network.producer(), kind, network.inputShape(), rows);
+    return new ModelSummary(
+        network.name(),
+        network.producer(),
+        kind,
+        network.inputNames(),
+        shapes,
+        network.outputNames(),
+        rows);
   }
 
   private static String vertexType(GraphVertex vertex) {
@@ -94,8 +115,11 @@ public record ModelSummary(
         conf instanceof FrozenLayer f
             ? f.getLayer()
             : conf instanceof FrozenLayerWithBackprop fb ? fb.getUnderlying() : conf;
+    // A dropout layer's configuration carries an activation it never applies.
     String activationName =
-        inner instanceof BaseLayer base && base.getActivationFn() != null
+        inner instanceof BaseLayer base
+                && !(inner instanceof DropoutLayer)
+                && base.getActivationFn() != null
             ? Activations.name(base.getActivationFn())
             : "";
     return new Row(
@@ -111,10 +135,7 @@ public record ModelSummary(
   /** Renders the table as Keras's model.summary() does. */
   public String render() {
     StringBuilder sb = new StringBuilder();
-    sb.append(
-        String.format(
-            "Model: \"%s\" (%s, %s), input shape %s%n",
-            name, kind, producer, shapeText(inputShape, false)));
+    sb.append(String.format("Model: \"%s\" (%s, %s), %s%n", name, kind, producer, ioText()));
     String line = "-".repeat(86) + "\n";
     sb.append(line)
         .append(
@@ -138,6 +159,18 @@ public record ModelSummary(
             "Total params: %,d%nTrainable params: %,d%nNon-trainable params: %,d%n",
             totalParams(), trainableParams(), totalParams() - trainableParams()));
     return sb.toString();
+  }
+
+  /** "input shape (None, 8)", or for several inputs or outputs each by name. */
+  private String ioText() {
+    if (inputShapes.size() == 1 && outputNames.size() == 1) {
+      return "input shape " + shapeText(inputShapes.get(0), false);
+    }
+    List<String> ins = new ArrayList<>();
+    for (int i = 0; i < inputShapes.size(); i++) {
+      ins.add(inputNames.get(i) + " " + shapeText(inputShapes.get(i), false));
+    }
+    return "inputs " + String.join(", ", ins) + "; outputs " + String.join(", ", outputNames);
   }
 
   static String shapeText(long[] shape, boolean batch) {

@@ -16,7 +16,9 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * A Deeplearning4j network together with what graft knows about where it came from: the source file
  * and its hash, the format, and the shape of one input example (no batch dimension), in the layout
- * the source framework used (Keras: channels last).
+ * the source framework used (Keras: channels last). A Functional model may have several inputs and
+ * outputs: {@link #inputShapes}, {@link #inputNames}, {@link #outputNames} and {@link #outputs}
+ * cover them; the single-input methods refuse such a model with a clear error.
  */
 public final class Network {
   private final Model model;
@@ -24,7 +26,7 @@ public final class Network {
   private final Path source;
   private final ModelFormat format;
   private final String sourceSha256;
-  private final long[] inputShape;
+  private final List<long[]> inputShapes;
   private final String producer;
 
   public Network(
@@ -35,6 +37,18 @@ public final class Network {
       String sourceSha256,
       long[] inputShape,
       String producer) {
+    this(model, name, source, format, sourceSha256, List.of(inputShape), producer);
+  }
+
+  /** A network with one example shape per input, in the order of the graph's inputs. */
+  public Network(
+      Model model,
+      String name,
+      Path source,
+      ModelFormat format,
+      String sourceSha256,
+      List<long[]> inputShapes,
+      String producer) {
     if (!(model instanceof MultiLayerNetwork) && !(model instanceof ComputationGraph)) {
       throw new IllegalArgumentException("not a DL4J network: " + model.getClass());
     }
@@ -43,13 +57,16 @@ public final class Network {
     this.source = source;
     this.format = format;
     this.sourceSha256 = sourceSha256;
-    this.inputShape = inputShape.clone();
+    if (inputShapes.isEmpty()) {
+      throw new IllegalArgumentException("a network needs an input");
+    }
+    this.inputShapes = inputShapes.stream().map(long[]::clone).toList();
     this.producer = producer;
   }
 
   /** The same provenance around another DL4J network (after fine-tuning, say). */
   public Network withModel(Model other) {
-    return new Network(other, name, source, format, sourceSha256, inputShape, producer);
+    return new Network(other, name, source, format, sourceSha256, inputShapes, producer);
   }
 
   public Model model() {
@@ -77,14 +94,48 @@ public final class Network {
     return sourceSha256;
   }
 
-  /** Shape of one example, without the batch dimension. */
+  /** Shape of one example, without the batch dimension (a single-input model's). */
   public long[] inputShape() {
-    return inputShape.clone();
+    return single("its input shape").clone();
+  }
+
+  /** Shape of one example of each input, in the order of {@link #inputNames}. */
+  public List<long[]> inputShapes() {
+    return inputShapes.stream().map(long[]::clone).toList();
+  }
+
+  /** The inputs' names (a Sequential model's one input is called "input"). */
+  public List<String> inputNames() {
+    return model instanceof ComputationGraph cg
+        ? cg.getConfiguration().getNetworkInputs()
+        : List.of("input");
+  }
+
+  /** The outputs' names (a Sequential model's one output is its last layer's). */
+  public List<String> outputNames() {
+    if (model instanceof ComputationGraph cg) {
+      return cg.getConfiguration().getNetworkOutputs();
+    }
+    List<String> names = layerNames();
+    return List.of(names.get(names.size() - 1));
   }
 
   /** Number of values in one example. */
   public long inputSize() {
-    return Arrays.stream(inputShape).reduce(1, (a, b) -> a * b);
+    return Arrays.stream(single("its input size")).reduce(1, (a, b) -> a * b);
+  }
+
+  private long[] single(String what) {
+    if (inputShapes.size() != 1) {
+      throw GraftException.unsupported(
+          label()
+              + ": has "
+              + counted(inputShapes.size(), "input", inputNames())
+              + ": "
+              + what
+              + " is not one shape; give one array per input");
+    }
+    return inputShapes.get(0);
   }
 
   /** Who wrote the source file, e.g. "Keras 2.4.0". */
@@ -130,22 +181,61 @@ public final class Network {
 
   /** Shape of a batch of n examples. */
   public long[] batchShape(long n) {
-    long[] shape = new long[inputShape.length + 1];
+    return batchShape(single("its batch shape"), n);
+  }
+
+  /** Shape of a batch of n examples of an example shape. */
+  public static long[] batchShape(long[] example, long n) {
+    long[] shape = new long[example.length + 1];
     shape[0] = n;
-    System.arraycopy(inputShape, 0, shape, 1, inputShape.length);
+    System.arraycopy(example, 0, shape, 1, example.length);
     return shape;
   }
 
   /** Inference (dropout off) on a batch shaped like {@link #batchShape}. */
   public INDArray output(INDArray batch) {
+    single("its input");
     if (model instanceof MultiLayerNetwork mln) {
       return mln.output(batch, false);
     }
-    return ((ComputationGraph) model).outputSingle(false, batch);
+    ComputationGraph cg = (ComputationGraph) model;
+    if (cg.getNumOutputArrays() != 1) {
+      throw GraftException.unsupported(
+          label()
+              + ": has "
+              + counted(cg.getNumOutputArrays(), "output", outputNames())
+              + ": ask for all of them");
+    }
+    return cg.outputSingle(false, batch);
+  }
+
+  /**
+   * Inference (dropout off) with one batch per input, in the order of {@link #inputNames}: one
+   * array per output, in the order of {@link #outputNames}.
+   */
+  public INDArray[] outputs(INDArray... batches) {
+    if (batches.length != inputShapes.size()) {
+      throw GraftException.usage(
+          label()
+              + ": has "
+              + counted(inputShapes.size(), "input", inputNames())
+              + ", "
+              + batches.length
+              + " arrays were given");
+    }
+    if (model instanceof MultiLayerNetwork mln) {
+      return new INDArray[] {mln.output(batches[0], false)};
+    }
+    return ((ComputationGraph) model).output(false, batches);
   }
 
   /** Inference on examples given as flat rows (n x inputSize), reshaped to the model's input. */
   public INDArray outputFlat(INDArray rows) {
     return output(rows.reshape('c', batchShape(rows.size(0))));
+  }
+
+  /** "2 inputs (wide_input, deep_input)", for messages. */
+  private static String counted(int n, String noun, List<String> names) {
+    return n + " " + noun + (n == 1 ? "" : "s") + " (" + String.join(", ", names) + ")";
   }
 }

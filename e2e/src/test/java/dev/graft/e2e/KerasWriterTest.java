@@ -194,6 +194,39 @@ class KerasWriterTest {
     return Npy.read(y).data();
   }
 
+  /** The oracle on a model with several inputs or outputs: one array per output. */
+  static List<float[]> pythonForward(Path model, List<INDArray> inputs, int outputs, Path tmp)
+      throws Exception {
+    Path python = Path.of("/usr/bin/python3");
+    Assumptions.assumeTrue(
+        Files.exists(python) && run(python, "-c", "import h5py, numpy") == 0,
+        "skipped: Debian's python3-h5py and python3-numpy are not installed");
+    List<String> xs = new ArrayList<>();
+    for (INDArray input : inputs) {
+      Path x = Files.createTempFile(tmp, "x", ".npy");
+      Npy.write(x, input.dup('c').data().asFloat(), input.shape());
+      xs.add(x.toString());
+    }
+    List<Path> ys = new ArrayList<>();
+    for (int i = 0; i < outputs; i++) {
+      ys.add(Files.createTempFile(tmp, "y", ".npy"));
+    }
+    assertEquals(
+        0,
+        run(
+            python,
+            SCRIPT.toString(),
+            model.toString(),
+            String.join(",", xs),
+            String.join(",", ys.stream().map(Path::toString).toList())),
+        "keras3_forward.py failed");
+    List<float[]> out = new ArrayList<>();
+    for (Path y : ys) {
+      out.add(Npy.read(y).data());
+    }
+    return out;
+  }
+
   static int run(Path python, String... args) throws Exception {
     List<String> command = new ArrayList<>(List.of(python.toString()));
     command.addAll(List.of(args));

@@ -135,6 +135,32 @@ class RealKerasFilesTest {
         edits);
   }
 
+  /**
+   * The book's wide-and-deep model (two inputs, two outputs; DL4J's own importer mis-sizes it):
+   * each output matches NumPy, in the order of the file's output_layers.
+   */
+  @Test
+  void severalInputsAndOutputsComputeWhatNumPyComputes() throws Exception {
+    Path model =
+        SharedModels.require(
+            "keras2/real-world/homl-ch10-wide-deep-2in-2out-functional__keras-2.4.0.h5");
+    Network network = ModelLoader.load(model);
+    assertEquals(List.of("wide_input", "deep_input"), network.inputNames());
+    assertEquals(List.of("main_output", "aux_output"), network.outputNames());
+    List<INDArray> xs = new ArrayList<>();
+    for (long[] shape : network.inputShapes()) {
+      xs.add(fixedInput(shape, 3, xs.size() + 11));
+    }
+    List<float[]> expected = KerasWriterTest.pythonForward(model, xs, 2, tmp);
+    INDArray[] actual = network.outputs(xs.toArray(INDArray[]::new));
+    for (int i = 0; i < 2; i++) {
+      KerasWriterTest.assertClose(
+          expected.get(i), actual[i].dup('c').data().asFloat(), 1e-4, "output " + i);
+    }
+    GraftException e = assertThrows(GraftException.class, () -> network.output(xs.get(0)));
+    assertTrue(e.getMessage().contains("has 2 inputs (wide_input, deep_input)"), e.getMessage());
+  }
+
   @Test
   void nestedLayersKeepTheirPathInTheirNames() {
     Path model = SharedModels.require("teachable-machine/dog-cat/keras_model.h5");

@@ -16,15 +16,17 @@ import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An ONNX model loaded into ONNX Runtime, for services: one float input, batches of examples in,
- * the first output back. Safe to share between threads (ONNX Runtime sessions are); close it when
- * done. A float[] input is copied into a direct buffer the calling thread reuses, so a call
+ * An ONNX model loaded into ONNX Runtime, for services: float inputs, batches of examples in; with
+ * one input, {@link #predict} gives the first output back, and {@link #run} serves models with
+ * several inputs or outputs. Safe to share between threads (ONNX Runtime sessions are); close it
+ * when done. A float[] input is copied into a direct buffer the calling thread reuses, so a call
  * allocates no input memory on the Java heap and ONNX Runtime reads the data without a copy.
  */
 public final class OnnxModel implements AutoCloseable {
@@ -91,7 +93,7 @@ public final class OnnxModel implements AutoCloseable {
           path != null ? env.createSession(path, so) : env.createSession(bytes, so);
       try {
         OnnxModel model = new OnnxModel(env, session, label, device);
-        model.checkSingleFloatInput();
+        model.checkFloatInputs();
         return model;
       } catch (RuntimeException | OrtException e) {
         session.close();
@@ -133,10 +135,27 @@ public final class OnnxModel implements AutoCloseable {
     }
   }
 
-  private void checkSingleFloatInput() {
-    if (inputs.size() != 1 || !input.type().equals("FLOAT")) {
+  private void checkFloatInputs() {
+    if (inputs.isEmpty() || !inputs.stream().allMatch(t -> t.type().equals("FLOAT"))) {
       throw GraftException.unsupported(
-          label + ": graft serves models with one float input; this one has " + inputs);
+          label + ": graft serves models with float inputs; this one has " + inputs);
+    }
+  }
+
+  /** "2 inputs (wide_input, deep_input)", for messages. */
+  private String inputsText() {
+    return inputs.size()
+        + " input"
+        + (inputs.size() == 1 ? "" : "s")
+        + " ("
+        + String.join(", ", inputs.stream().map(TensorInfo::name).toList())
+        + ")";
+  }
+
+  private void checkSingleInput() {
+    if (inputs.size() != 1) {
+      throw GraftException.unsupported(
+          label + ": has " + inputsText() + ": give one array per input (run)");
     }
   }
 
@@ -192,6 +211,7 @@ public final class OnnxModel implements AutoCloseable {
 
   /** As {@link #predict(float[], int)}; a direct buffer is read in place, without a copy. */
   public float[] predict(FloatBuffer batch, int n) {
+    checkSingleInput();
     checkLength(batch.remaining(), n);
     long[] shape = input.shape().clone();
     shape[0] = n;
@@ -238,8 +258,72 @@ public final class OnnxModel implements AutoCloseable {
     }
   }
 
+  /**
+   * Runs n examples with one array per model input, in the order of {@link #inputs} (each n times
+   * that input's example size floats); returns every output, flat, in the order of {@link
+   * #outputs}. For models with several inputs or outputs.
+   */
+  public List<float[]> run(List<float[]> batches, int n) {
+    if (batches.size() != inputs.size()) {
+      throw GraftException.usage(
+          label + ": has " + inputsText() + ", " + batches.size() + " arrays were given");
+    }
+    lock.readLock().lock();
+    Map<String, OnnxTensor> feed = new LinkedHashMap<>();
+    try {
+      if (closed) {
+        throw GraftException.usage(label + ": the model was closed");
+      }
+      for (int i = 0; i < inputs.size(); i++) {
+        TensorInfo info = inputs.get(i);
+        long[] shape = info.shape().clone();
+        shape[0] = n;
+        for (int d = 1; d < shape.length; d++) {
+          if (shape[d] < 0) {
+            throw GraftException.unsupported(
+                label + ": input " + info.name() + " has a dynamic dimension " + d);
+          }
+        }
+        if (n < 1 || (long) n * info.exampleSize() != batches.get(i).length) {
+          throw GraftException.usage(
+              label
+                  + ": input "
+                  + info.name()
+                  + " expects "
+                  + n
+                  + " examples of "
+                  + info.exampleSize()
+                  + " values, got "
+                  + batches.get(i).length
+                  + " values");
+        }
+        feed.put(
+            info.name(), OnnxTensor.createTensor(env, FloatBuffer.wrap(batches.get(i)), shape));
+      }
+      try (OrtSession.Result result = session.run(feed)) {
+        List<float[]> out = new ArrayList<>();
+        for (int j = 0; j < outputs.size(); j++) {
+          FloatBuffer y = ((OnnxTensor) result.get(j)).getFloatBuffer();
+          float[] values = new float[y.remaining()];
+          y.get(values);
+          out.add(values);
+        }
+        return out;
+      }
+    } catch (OrtException e) {
+      throw new GraftException(
+          GraftException.Kind.FAILURE,
+          label + ": ONNX Runtime failed: " + firstLine(e.getMessage()),
+          e);
+    } finally {
+      feed.values().forEach(OnnxTensor::close);
+      lock.readLock().unlock();
+    }
+  }
+
   /** The first output's shape for a batch of n zero examples, as ONNX Runtime computes it. */
   public long[] outputShape(int n) {
+    checkSingleInput();
     long[] shape = input.shape().clone();
     shape[0] = n;
     FloatBuffer zeros = scratch((int) (n * inputSize()));

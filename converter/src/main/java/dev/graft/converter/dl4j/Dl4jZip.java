@@ -18,6 +18,8 @@ import java.nio.file.FileSystem;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.conf.ComputationGraphConfiguration;
@@ -25,6 +27,7 @@ import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -88,9 +91,17 @@ public final class Dl4jZip {
   static ObjectNode metadata(Network network) {
     ObjectNode meta = JSON.createObjectNode();
     meta.put("name", network.name());
+    // input_shape: the first input's (all a single-input model has); input_shapes: every input's
     var shape = meta.putArray("input_shape");
-    for (long d : network.inputShape()) {
+    for (long d : network.inputShapes().get(0)) {
       shape.add(d);
+    }
+    var shapes = meta.putArray("input_shapes");
+    for (long[] s : network.inputShapes()) {
+      var one = shapes.addArray();
+      for (long d : s) {
+        one.add(d);
+      }
     }
     meta.put("producer", network.producer());
     meta.put("source", network.source() == null ? "" : network.source().getFileName().toString());
@@ -149,21 +160,35 @@ public final class Dl4jZip {
               + ": a Deeplearning4j zip without graft.json: its input "
               + "shape is unknown (save it with graft, or import the original model)");
     }
-    long[] shape = new long[meta.get("input_shape").size()];
-    long size = 1;
-    for (int i = 0; i < shape.length; i++) {
-      shape[i] = meta.get("input_shape").get(i).asLong();
-      size *= Math.max(shape[i], 0);
-      if (shape[i] < 1 || shape[i] > 1 << 24 || size > 1 << 26) {
-        throw GraftException.badInput(
-            file + ": graft.json declares an input shape of " + meta.get("input_shape"));
+    List<long[]> shapes = new ArrayList<>();
+    if (meta.path("input_shapes").isArray() && !meta.get("input_shapes").isEmpty()) {
+      for (JsonNode s : meta.get("input_shapes")) {
+        shapes.add(shape(file, s));
       }
+    } else {
+      shapes.add(shape(file, meta.get("input_shape")));
     }
     String name = meta.path("name").asText(file.getFileName().toString());
     String producer = meta.path("producer").asText("Deeplearning4j");
-    Network network = new Network(model, name, file, ModelFormat.DL4J_ZIP, sha, shape, producer);
+    Network network = new Network(model, name, file, ModelFormat.DL4J_ZIP, sha, shapes, producer);
     probe(file, network);
     return network;
+  }
+
+  private static long[] shape(Path file, JsonNode declared) {
+    if (declared == null || !declared.isArray()) {
+      throw GraftException.badInput(file + ": graft.json declares an input shape of " + declared);
+    }
+    long[] shape = new long[declared.size()];
+    long size = 1;
+    for (int i = 0; i < shape.length; i++) {
+      shape[i] = declared.get(i).asLong();
+      size *= Math.max(shape[i], 0);
+      if (shape[i] < 1 || shape[i] > 1 << 24 || size > 1 << 26) {
+        throw GraftException.badInput(file + ": graft.json declares an input shape of " + declared);
+      }
+    }
+    return shape;
   }
 
   /**
@@ -173,7 +198,10 @@ public final class Dl4jZip {
    */
   private static void probe(Path file, Network network) {
     try {
-      network.outputSize();
+      network.outputs(
+          network.inputShapes().stream()
+              .map(s -> Nd4j.zeros(DataType.FLOAT, Network.batchShape(s, 1)))
+              .toArray(INDArray[]::new));
     } catch (RuntimeException | LinkageError e) {
       throw GraftException.badInput(
           file + ": the network in this zip does not run (" + Errors.describe(e) + ")", e);

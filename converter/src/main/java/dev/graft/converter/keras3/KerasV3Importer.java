@@ -94,6 +94,25 @@ public final class KerasV3Importer {
                         || NestedModels.MODEL_CLASSES.contains(c));
   }
 
+  /** How many inputs and outputs a Functional config declares together (2 for one of each). */
+  public static int inputsAndOutputs(String modelConfig) {
+    try {
+      JsonNode config = JSON.readTree(modelConfig).path("config");
+      return Math.max(1, count(config.path("input_layers")))
+          + Math.max(1, count(config.path("output_layers")));
+    } catch (Exception e) {
+      return 2;
+    }
+  }
+
+  /** Keras 2 lists [[name, 0, 0], ...]; Keras 3 a single [name, 0, 0] for one tensor. */
+  private static int count(JsonNode refs) {
+    if (!refs.isArray() || refs.isEmpty()) {
+      return 0;
+    }
+    return refs.get(0).isArray() ? refs.size() : 1;
+  }
+
   /** The class names of a model config's top-level layers; empty when it does not parse. */
   public static List<String> layerClasses(String modelConfig) {
     try {
@@ -117,24 +136,15 @@ public final class KerasV3Importer {
       ModelFormat format,
       String producer) {
     FlatModel flat = NestedModels.flatten(file, root);
-    if (flat.inputs().size() != 1 || flat.outputs().size() != 1) {
-      throw GraftException.unsupported(
-          file
-              + ": a model with "
-              + flat.inputs().size()
-              + " inputs and "
-              + flat.outputs().size()
-              + " outputs (one of each is supported)");
-    }
     Model model;
-    if (flat.isChain()) {
+    if (flat.isChain() && flat.inputs().size() == 1 && flat.outputs().size() == 1) {
       KerasToDl4j builder = new KerasToDl4j(file, weights, flat.inputShapes().get(0));
       flat.layers().forEach(builder::add);
       model = builder.build();
     } else {
       model = new FunctionalBuilder(file, weights).build(flat);
     }
-    return new Network(model, flat.name(), file, format, sha, flat.inputShapes().get(0), producer);
+    return new Network(model, flat.name(), file, format, sha, flat.inputShapes(), producer);
   }
 
   private static JsonNode parse(Path file, String text, String entry) {

@@ -33,9 +33,10 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Writes a DL4J network (layer stack or graph) as an ONNX model with a dynamic batch dimension: one
- * graph input "input" shaped like the source model's input, one output "output", node names from
- * the layer names, and metadata on where the model came from. Shapes inside the graph are those
- * DL4J produces, measured on a sample batch, so the ONNX model computes what DL4J computes.
+ * graph input "input" shaped like the source model's input and one output "output" (a model with
+ * several inputs or outputs keeps their own names, in the model's order), node names from the layer
+ * names, and metadata on where the model came from. Shapes inside the graph are those DL4J
+ * produces, measured on a sample batch, so the ONNX model computes what DL4J computes.
  */
 public final class OnnxExporter {
   public static final String INPUT = "input";
@@ -46,25 +47,40 @@ public final class OnnxExporter {
 
   public static ModelProto export(Network network, ExportOptions options) {
     GraphBuilder g = new GraphBuilder();
-    g.name(INPUT);
-    g.name(OUTPUT);
-    INDArray sample = Nd4j.zeros(DataType.FLOAT, network.batchShape(SAMPLE_BATCH));
-    String last;
-    long[] outShape;
+    // One input and one output keep the names "input" and "output"; several take the model's own
+    // names (a Keras Functional model's input and output layers).
+    List<String> inputs = onnxNames(network.inputNames(), INPUT);
+    List<String> outputs = onnxNames(network.outputNames(), OUTPUT);
+    inputs.forEach(g::name);
+    outputs.forEach(g::name);
+    List<long[]> shapes = network.inputShapes();
+    INDArray[] samples = new INDArray[shapes.size()];
+    for (int i = 0; i < samples.length; i++) {
+      samples[i] = Nd4j.zeros(DataType.FLOAT, Network.batchShape(shapes.get(i), SAMPLE_BATCH));
+    }
+    List<String> last = new ArrayList<>();
+    List<long[]> outShapes = new ArrayList<>();
     if (network.model() instanceof MultiLayerNetwork mln) {
-      List<INDArray> acts = mln.feedForward(sample, false);
-      last = exportLayers(g, mln, acts);
-      outShape = acts.get(acts.size() - 1).shape();
+      List<INDArray> acts = mln.feedForward(samples[0], false);
+      last.add(exportLayers(g, mln, acts));
+      outShapes.add(acts.get(acts.size() - 1).shape());
     } else {
       ComputationGraph cg = (ComputationGraph) network.model();
-      Map<String, INDArray> acts = cg.feedForward(new INDArray[] {sample}, false);
-      last = exportGraph(g, cg, acts);
-      outShape = acts.get(cg.getConfiguration().getNetworkOutputs().get(0)).shape();
+      Map<String, INDArray> acts = cg.feedForward(samples, false);
+      Map<String, String> tensors = exportGraph(g, cg, acts, inputs);
+      for (String out : cg.getConfiguration().getNetworkOutputs()) {
+        last.add(tensors.get(out));
+        outShapes.add(acts.get(out).shape());
+      }
     }
-    g.identityTo(OUTPUT, last);
     g.graph().setName(network.name());
-    g.graph().addInput(valueInfo(INPUT, network.batchShape(SAMPLE_BATCH)));
-    g.graph().addOutput(valueInfo(OUTPUT, outShape));
+    for (int i = 0; i < inputs.size(); i++) {
+      g.graph().addInput(valueInfo(inputs.get(i), samples[i].shape()));
+    }
+    for (int i = 0; i < outputs.size(); i++) {
+      g.identityTo(outputs.get(i), last.get(i));
+      g.graph().addOutput(valueInfo(outputs.get(i), outShapes.get(i)));
+    }
 
     ModelProto.Builder model =
         ModelProto.newBuilder()
@@ -134,19 +150,18 @@ public final class OnnxExporter {
     return x;
   }
 
-  private static String exportGraph(
-      GraphBuilder g, ComputationGraph cg, Map<String, INDArray> acts) {
+  private static List<String> onnxNames(List<String> names, String single) {
+    return names.size() == 1 ? new ArrayList<>(List.of(single)) : new ArrayList<>(names);
+  }
+
+  /** The ONNX tensor of every graph vertex, the graph's inputs bound to {@code inputs}. */
+  private static Map<String, String> exportGraph(
+      GraphBuilder g, ComputationGraph cg, Map<String, INDArray> acts, List<String> graphInputs) {
     ComputationGraphConfiguration conf = cg.getConfiguration();
-    if (conf.getNetworkInputs().size() != 1 || conf.getNetworkOutputs().size() != 1) {
-      throw GraftException.unsupported(
-          "graphs with "
-              + conf.getNetworkInputs().size()
-              + " inputs and "
-              + conf.getNetworkOutputs().size()
-              + " outputs cannot be exported (one of each is supported)");
-    }
     Map<String, String> tensor = new HashMap<>();
-    tensor.put(conf.getNetworkInputs().get(0), INPUT);
+    for (int i = 0; i < graphInputs.size(); i++) {
+      tensor.put(conf.getNetworkInputs().get(i), graphInputs.get(i));
+    }
     Map<String, INDArray> values = new HashMap<>(acts);
     for (String name : cg.getConfiguration().getTopologicalOrderStr()) {
       if (tensor.containsKey(name)) {
@@ -199,7 +214,7 @@ public final class OnnxExporter {
       }
       tensor.put(name, y);
     }
-    return tensor.get(conf.getNetworkOutputs().get(0));
+    return tensor;
   }
 
   private static String elementWise(
