@@ -93,6 +93,8 @@ final class InspectCommand implements Callable<Integer> {
       ArrayNode inputs = l.putArray("inputs");
       r.inputs().forEach(inputs::add);
     }
+    ArrayNode classes = o.putArray("class_names");
+    summary.classNames().forEach(classes::add);
     o.put("total_params", summary.totalParams());
     o.put("trainable_params", summary.trainableParams());
     Json.print(out, o);

@@ -61,6 +61,11 @@ final class LoadedModel implements AutoCloseable {
     return network;
   }
 
+  /** The output classes' names the model carries (labels.txt, a graft zip or ONNX metadata). */
+  List<String> classNames() {
+    return onnx != null ? onnx.classNames() : network.classNames();
+  }
+
   /** The model's inputs' names, in its order. */
   List<String> inputNames() {
     return onnx != null

@@ -32,20 +32,26 @@ public enum ModelFormat {
   /** Looks at the first bytes (and, for zips, the entry names) of a file. */
   public static ModelFormat detect(Path file) {
     ModelFiles.requireReadable(file);
-    byte[] head = new byte[8];
+    byte[] head = new byte[64];
     int n;
     try (InputStream in = Files.newInputStream(file)) {
       n = in.readNBytes(head, 0, head.length);
     } catch (IOException e) {
       throw GraftException.badInput(file + ": cannot read: " + e.getMessage(), e);
     }
-    if (n == 8 && Arrays.equals(head, HDF5_MAGIC)) {
+    if (n >= 8 && Arrays.equals(Arrays.copyOf(head, 8), HDF5_MAGIC)) {
       return KERAS_H5;
     }
     if (n >= 4 && Arrays.equals(Arrays.copyOf(head, 4), ZIP_MAGIC)) {
       return zipKind(file);
     }
-    if (file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".onnx")) {
+    String what = NotAModel.describe(head, n);
+    if (what != null) {
+      throw GraftException.badInput(file + ": " + what);
+    }
+    // An ONNX model is a protobuf whose first field is ir_version (field 1, varint: byte 0x08).
+    if (file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".onnx")
+        || head[0] == 0x08) {
       return ONNX;
     }
     throw GraftException.badInput(
@@ -61,6 +67,10 @@ public enum ModelFormat {
       }
       if (zip.getEntry("config.json") != null && zip.getEntry("model.weights.h5") != null) {
         return KERAS_V3;
+      }
+      String what = NotAModel.describeZip(zip);
+      if (what != null) {
+        throw GraftException.badInput(file + ": " + what);
       }
     } catch (IOException e) {
       throw GraftException.badInput(

@@ -3,13 +3,21 @@ package dev.graft.converter;
 import dev.graft.GraftException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Loads any model file graft reads into a DL4J {@link Network}, whatever its format. */
+/**
+ * Loads any model file graft reads into a DL4J {@link Network}, whatever its format, with the class
+ * names of a labels.txt beside it.
+ */
 public final class ModelLoader {
+  private static final Logger LOG = LoggerFactory.getLogger(ModelLoader.class);
+
   /** The system property that sets the time bound of {@link #load(Path)}, in seconds. */
   public static final String TIMEOUT_PROPERTY = "graft.import.timeout.seconds";
 
@@ -60,6 +68,31 @@ public final class ModelLoader {
   }
 
   private static Network loadNow(Path file) {
-    return FormatProviders.of(ModelFormat.detect(file)).read(file);
+    return withLabelsBeside(file, FormatProviders.of(ModelFormat.detect(file)).read(file));
+  }
+
+  /**
+   * A Teachable Machine model is useful only with its labels.txt: when one lies beside the model
+   * and names as many classes as the model has outputs, the names travel with the network.
+   */
+  static Network withLabelsBeside(Path file, Network network) {
+    if (!network.classNames().isEmpty() || network.inputShapes().size() != 1) {
+      return network;
+    }
+    List<String> names = ClassNames.beside(file);
+    if (names.isEmpty() || network.outputNames().size() != 1) {
+      return network;
+    }
+    int outputs = network.outputSize();
+    if (names.size() != outputs) {
+      LOG.warn(
+          "{}: ignoring {}: it names {} classes, the model has {} outputs",
+          file,
+          ClassNames.FILE,
+          names.size(),
+          outputs);
+      return network;
+    }
+    return network.withClassNames(names);
   }
 }

@@ -29,6 +29,7 @@ public record ModelSummary(
     List<String> inputNames,
     List<long[]> inputShapes,
     List<String> outputNames,
+    List<String> classNames,
     List<Row> rows) {
 
   /**
@@ -90,6 +91,7 @@ public record ModelSummary(
         network.inputNames(),
         shapes,
         network.outputNames(),
+        network.classNames(),
         rows);
   }
 
@@ -158,6 +160,10 @@ public record ModelSummary(
         String.format(
             "Total params: %,d%nTrainable params: %,d%nNon-trainable params: %,d%n",
             totalParams(), trainableParams(), totalParams() - trainableParams()));
+    if (!classNames.isEmpty()) {
+      sb.append(
+          String.format("Classes (%d): %s%n", classNames.size(), String.join(", ", classNames)));
+    }
     return sb.toString();
   }
 

@@ -28,6 +28,7 @@ public final class Network {
   private final String sourceSha256;
   private final List<long[]> inputShapes;
   private final String producer;
+  private final List<String> classNames;
 
   public Network(
       Model model,
@@ -49,6 +50,18 @@ public final class Network {
       String sourceSha256,
       List<long[]> inputShapes,
       String producer) {
+    this(model, name, source, format, sourceSha256, inputShapes, producer, List.of());
+  }
+
+  private Network(
+      Model model,
+      String name,
+      Path source,
+      ModelFormat format,
+      String sourceSha256,
+      List<long[]> inputShapes,
+      String producer,
+      List<String> classNames) {
     if (!(model instanceof MultiLayerNetwork) && !(model instanceof ComputationGraph)) {
       throw new IllegalArgumentException("not a DL4J network: " + model.getClass());
     }
@@ -62,11 +75,23 @@ public final class Network {
     }
     this.inputShapes = inputShapes.stream().map(long[]::clone).toList();
     this.producer = producer;
+    this.classNames = List.copyOf(classNames);
   }
 
   /** The same provenance around another DL4J network (after fine-tuning, say). */
   public Network withModel(Model other) {
-    return new Network(other, name, source, format, sourceSha256, inputShapes, producer);
+    return new Network(
+        other, name, source, format, sourceSha256, inputShapes, producer, classNames);
+  }
+
+  /** The same network with names for its output classes (from labels.txt, or a saved model). */
+  public Network withClassNames(List<String> names) {
+    return new Network(model, name, source, format, sourceSha256, inputShapes, producer, names);
+  }
+
+  /** The names of the output classes, in output order; empty when the model does not say. */
+  public List<String> classNames() {
+    return classNames;
   }
 
   public Model model() {

@@ -177,6 +177,21 @@ public final class OnnxModel implements AutoCloseable {
     return List.copyOf(list);
   }
 
+  /**
+   * The output classes' names the model file records (graft writes them from labels.txt, folder
+   * names or --labels); empty when it records none.
+   */
+  public List<String> classNames() {
+    try {
+      String names =
+          session.getMetadata().getCustomMetadata().get(dev.graft.MetadataKeys.CLASS_NAMES);
+      return names == null || names.isEmpty() ? List.of() : List.of(names.split("\n", -1));
+    } catch (OrtException e) {
+      throw new GraftException(
+          GraftException.Kind.FAILURE, label + ": cannot read the model's metadata", e);
+    }
+  }
+
   public List<TensorInfo> inputs() {
     return inputs;
   }

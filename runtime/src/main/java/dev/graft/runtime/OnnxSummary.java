@@ -127,8 +127,14 @@ public record OnnxSummary(
     if (!externalData.isEmpty()) {
       sb.append("external data files: ").append(String.join(", ", externalData)).append('\n');
     }
+    // one line per key: class names are stored one per line
     metadata.forEach(
-        (k, v) -> sb.append("metadata ").append(k).append(": ").append(v).append('\n'));
+        (k, v) ->
+            sb.append("metadata ")
+                .append(k)
+                .append(": ")
+                .append(v.replace("\n", ", "))
+                .append('\n'));
     return sb.toString();
   }
 }

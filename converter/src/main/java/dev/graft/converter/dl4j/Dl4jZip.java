@@ -104,6 +104,8 @@ public final class Dl4jZip {
       }
     }
     meta.put("producer", network.producer());
+    var classes = meta.putArray("class_names");
+    network.classNames().forEach(classes::add);
     meta.put("source", network.source() == null ? "" : network.source().getFileName().toString());
     meta.put("source_format", network.format().name());
     meta.put("source_sha256", network.sourceSha256());
@@ -170,7 +172,11 @@ public final class Dl4jZip {
     }
     String name = meta.path("name").asText(file.getFileName().toString());
     String producer = meta.path("producer").asText("Deeplearning4j");
-    Network network = new Network(model, name, file, ModelFormat.DL4J_ZIP, sha, shapes, producer);
+    List<String> classes = new ArrayList<>();
+    meta.path("class_names").forEach(c -> classes.add(c.asText()));
+    Network network =
+        new Network(model, name, file, ModelFormat.DL4J_ZIP, sha, shapes, producer)
+            .withClassNames(classes);
     probe(file, network);
     return network;
   }

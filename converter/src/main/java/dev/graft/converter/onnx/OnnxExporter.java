@@ -98,8 +98,11 @@ public final class OnnxExporter {
         network.source() == null ? network.name() : network.source().getFileName().toString());
     meta(model, "graft.source_sha256", network.sourceSha256());
     meta(model, "graft.source_producer", network.producer());
-    if (!options.labels().isEmpty()) {
-      meta(model, "graft.labels", String.join(",", options.labels()));
+    List<String> names = options.labels().isEmpty() ? network.classNames() : options.labels();
+    if (!names.isEmpty()) {
+      meta(model, "graft.labels", String.join(",", names));
+      // one per line: names may hold commas (labels.txt lines), never line breaks
+      meta(model, dev.graft.MetadataKeys.CLASS_NAMES, String.join("\n", names));
     }
     return model.build();
   }
