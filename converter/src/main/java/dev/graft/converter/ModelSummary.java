@@ -9,6 +9,7 @@ import org.deeplearning4j.nn.conf.graph.ElementWiseVertex;
 import org.deeplearning4j.nn.conf.graph.GraphVertex;
 import org.deeplearning4j.nn.conf.graph.LayerVertex;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.misc.FrozenLayer;
 import org.deeplearning4j.nn.conf.layers.misc.FrozenLayerWithBackprop;
@@ -112,15 +113,21 @@ public record ModelSummary(
 
   private static Row row(Layer layer, INDArray activation, List<String> inputs) {
     var conf = layer.conf().getLayer();
-    boolean frozen = conf instanceof FrozenLayer || conf instanceof FrozenLayerWithBackprop;
+    // A running FrozenLayerWithBackprop reports its inner layer's configuration: check both.
+    boolean frozen =
+        conf instanceof FrozenLayer
+            || conf instanceof FrozenLayerWithBackprop
+            || layer instanceof org.deeplearning4j.nn.layers.FrozenLayer
+            || layer instanceof org.deeplearning4j.nn.layers.FrozenLayerWithBackprop;
     var inner =
         conf instanceof FrozenLayer f
             ? f.getLayer()
             : conf instanceof FrozenLayerWithBackprop fb ? fb.getUnderlying() : conf;
-    // A dropout layer's configuration carries an activation it never applies.
+    // Dropout and batch normalization configurations carry an activation they never apply.
     String activationName =
         inner instanceof BaseLayer base
                 && !(inner instanceof DropoutLayer)
+                && !(inner instanceof BatchNormalization)
                 && base.getActivationFn() != null
             ? Activations.name(base.getActivationFn())
             : "";

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.graft.GraftException;
 import dev.graft.converter.ExportOptions;
 import dev.graft.converter.ModelLoader;
+import dev.graft.converter.ModelSummary;
 import dev.graft.converter.Network;
 import dev.graft.converter.SharedModels;
 import dev.graft.converter.onnx.OnnxExporter;
@@ -17,11 +18,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.deeplearning4j.nn.conf.layers.LossLayer;
 import org.deeplearning4j.nn.graph.ComputationGraph;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.transferlearning.FineTuneConfiguration;
+import org.deeplearning4j.nn.transferlearning.TransferLearning;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -30,9 +36,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * Real Keras files other people trained and published (../shared/models): Keras 3 legacy {@code
@@ -209,6 +218,59 @@ class RealKerasFilesTest {
     assertEquals(60, truth.size());
     assertEquals(60, agree, "photos classified as NumPy classifies them");
     assertTrue(right >= 54, right + " of 60 photos classified right");
+  }
+
+  /**
+   * Layers the file marks trainable: false (here the first block of a real CNN) import frozen: the
+   * outputs still match NumPy, inspect reports them not trainable, and a training step leaves their
+   * parameters (batch normalization's statistics included) exactly as they were.
+   */
+  @Test
+  void layersTheFileMarksNotTrainableImportFrozen() throws Exception {
+    Path real = SharedModels.require("keras3-h5/mnist-cnn-batchnorm-gap__keras-3.8.0.h5");
+    Path model = tmp.resolve("frozen-block.h5");
+    Path python = Path.of("/usr/bin/python3");
+    Assumptions.assumeTrue(Files.exists(python), "no /usr/bin/python3");
+    assertEquals(
+        0,
+        KerasWriterTest.run(
+            python,
+            VARIANT_SCRIPT.toString(),
+            real.toString(),
+            model.toString(),
+            "1.trainable=false",
+            "2.trainable=false",
+            "3.trainable=false"));
+    Network network = ModelLoader.load(model);
+    INDArray x = fixedInput(network.inputShape(), 4, 9);
+    KerasWriterTest.assertClose(
+        KerasWriterTest.pythonForward(model, x, tmp),
+        network.output(x).dup('c').data().asFloat(),
+        1e-4,
+        "frozen block");
+    Map<String, Boolean> trainable = new HashMap<>();
+    ModelSummary.of(network).rows().forEach(r -> trainable.put(r.name(), r.trainable()));
+    assertEquals(false, trainable.get("conv2d"));
+    assertEquals(false, trainable.get("batch_normalization"));
+    assertEquals(true, trainable.get("conv2d_2"));
+
+    // A loss on top of the imported softmax, as fine-tuning adds one; one SGD step.
+    MultiLayerNetwork net =
+        new TransferLearning.Builder((MultiLayerNetwork) network.model())
+            .fineTuneConfiguration(
+                new FineTuneConfiguration.Builder().updater(new Sgd(0.1)).build())
+            .addLayer(
+                new LossLayer.Builder(LossFunctions.LossFunction.MCXENT)
+                    .activation(Activation.IDENTITY)
+                    .build())
+            .build();
+    INDArray frozenBefore = net.getLayer(2).params().dup();
+    INDArray trainableBefore = net.getLayer(4).params().dup();
+    INDArray labels = Nd4j.zeros(DataType.FLOAT, 4, 10);
+    labels.putScalar(0, 3, 1f).putScalar(1, 1, 1f).putScalar(2, 7, 1f).putScalar(3, 0, 1f);
+    net.fit(x, labels);
+    assertEquals(frozenBefore, net.getLayer(2).params(), "frozen batch normalization changed");
+    assertTrue(!trainableBefore.equals(net.getLayer(4).params()), "trainable conv did not train");
   }
 
   @Test

@@ -16,6 +16,8 @@ import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.conf.layers.ZeroPaddingLayer;
+import org.deeplearning4j.nn.conf.layers.misc.FrozenLayer;
+import org.deeplearning4j.nn.conf.layers.misc.FrozenLayerWithBackprop;
 import org.deeplearning4j.nn.conf.preprocessor.ComposableInputPreProcessor;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.activations.IActivation;
@@ -103,6 +105,12 @@ final class Dl4jToKeras {
   }
 
   private void layer(Layer layer, Map<String, INDArray> params, String name) {
+    if (layer instanceof FrozenLayerWithBackprop f) {
+      // Keras 3's config has a trainable flag per layer; the archive graft writes keeps it true.
+      layer = f.getUnderlying();
+    } else if (layer instanceof FrozenLayer f) {
+      layer = f.getLayer();
+    }
     if (layer instanceof BaseLayer b && b.getIDropout() != null) {
       DropoutCodec.write(this, b.getIDropout(), name + "_input_dropout");
     }

@@ -13,10 +13,19 @@ import java.util.Map;
 import java.util.function.Consumer;
 import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.misc.FrozenLayer;
+import org.deeplearning4j.nn.conf.layers.misc.FrozenLayerWithBackprop;
+import org.deeplearning4j.nn.conf.layers.recurrent.Bidirectional;
+import org.deeplearning4j.nn.conf.layers.wrapper.BaseWrapperLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Keras-to-DL4J direction: builds a DL4J layer stack from Keras layers (channels last, as Keras
@@ -25,6 +34,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * DL4J layers, preprocessors and the loaders that set weights once the network exists.
  */
 final class KerasToDl4j {
+  private static final Logger LOG = LoggerFactory.getLogger(KerasToDl4j.class);
+
   private final Path file;
   private final LayerWeights weights;
   private final NeuralNetConfiguration.ListBuilder list =
@@ -44,6 +55,9 @@ final class KerasToDl4j {
 
   /** The layer being translated. */
   private FlatLayer current;
+
+  /** Whether a trainable layer with parameters has been placed (graphs: in topological order). */
+  private boolean trainableSoFar;
 
   KerasToDl4j(Path file, LayerWeights weights, long[] inputShape) {
     this.file = file;
@@ -138,10 +152,51 @@ final class KerasToDl4j {
     return weights.vars(current);
   }
 
-  /** Adds a DL4J layer that has no parameters, or whose parameters DL4J's defaults give. */
+  /**
+   * Adds a DL4J layer that has no parameters, or whose parameters DL4J's defaults give. A layer the
+   * file marks not trainable (or inside a model marked so) is frozen as Keras would keep it: its
+   * parameters stay fixed in training and, as in Keras, batch normalization runs in inference mode.
+   */
   void addLayer(Layer layer) {
-    made.add(layer);
-    list.layer(index++, layer);
+    Layer placed = layer;
+    if (hasParams(layer)) {
+      if (current != null && !current.trainable()) {
+        placed = frozen(layer);
+      } else {
+        trainableSoFar = true;
+      }
+    }
+    made.add(placed);
+    list.layer(index++, placed);
+  }
+
+  /** By type: DL4J sizes some layers (nIn) only when the network is built. */
+  private static boolean hasParams(Layer layer) {
+    return (layer instanceof BaseLayer && !(layer instanceof DropoutLayer))
+        || layer instanceof Bidirectional
+        || layer instanceof BaseWrapperLayer;
+  }
+
+  /**
+   * Below every trainable layer (a frozen base under a new head, the usual case) no gradient needs
+   * to pass: DL4J's FrozenLayer. Above one, FrozenLayerWithBackprop passes it on; batch
+   * normalization stays trainable there (DL4J 1.0.0-M2.1's BatchNormalization cannot backpropagate
+   * after the inference-mode pass FrozenLayerWithBackprop makes), with a warning.
+   */
+  private Layer frozen(Layer layer) {
+    if (trainableSoFar && layer instanceof BatchNormalization) {
+      LOG.warn(
+          "{}: layer '{}' is marked not trainable but sits above trainable layers: it imports"
+              + " trainable (DL4J cannot freeze batch normalization there)",
+          file,
+          layer.getLayerName());
+      trainableSoFar = true;
+      return layer;
+    }
+    Layer wrapper = trainableSoFar ? new FrozenLayerWithBackprop(layer) : new FrozenLayer(layer);
+    // DL4J would name an unnamed wrapper "layerN" and pass that name down to the layer.
+    wrapper.setLayerName(layer.getLayerName());
+    return wrapper;
   }
 
   /** Adds a DL4J layer and what sets its parameters from the file once the network exists. */
