@@ -54,7 +54,13 @@ ACTIVATIONS = {
     "silu": lambda x: x * sigmoid(x),
     "swish": lambda x: x * sigmoid(x),
     "leaky_relu": lambda x: np.where(x >= 0, x, 0.2 * x),
+    "exponential": np.exp,
+    # Keras 2 (TensorFlow): clip(0.2 x + 0.5); Keras 3: relu6(x + 3) / 6
+    "hard_sigmoid": lambda x: (np.clip(0.2 * x + 0.5, 0, 1) if KERAS_MAJOR < 3
+                               else np.clip(x + 3, 0, 6) / 6),
 }
+
+KERAS_MAJOR = 3  # set from the file by run()
 
 
 def activation(spec):
@@ -109,6 +115,35 @@ def depthwise_conv2d(x, c, kernel, bias):
         out = term if out is None else out + term
     if bias is not None:
         out = out + bias
+    return activation(c["activation"])(out)
+
+
+def conv2d_transpose(x, c, kernel, bias):
+    """Keras's Conv2DTranspose (kernel [kh, kw, filters, in]): each input pixel scatters
+    kernel-weighted copies at stride s; "same" keeps h * s rows, cropping (k - s) // 2 first."""
+    k, s = pair(c["kernel_size"]), pair(c["strides"])
+    assert pair(c.get("dilation_rate", 1)) == (1, 1) and c.get("output_padding") is None
+    n, h, w, _ = x.shape
+    out = np.zeros((n, (h - 1) * s[0] + k[0], (w - 1) * s[1] + k[1], kernel.shape[2]))
+    for i in range(k[0]):
+        for j in range(k[1]):
+            out[:, i: i + (h - 1) * s[0] + 1: s[0], j: j + (w - 1) * s[1] + 1: s[1], :] += \
+                np.tensordot(x, kernel[i, j], axes=([3], [1]))
+    if c["padding"] == "same":
+        assert k[0] >= s[0] and k[1] >= s[1]
+        t, l = (k[0] - s[0]) // 2, (k[1] - s[1]) // 2
+        out = out[:, t: t + h * s[0], l: l + w * s[1], :]
+    if bias is not None:
+        out = out + bias
+    return activation(c["activation"])(out)
+
+
+def separable_conv2d(x, c, v):
+    """Depthwise (kernel [kh, kw, in, m]) then pointwise ([1, 1, in * m, filters]), one bias."""
+    depth = depthwise_conv2d(x, dict(c, activation="linear"), v[0], None)
+    out = np.tensordot(depth, v[1][0, 0], axes=([3], [0]))
+    if c["use_bias"]:
+        out = out + v[2]
     return activation(c["activation"])(out)
 
 
@@ -195,14 +230,21 @@ class LegacyWeights:
 
 
 def run(model_file, xs):
+    global KERAS_MAJOR
     if zipfile.is_zipfile(model_file):
         with zipfile.ZipFile(model_file) as z:
             config = json.loads(z.read("config.json"))
             weights = ArchiveWeights(h5py.File(io.BytesIO(z.read("model.weights.h5")), "r"))
+            names = z.namelist()
+            meta = json.loads(z.read("metadata.json")) if "metadata.json" in names else {}
+            version = str(meta.get("keras_version", "3"))
     else:
         h5 = h5py.File(model_file, "r")
         config = json.loads(h5.attrs["model_config"])
         weights = LegacyWeights(h5)
+        version = h5.attrs.get("keras_version", "3")
+        version = version.decode() if isinstance(version, bytes) else str(version)
+    KERAS_MAJOR = int(version.split(".")[0]) if version[:1].isdigit() else 3
     return run_model(config, xs, weights, "", [])
 
 
@@ -330,11 +372,30 @@ def apply(cls, c, v, xs):
         t, slope, mx = c.get("threshold", 0.0), c.get("negative_slope", 0.0), c.get("max_value")
         x = np.where(x >= t, x, slope * (x - t))
         return x if mx is None else np.minimum(x, mx)
-    if cls == "LeakyReLU":
-        return np.where(x >= 0, x, c["negative_slope"] * x)
+    if cls == "LeakyReLU":  # Keras 3 negative_slope, Keras 2 alpha (default 0.3)
+        return np.where(x >= 0, x, c.get("negative_slope", c.get("alpha", 0.3)) * x)
+    if cls == "ThresholdedReLU":
+        return np.where(x > c.get("theta", 1.0), x, 0)
+    if cls == "Softmax":
+        assert c.get("axis", -1) in (-1, [-1], x.ndim - 1)
+        return softmax(x)
+    if cls == "Cropping2D":
+        (t, b), (l, r) = c["cropping"]
+        return x[:, t: x.shape[1] - b, l: x.shape[2] - r, :]
+    if cls == "UpSampling2D":
+        assert c.get("interpolation", "nearest") == "nearest"
+        sh, sw = pair(c["size"])
+        return np.repeat(np.repeat(x, sh, axis=1), sw, axis=2)
+    if cls == "Conv2DTranspose":
+        assert c.get("data_format", "channels_last") == "channels_last"
+        return conv2d_transpose(x, c, v[0], v[1] if c["use_bias"] else None)
+    if cls == "SeparableConv2D":
+        assert c.get("data_format", "channels_last") == "channels_last"
+        return separable_conv2d(x, c, v)
     if cls == "ELU":
         return np.where(x > 0, x, c["alpha"] * np.expm1(np.minimum(x, 0)))
-    if cls in ("Dropout", "AlphaDropout", "GaussianDropout", "GaussianNoise", "SpatialDropout2D"):
+    if cls in ("Dropout", "AlphaDropout", "GaussianDropout", "GaussianNoise", "SpatialDropout1D",
+               "SpatialDropout2D"):
         return x  # identity at inference
     if cls == "BatchNormalization":
         assert c["axis"] in (-1, [-1], x.ndim - 1, [x.ndim - 1]), c["axis"]

@@ -220,6 +220,8 @@ public final class Network {
   /** Inference (dropout off) on a batch shaped like {@link #batchShape}. */
   public INDArray output(INDArray batch) {
     single("its input");
+    // DL4J may compute a first activation layer in place: the caller's array must not change.
+    batch = batch.dup();
     if (model instanceof MultiLayerNetwork mln) {
       return mln.output(batch, false);
     }
@@ -248,10 +250,14 @@ public final class Network {
               + batches.length
               + " arrays were given");
     }
-    if (model instanceof MultiLayerNetwork mln) {
-      return new INDArray[] {mln.output(batches[0], false)};
+    INDArray[] copies = new INDArray[batches.length];
+    for (int i = 0; i < copies.length; i++) {
+      copies[i] = batches[i].dup(); // as in output(): inputs stay as given
     }
-    return ((ComputationGraph) model).output(false, batches);
+    if (model instanceof MultiLayerNetwork mln) {
+      return new INDArray[] {mln.output(copies[0], false)};
+    }
+    return ((ComputationGraph) model).output(false, copies);
   }
 
   /** Inference on examples given as flat rows (n x inputSize), reshaped to the model's input. */

@@ -273,6 +273,17 @@ class RealKerasFilesTest {
     assertTrue(!trainableBefore.equals(net.getLayer(4).params()), "trainable conv did not train");
   }
 
+  /** DL4J computes a first activation layer in place; Network.output must not change its input. */
+  @Test
+  void outputLeavesItsInputUnchanged() {
+    Network network = ModelLoader.load(SharedModels.require("keras2/dl4j-suite/tfkeras/act_1.h5"));
+    INDArray x = Nd4j.create(new float[] {-1f, 0.5f, -0.2f, -3f}, new long[] {2, 2});
+    INDArray before = x.dup();
+    network.output(x);
+    network.outputs(x);
+    assertEquals(before, x);
+  }
+
   @Test
   void nestedLayersKeepTheirPathInTheirNames() {
     Path model = SharedModels.require("teachable-machine/dog-cat/keras_model.h5");

@@ -47,7 +47,7 @@ public final class KerasH5Importer {
       Set.of("LocallyConnected2D", "LocallyConnected1D");
 
   /** Keras layer types DL4J 1.0.0-M2.1 lists but fails on (its own test suite's files). */
-  private static final Set<String> DL4J_BROKEN = Set.of("DepthwiseConv2D");
+  private static final Set<String> DL4J_BROKEN = Set.of("DepthwiseConv2D", "Conv2DTranspose");
 
   private KerasH5Importer() {}
 
@@ -106,8 +106,8 @@ public final class KerasH5Importer {
    * Whether a file goes through graft's own Keras layer mapping rather than DL4J's importer: Keras
    * 3's legacy HDF5 (its configs and weight naming are Keras 3's), models that use models as layers
    * (DL4J's importer refuses them), and Keras 2 models with a layer DL4J cannot import (GRU) or
-   * imports wrongly (DepthwiseConv2D, several inputs or outputs) when graft's mapping reads all of
-   * their layers.
+   * imports wrongly (DepthwiseConv2D, Conv2DTranspose, several inputs or outputs) when graft's
+   * mapping reads all of their layers.
    */
   static boolean graftMapped(String version, String modelConfig) {
     boolean keras3 = version != null && version.trim().matches("3(\\..*)?");

@@ -11,19 +11,25 @@ import org.deeplearning4j.nn.conf.dropout.Dropout;
 import org.deeplearning4j.nn.conf.dropout.GaussianDropout;
 import org.deeplearning4j.nn.conf.dropout.GaussianNoise;
 import org.deeplearning4j.nn.conf.dropout.IDropout;
+import org.deeplearning4j.nn.conf.dropout.SpatialDropout;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Dropout, SpatialDropout2D, AlphaDropout, GaussianDropout and GaussianNoise: DL4J DropoutLayers
+ * Dropout, SpatialDropout1D/2D, AlphaDropout, GaussianDropout and GaussianNoise: DL4J DropoutLayers
  * (identity at inference). Keras gives the rate dropped, DL4J the probability kept.
  */
 final class DropoutCodec implements LayerCodec {
   @Override
   public List<String> kerasClasses() {
     return List.of(
-        "Dropout", "SpatialDropout2D", "AlphaDropout", "GaussianDropout", "GaussianNoise");
+        "Dropout",
+        "SpatialDropout1D",
+        "SpatialDropout2D",
+        "AlphaDropout",
+        "GaussianDropout",
+        "GaussianNoise");
   }
 
   @Override
@@ -38,6 +44,9 @@ final class DropoutCodec implements LayerCodec {
           case "AlphaDropout" -> new AlphaDropout(1 - c.path("rate").asDouble());
           case "GaussianDropout" -> new GaussianDropout(c.path("rate").asDouble());
           case "GaussianNoise" -> new GaussianNoise(c.path("stddev").asDouble());
+            // whole feature maps (2D) or whole features over time (1D) dropped, as Keras does
+          case "SpatialDropout1D", "SpatialDropout2D" ->
+              new SpatialDropout(1 - c.path("rate").asDouble());
           default -> new Dropout(1 - c.path("rate").asDouble());
         };
     in.addLayer(new DropoutLayer.Builder().name(name).dropOut(dropout).build());
@@ -65,6 +74,11 @@ final class DropoutCodec implements LayerCodec {
     } else if (d instanceof GaussianDropout g) {
       cls = "GaussianDropout";
       c.put("rate", field(g, "rate"));
+      c.putNull("seed");
+    } else if (d instanceof SpatialDropout sd && sd.getPSchedule() == null) {
+      // Keras's spatial dropout: 2D on images (height, width, channels), 1D on sequences
+      cls = out.shape().length == 3 ? "SpatialDropout2D" : "SpatialDropout1D";
+      c.put("rate", 1 - sd.getP());
       c.putNull("seed");
     } else if (d instanceof GaussianNoise n) {
       cls = "GaussianNoise";

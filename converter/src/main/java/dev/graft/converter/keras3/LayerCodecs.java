@@ -29,7 +29,11 @@ final class LayerCodecs {
           new RecurrentCodec(),
           new BidirectionalCodec(),
           new Conv1DCodec(),
-          new Pooling1DCodec());
+          new Pooling1DCodec(),
+          new Cropping2DCodec(),
+          new UpSampling2DCodec(),
+          new Conv2DTransposeCodec(),
+          new SeparableConv2DCodec());
 
   private static final Map<String, LayerCodec> BY_KERAS = new LinkedHashMap<>();
   private static final Map<Class<?>, LayerCodec> BY_DL4J = new LinkedHashMap<>();

@@ -28,26 +28,32 @@ final class ZeroPadding2DCodec implements LayerCodec {
   public void read(KerasToDl4j in, String kerasClass, JsonNode c, String name) {
     in.requireRank(3, name, "ZeroPadding2D");
     in.channelsLast(c, name);
-    JsonNode p = c.path("padding");
-    int t;
-    int b;
-    int l;
-    int r;
-    if (p.isInt()) {
-      t = b = l = r = p.asInt();
-    } else if (p.get(0).isInt()) {
-      t = b = p.get(0).asInt();
-      l = r = p.get(1).asInt();
-    } else {
-      t = p.get(0).get(0).asInt();
-      b = p.get(0).get(1).asInt();
-      l = p.get(1).get(0).asInt();
-      r = p.get(1).get(1).asInt();
-    }
+    int[] tblr = fourSides(c.path("padding"));
+    int t = tblr[0];
+    int b = tblr[1];
+    int l = tblr[2];
+    int r = tblr[3];
     in.addLayer(
         new ZeroPaddingLayer.Builder(t, b, l, r).name(name).dataFormat(CNN2DFormat.NHWC).build());
     long[] shape = in.shape();
     in.shape(new long[] {shape[0] + t + b, shape[1] + l + r, shape[2]});
+  }
+
+  /** Keras's n, (rows, cols) or ((top, bottom), (left, right)) as {top, bottom, left, right}. */
+  static int[] fourSides(JsonNode p) {
+    if (p.isInt()) {
+      int n = p.asInt();
+      return new int[] {n, n, n, n};
+    }
+    if (p.get(0).isInt()) {
+      return new int[] {p.get(0).asInt(), p.get(0).asInt(), p.get(1).asInt(), p.get(1).asInt()};
+    }
+    return new int[] {
+      p.get(0).get(0).asInt(),
+      p.get(0).get(1).asInt(),
+      p.get(1).get(0).asInt(),
+      p.get(1).get(1).asInt()
+    };
   }
 
   @Override

@@ -70,9 +70,10 @@ class PureJavaHdf5Test {
       compared++;
     }
     System.out.printf("jHDF vs native libhdf5: %d Keras files compared%n", compared);
-    // 172 of the 204 tf.keras files, the 9 DL4J examples with recorded outputs, the 6 chapter
-    // models.
-    assertTrue(compared >= 187, "compared only " + compared);
+    // The tf.keras files, DL4J examples and chapter models DL4J's importer reads (180); files with
+    // layers it cannot import or imports wrongly go through graft's mapping and are checked against
+    // NumPy instead (GraftMappingOnKeras2Test, RealKerasFilesTest).
+    assertTrue(compared >= 180, "compared only " + compared);
     assertEquals(List.of(), different);
   }
 }
