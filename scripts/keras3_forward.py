@@ -257,12 +257,13 @@ def run_model(model, xs, weights, prefix, path):
     counts = {}
     if cls == "Sequential":
         (x,) = xs
+        mask = None
         for layer in layers:
             group = next_group(layer["class_name"], counts)
             if layer["class_name"] != "InputLayer":
-                (x,) = call(layer, [x], weights, prefix + group, path)
+                (x,), mask = call(layer, [x], weights, prefix + group, path, mask)
         return [x]
-    values = {}
+    values, masks = {}, {}
     inputs = inbound_names(cfg["input_layers"])
     for layer in layers:
         name = layer.get("name", layer["config"].get("name"))
@@ -271,8 +272,11 @@ def run_model(model, xs, weights, prefix, path):
             values[name] = xs[inputs.index(name)]
             continue
         assert len(layer["inbound_nodes"]) == 1, "shared layers are not implemented here"
-        args = [values[n] for n in inbound(layer["inbound_nodes"][0])]
-        (values[name],) = call(layer, args, weights, prefix + group, path)
+        names = inbound(layer["inbound_nodes"][0])
+        args = [values[n] for n in names]
+        mask = masks.get(names[0]) if len(names) == 1 else None
+        assert len(names) == 1 or all(masks.get(n) is None for n in names), "masked merge"
+        (values[name],), masks[name] = call(layer, args, weights, prefix + group, path, mask)
     return [values[n] for n in inbound_names(cfg["output_layers"])]
 
 
@@ -283,16 +287,43 @@ def next_group(cls, counts):
     return group
 
 
-def call(layer, xs, weights, group, path):
+# Keras's masking (Embedding mask_zero=True): which layers pass the mask on unchanged, and which
+# use it (recurrent layers skip masked steps, carrying their state; GlobalAveragePooling1D averages
+# the unmasked steps only).
+MASK_PASSING = ("Dropout", "SpatialDropout1D", "GaussianDropout", "GaussianNoise", "AlphaDropout")
+MASK_USING = ("LSTM", "GRU", "SimpleRNN", "Bidirectional", "GlobalAveragePooling1D")
+
+
+def call(layer, xs, weights, group, path, mask=None):
+    """Runs one layer (or nested model); returns its outputs and the mask they carry (or None)."""
     cls, c = layer["class_name"], layer["config"]
     name = layer.get("name", c.get("name") if isinstance(c, dict) else None)
     if cls in MODELS:
-        return run_model(layer, xs, weights, group + "/layers/", path + [name])
+        assert mask is None, "a mask into a nested model is not implemented here"
+        return run_model(layer, xs, weights, group + "/layers/", path + [name]), None
     v = weights.vars(group, path + [name])
-    return [apply(cls, c, v, xs).astype(np.float64)]
+    if mask is not None and cls not in MASK_PASSING + MASK_USING:
+        raise SystemExit(f"masking through {cls} is not implemented here")
+    if cls in MASK_USING and mask is not None:
+        y, out_mask = masked(cls, c, v, xs[0], mask)
+        return [y.astype(np.float64)], out_mask
+    y = apply(cls, c, v, xs).astype(np.float64)
+    if cls == "Embedding" and c.get("mask_zero", False):
+        return [y], xs[0] != 0
+    return [y], mask if cls in MASK_PASSING else None
 
 
-def recurrent(cls, c, v, x):
+def masked(cls, c, v, x, mask):
+    if cls == "GlobalAveragePooling1D":
+        m = mask[:, :, None].astype(np.float64)
+        return (x * m).sum(axis=1) / np.maximum(m.sum(axis=1), 1), None
+    if cls == "Bidirectional":
+        return bidirectional(c, v, x, mask), mask if c["layer"]["config"].get("return_sequences") else None
+    y = recurrent(cls, c, v, x, mask)
+    return y, mask if c.get("return_sequences", False) else None
+
+
+def recurrent(cls, c, v, x, mask=None):
     """Keras's LSTM (gates i, f, c, o), GRU (gates z, r, h; reset_after as in cuDNN) and SimpleRNN
     over x [batch, time, features], from zero states."""
     assert not c.get("return_state", False)
@@ -306,8 +337,10 @@ def recurrent(cls, c, v, x):
     cell = np.zeros((n, u))
     order = range(steps - 1, -1, -1) if c.get("go_backwards", False) else range(steps)
     outs = []
+    zero_masked = c.get("zero_output_for_mask", True)
     for t in order:
         xt = x[:, t, :]
+        h_before, cell_before = h, cell
         if cls == "SimpleRNN":
             h = act(xt @ kernel + h @ recurrent_kernel + bias)
         elif cls == "LSTM":
@@ -328,19 +361,24 @@ def recurrent(cls, c, v, x):
                 r = rec(xz[:, u:2 * u] + h @ recurrent_kernel[:, u:2 * u])
                 hh = act(xz[:, 2 * u:] + (r * h) @ recurrent_kernel[:, 2 * u:])
             h = zg * h + (1 - zg) * hh
+        if mask is not None:  # a masked step leaves the state as it was
+            m = mask[:, t][:, None]
+            h, cell = np.where(m, h, h_before), np.where(m, cell, cell_before)
+            outs.append(np.where(m, h, 0.0) if zero_masked else h)
+            continue
         outs.append(h)
     if c.get("return_sequences", False):
         return np.stack(outs, axis=1)
     return h
 
 
-def bidirectional(c, v, x):
+def bidirectional(c, v, x, mask=None):
     """Keras's Bidirectional: the layer forward, a copy over the reversed sequence, merged."""
     inner = c["layer"]
     cls, lc = inner["class_name"], inner["config"]
     half = len(v) // 2
-    fwd = recurrent(cls, lc, v[:half], x)
-    bwd = recurrent(cls, dict(lc, go_backwards=not lc.get("go_backwards", False)), v[half:], x)
+    fwd = recurrent(cls, lc, v[:half], x, mask)
+    bwd = recurrent(cls, dict(lc, go_backwards=not lc.get("go_backwards", False)), v[half:], x, mask)
     if lc.get("return_sequences", False):
         bwd = bwd[:, ::-1, :]
     mode = c.get("merge_mode", "concat")

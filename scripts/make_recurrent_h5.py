@@ -2,7 +2,8 @@
 """Writes small legacy .h5 files in Keras 2.15's layout (model_config, model_weights groups listed by
 layer_names, weights by weight_names) for the recurrent layers the real files in ../shared/models
 do not cover: GRU with reset_after=False, Bidirectional(GRU), SimpleRNN, Conv1D before
-GlobalMaxPooling1D. Weights are random from a fixed seed; tests compare graft with
+GlobalMaxPooling1D, and Embedding(mask_zero=True) into masked LSTM, GRU, Bidirectional(GRU) and
+GlobalAveragePooling1D. Weights are random from a fixed seed; tests compare graft with
 scripts/keras3_forward.py on them (no Keras runs here, so the layout is copied from the real
 imdb-sentiment-embedding-lstm__keras-2.15.0.h5).
 
@@ -80,6 +81,7 @@ def write(path, layers, weights):
 
 def main(out):
     os.makedirs(out, exist_ok=True)
+    write_masked(out)
     T, F = 7, 5
     inp = layer("InputLayer", "input_1", batch_input_shape=[None, T, F])
     write(os.path.join(out, "gru-reset-before-bidirectional-gru.h5"),
@@ -105,6 +107,38 @@ def main(out):
                        ("conv1d/bias:0", RNG.uniform(-0.2, 0.2, (4,)))]),
            ("simple_rnn", cell_weights("SimpleRNN", "simple_rnn", "simple_rnn_cell", 4, 5)),
            ("dense", dense_weights("dense", 5, 2))])
+
+
+def write_masked(out):
+    T, V = 9, 20
+    inp = layer("InputLayer", "input_2", batch_input_shape=[None, T])
+    emb = layer("Embedding", "embedding", input_dim=V, output_dim=4, mask_zero=True,
+                embeddings_initializer=init("RandomUniform", minval=-0.05, maxval=0.05, seed=None),
+                embeddings_regularizer=None, activity_regularizer=None,
+                embeddings_constraint=None, input_length=T)
+    emb_weights = ("embedding", [("embedding/embeddings:0", RNG.uniform(-1, 1, (V, 4)))])
+    write(os.path.join(out, "masked-embedding-lstm-bigru-gap.h5"),
+          [inp, emb,
+           rnn("LSTM", "lstm", 5, return_sequences=True, unit_forget_bias=True),
+           layer("Dropout", "dropout", rate=0.3, noise_shape=None, seed=None),
+           layer("Bidirectional", "bidirectional", merge_mode="concat",
+                 layer=rnn("GRU", "gru", 3, reset_after=True, return_sequences=True)),
+           layer("GlobalAveragePooling1D", "global_average_pooling1d",
+                 data_format="channels_last"),
+           layer("Dense", "dense", units=2, activation="softmax", use_bias=True)],
+          [emb_weights,
+           ("lstm", cell_weights("LSTM", "lstm", "lstm_cell", 4, 5)),
+           ("bidirectional",
+            cell_weights("GRU", "bidirectional/forward_gru", "gru_cell", 5, 3)
+            + cell_weights("GRU", "bidirectional/backward_gru", "gru_cell", 5, 3)),
+           ("dense", dense_weights("dense", 6, 2))])
+    write(os.path.join(out, "masked-embedding-gru-last.h5"),
+          [inp, emb,
+           rnn("GRU", "gru", 4, reset_after=False),
+           layer("Dense", "dense", units=1, activation="sigmoid", use_bias=True)],
+          [emb_weights,
+           ("gru", cell_weights("GRU", "gru", "gru_cell", 4, 4, reset_after=False)),
+           ("dense", dense_weights("dense", 4, 1))])
 
 
 if __name__ == "__main__":

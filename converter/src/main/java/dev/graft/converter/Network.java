@@ -29,6 +29,7 @@ public final class Network {
   private final List<long[]> inputShapes;
   private final String producer;
   private final List<String> classNames;
+  private final boolean maskZeroInput;
 
   public Network(
       Model model,
@@ -50,7 +51,7 @@ public final class Network {
       String sourceSha256,
       List<long[]> inputShapes,
       String producer) {
-    this(model, name, source, format, sourceSha256, inputShapes, producer, List.of());
+    this(model, name, source, format, sourceSha256, inputShapes, producer, List.of(), false);
   }
 
   private Network(
@@ -61,7 +62,8 @@ public final class Network {
       String sourceSha256,
       List<long[]> inputShapes,
       String producer,
-      List<String> classNames) {
+      List<String> classNames,
+      boolean maskZeroInput) {
     if (!(model instanceof MultiLayerNetwork) && !(model instanceof ComputationGraph)) {
       throw new IllegalArgumentException("not a DL4J network: " + model.getClass());
     }
@@ -76,17 +78,41 @@ public final class Network {
     this.inputShapes = inputShapes.stream().map(long[]::clone).toList();
     this.producer = producer;
     this.classNames = List.copyOf(classNames);
+    this.maskZeroInput = maskZeroInput;
   }
 
   /** The same provenance around another DL4J network (after fine-tuning, say). */
   public Network withModel(Model other) {
     return new Network(
-        other, name, source, format, sourceSha256, inputShapes, producer, classNames);
+        other,
+        name,
+        source,
+        format,
+        sourceSha256,
+        inputShapes,
+        producer,
+        classNames,
+        maskZeroInput);
   }
 
   /** The same network with names for its output classes (from labels.txt, or a saved model). */
   public Network withClassNames(List<String> names) {
-    return new Network(model, name, source, format, sourceSha256, inputShapes, producer, names);
+    return new Network(
+        model, name, source, format, sourceSha256, inputShapes, producer, names, maskZeroInput);
+  }
+
+  /**
+   * The same network, whose input is token ids with 0 as padding (Keras's Embedding with
+   * mask_zero=True): inference masks those steps, as Keras does.
+   */
+  public Network withMaskZeroInput(boolean mask) {
+    return new Network(
+        model, name, source, format, sourceSha256, inputShapes, producer, classNames, mask);
+  }
+
+  /** Whether token 0 of the input is padding that inference masks. */
+  public boolean masksZeroInput() {
+    return maskZeroInput;
   }
 
   /** The names of the output classes, in output order; empty when the model does not say. */
@@ -200,7 +226,8 @@ public final class Network {
   }
 
   public int outputSize() {
-    INDArray out = output(Nd4j.zeros(DataType.FLOAT, batchShape(1)));
+    // ones, not zeros: a masking input's token 0 is padding
+    INDArray out = output(Nd4j.ones(DataType.FLOAT, batchShape(1)));
     return (int) out.size(1);
   }
 
@@ -223,7 +250,7 @@ public final class Network {
     // DL4J may compute a first activation layer in place: the caller's array must not change.
     batch = batch.dup();
     if (model instanceof MultiLayerNetwork mln) {
-      return mln.output(batch, false);
+      return maskedOutput(mln, batch);
     }
     ComputationGraph cg = (ComputationGraph) model;
     if (cg.getNumOutputArrays() != 1) {
@@ -255,7 +282,7 @@ public final class Network {
       copies[i] = batches[i].dup(); // as in output(): inputs stay as given
     }
     if (model instanceof MultiLayerNetwork mln) {
-      return new INDArray[] {mln.output(copies[0], false)};
+      return new INDArray[] {maskedOutput(mln, copies[0])};
     }
     return ((ComputationGraph) model).output(false, copies);
   }
@@ -263,6 +290,49 @@ public final class Network {
   /** Inference on examples given as flat rows (n x inputSize), reshaped to the model's input. */
   public INDArray outputFlat(INDArray rows) {
     return output(rows.reshape('c', batchShape(rows.size(0))));
+  }
+
+  /**
+   * Inference on a stack, with the input's padding mask when it has one. DL4J passes a features
+   * mask down the stack but its LSTM and SimpleRnn do not keep it (their feedForwardMaskArray only
+   * passes it on): those get the input's mask directly, which is theirs, as only dropout and
+   * recurrent layers come between the Embedding and them.
+   */
+  private INDArray maskedOutput(MultiLayerNetwork mln, INDArray batch) {
+    INDArray mask = zeroMask(batch);
+    if (mask == null) {
+      return mln.output(batch, false);
+    }
+    INDArray tokens = mask.sum(1);
+    for (long i = 0; i < tokens.length(); i++) {
+      if (tokens.getDouble(i) == 0) {
+        throw GraftException.badInput(
+            label() + ": example " + i + " is all padding (token 0): nothing to run the model on");
+      }
+    }
+    synchronized (mln) {
+      mln.setLayerMaskArrays(mask, null);
+      for (Layer layer : mln.getLayers()) {
+        if (layer.getMaskArray() == null
+            && (layer instanceof org.deeplearning4j.nn.layers.recurrent.LSTM
+                || layer instanceof org.deeplearning4j.nn.layers.recurrent.SimpleRnn)) {
+          layer.setMaskArray(mask);
+        }
+      }
+      try {
+        return mln.output(batch, false);
+      } finally {
+        mln.clearLayerMaskArrays();
+      }
+    }
+  }
+
+  /** For a masking input: 1 where a token is not 0, per example and step; else null. */
+  private INDArray zeroMask(INDArray ids) {
+    if (!maskZeroInput) {
+      return null;
+    }
+    return ids.neq(0).castTo(ids.dataType()).reshape(ids.size(0), ids.size(1));
   }
 
   /** "2 inputs (wide_input, deep_input)", for messages. */

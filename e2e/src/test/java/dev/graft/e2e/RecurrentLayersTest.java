@@ -1,20 +1,25 @@
 package dev.graft.e2e;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.graft.converter.ModelLoader;
 import dev.graft.converter.Network;
 import dev.graft.converter.dl4j.Dl4jZip;
 import dev.graft.converter.layers.Gru;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.wrapper.BaseWrapperLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Recurrent layers no real file in ../shared covers (GRU with reset_after=False,
@@ -53,6 +58,50 @@ class RecurrentLayersTest {
               .count();
       assertTrue(grus >= 2, "GRU layers: " + grus);
     }
+  }
+
+  /**
+   * Embedding(mask_zero=True) into masked LSTM, GRU, Bidirectional(GRU) and GlobalAveragePooling1D:
+   * sequences padded before, padded after and not padded compute what NumPy computes with Keras's
+   * masking (padding steps leave the state as it was), also after a DL4J zip round trip.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"masked-embedding-lstm-bigru-gap.h5", "masked-embedding-gru-last.h5"})
+  void paddedSequencesAreMaskedAsKerasMasksThem(String name) throws Exception {
+    Path file = Path.of("src", "test", "resources", "recurrent", name).toAbsolutePath();
+    Network network = ModelLoader.load(file);
+    assertTrue(network.masksZeroInput());
+    INDArray ids =
+        Nd4j.create(
+            new float[][] {
+              {0, 0, 0, 3, 5, 7, 1, 2, 9},
+              {4, 8, 12, 16, 19, 2, 3, 0, 0},
+              {1, 2, 3, 4, 5, 6, 7, 8, 9}
+            });
+    float[] expected = KerasWriterTest.pythonForward(file, ids, tmp);
+    KerasWriterTest.assertClose(
+        expected, network.output(ids).dup('c').data().asFloat(), 1e-5, name + " imported");
+    Path zip = tmp.resolve("masked.zip");
+    Dl4jZip.write(network, zip, null);
+    KerasWriterTest.assertClose(
+        expected,
+        Dl4jZip.read(zip).output(ids).dup('c').data().asFloat(),
+        1e-5,
+        name + " as DL4J zip");
+  }
+
+  /** Training passes no masks yet: fine-tuning a masking model is refused, nothing written. */
+  @Test
+  void fineTuningAMaskingModelIsRefused() {
+    Path file =
+        Path.of("src", "test", "resources", "recurrent", "masked-embedding-gru-last.h5")
+            .toAbsolutePath();
+    Path out = tmp.resolve("ft.zip");
+    Cli r =
+        Cli.run("finetune", file.toString(), "--task", "shirt-vs-sandal", "--out", out.toString());
+    assertEquals(3, r.exitCode(), r.err());
+    assertTrue(r.err().contains("masks padding"), r.err());
+    assertFalse(Files.exists(out));
   }
 
   private static Layer unwrap(Layer l) {

@@ -203,6 +203,7 @@ public final class CachedFineTuner {
       FineTuneOptions options,
       ActivationCache cache,
       TrainingListener listener) {
+    Fitter.refuseMasked(base);
     var baseNet = base.sequential();
     List<String> names = base.layerNames();
     int keep = names.indexOf(cutLayer) + 1;

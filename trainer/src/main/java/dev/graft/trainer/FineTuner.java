@@ -23,6 +23,7 @@ public final class FineTuner {
 
   public static FineTuneResult fineTune(
       Network base, TaskData data, FineTuneOptions options, TrainingListener listener) {
+    Fitter.refuseMasked(base);
     List<String> names =
         base.isSequential()
             ? base.layerNames()

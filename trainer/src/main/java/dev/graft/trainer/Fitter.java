@@ -126,7 +126,18 @@ final class Fitter {
   }
 
   static void checkInput(Network network, Examples examples) {
+    refuseMasked(network);
     checkInput(network.label(), network.inputSize(), examples);
+  }
+
+  /** Training passes no sequence masks yet: a padded-sequence model would train on its padding. */
+  static void refuseMasked(Network network) {
+    if (network.masksZeroInput()) {
+      throw GraftException.unsupported(
+          network.label()
+              + ": its input masks padding (Embedding mask_zero=True); graft runs such models but"
+              + " does not train them yet (training would learn from the padding)");
+    }
   }
 
   static void checkInput(String label, long inputSize, Examples examples) {

@@ -104,6 +104,7 @@ public final class Dl4jZip {
       }
     }
     meta.put("producer", network.producer());
+    meta.put("mask_zero_input", network.masksZeroInput());
     var classes = meta.putArray("class_names");
     network.classNames().forEach(classes::add);
     meta.put("source", network.source() == null ? "" : network.source().getFileName().toString());
@@ -176,7 +177,8 @@ public final class Dl4jZip {
     meta.path("class_names").forEach(c -> classes.add(c.asText()));
     Network network =
         new Network(model, name, file, ModelFormat.DL4J_ZIP, sha, shapes, producer)
-            .withClassNames(classes);
+            .withClassNames(classes)
+            .withMaskZeroInput(meta.path("mask_zero_input").asBoolean(false));
     probe(file, network);
     return network;
   }
@@ -206,7 +208,8 @@ public final class Dl4jZip {
     try {
       network.outputs(
           network.inputShapes().stream()
-              .map(s -> Nd4j.zeros(DataType.FLOAT, Network.batchShape(s, 1)))
+              // token 1, not 0: a masking input's 0 is padding
+              .map(s -> Nd4j.ones(DataType.FLOAT, Network.batchShape(s, 1)))
               .toArray(INDArray[]::new));
     } catch (RuntimeException | LinkageError e) {
       throw GraftException.badInput(

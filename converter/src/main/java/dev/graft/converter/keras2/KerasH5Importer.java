@@ -106,16 +106,18 @@ public final class KerasH5Importer {
    * Whether a file goes through graft's own Keras layer mapping rather than DL4J's importer: Keras
    * 3's legacy HDF5 (its configs and weight naming are Keras 3's), models that use models as layers
    * (DL4J's importer refuses them), and Keras 2 models with a layer DL4J cannot import (GRU) or
-   * imports wrongly (DepthwiseConv2D, Conv2DTranspose, several inputs or outputs) when graft's
-   * mapping reads all of their layers.
+   * imports wrongly (DepthwiseConv2D, Conv2DTranspose, several inputs or outputs, mask_zero) when
+   * graft's mapping reads all of their layers.
    */
   static boolean graftMapped(String version, String modelConfig) {
     boolean keras3 = version != null && version.trim().matches("3(\\..*)?");
     if (keras3 || KerasV3Importer.nestsModels(modelConfig)) {
       return true;
     }
-    if (KerasV3Importer.inputsAndOutputs(modelConfig) > 2) {
-      // DL4J's importer mis-sizes layers of models with several inputs or outputs
+    if (KerasV3Importer.inputsAndOutputs(modelConfig) > 2
+        || KerasV3Importer.masksZero(modelConfig)) {
+      // DL4J's importer mis-sizes layers of models with several inputs or outputs, and masks
+      // only in some cases (its own warning says so)
       return KerasV3Importer.mapsEveryLayer(modelConfig);
     }
     Set<String> dl4j = supportedLayerTypes();

@@ -49,6 +49,11 @@ final class DropoutCodec implements LayerCodec {
               new SpatialDropout(1 - c.path("rate").asDouble());
           default -> new Dropout(1 - c.path("rate").asDouble());
         };
+    if (in.masked()) {
+      // DL4J's DropoutLayer cannot take a sequence mask: the dropout goes on the next layer's input
+      in.inputDropoutForNextLayer(dropout, name);
+      return;
+    }
     in.addLayer(new DropoutLayer.Builder().name(name).dropOut(dropout).build());
   }
 

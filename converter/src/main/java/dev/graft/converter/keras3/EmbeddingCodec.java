@@ -8,7 +8,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Embedding: token ids [time] to vectors [time, output_dim], a DL4J EmbeddingSequenceLayer whose
- * output stays time-major (NWC), as every sequence does in graft's mapping.
+ * output stays time-major (NWC), as every sequence does in graft's mapping. With {@code
+ * mask_zero=True} (on the model's input) token 0 is padding: the network masks it (see {@link
+ * KerasToDl4j#maskZeroInput}).
  */
 final class EmbeddingCodec implements LayerCodec {
   @Override
@@ -20,7 +22,7 @@ final class EmbeddingCodec implements LayerCodec {
   public void read(KerasToDl4j in, String kerasClass, JsonNode c, String name) {
     in.requireRank(1, name, "Embedding");
     if (c.path("mask_zero").asBoolean(false)) {
-      throw in.unsupported(name, "Embedding with mask_zero=True (masking) is not supported yet");
+      in.maskZeroInput(name);
     }
     long steps = in.shape()[0];
     long vocabulary = c.path("input_dim").asLong();

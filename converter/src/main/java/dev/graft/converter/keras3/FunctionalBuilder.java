@@ -53,7 +53,7 @@ final class FunctionalBuilder {
 
   FunctionalBuilder(Path file, LayerWeights weights) {
     this.file = file;
-    this.layers = new KerasToDl4j(file, weights, new long[0]);
+    this.layers = new KerasToDl4j(file, weights, new long[0]).inGraph();
   }
 
   ComputationGraph build(FlatModel model) {

@@ -2,6 +2,7 @@ package dev.graft.converter.keras3;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.graft.converter.layers.SequenceNwcToNcw;
 import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.layers.GlobalPoolingLayer;
@@ -34,11 +35,20 @@ final class GlobalPoolingCodec implements LayerCodec {
     if (c.path("keepdims").asBoolean(false)) {
       throw in.unsupported(name, "global pooling with keepdims=True");
     }
+    boolean masked = sequence && in.masked();
+    if (masked && kerasClass.contains("Max")) {
+      throw in.unsupported(name, "GlobalMaxPooling1D after an Embedding with mask_zero=True");
+    }
+    if (masked) {
+      // DL4J averages a masked sequence over its unmasked steps, as Keras does, but only when the
+      // sequence is channels first
+      in.preprocess(new SequenceNwcToNcw());
+    }
     in.addLayer(
         new GlobalPoolingLayer.Builder(
                 kerasClass.contains("Max") ? PoolingType.MAX : PoolingType.AVG)
             .name(name)
-            .poolingDimensions(sequence ? new int[] {1} : new int[] {1, 2})
+            .poolingDimensions(masked ? new int[] {2} : sequence ? new int[] {1} : new int[] {1, 2})
             .collapseDimensions(true)
             .build());
     long[] shape = in.shape();

@@ -56,6 +56,18 @@ final class KerasToDl4j {
   /** The layer being translated. */
   private FlatLayer current;
 
+  /** Whether layers are translated one by one for FunctionalBuilder's graph. */
+  private boolean inGraph;
+
+  private org.deeplearning4j.nn.conf.dropout.IDropout pendingDropout;
+  private String pendingDropoutName;
+
+  /** Whether the model's input masks token 0 (an Embedding with mask_zero=True on it). */
+  private boolean maskZero;
+
+  /** Whether the current tensor still carries that mask (until a layer uses it up). */
+  private boolean masked;
+
   /** Whether a trainable layer with parameters has been placed (graphs: in topological order). */
   private boolean trainableSoFar;
 
@@ -102,7 +114,73 @@ final class KerasToDl4j {
               + LayerCodecs.kerasClasses()
               + ")");
     }
+    if (masked
+        && !MASK_PASSING.contains(layer.className())
+        && !MASK_USING.contains(layer.className())) {
+      throw unsupported(
+          layer.name(),
+          layer.className()
+              + " after an Embedding with mask_zero=True (masking passes through dropout into"
+              + " LSTM, GRU, SimpleRNN, Bidirectional or GlobalAveragePooling1D)");
+    }
     codec.read(this, layer.className(), layer.config(), layer.name());
+    if (MASK_USING.contains(layer.className())) {
+      JsonNode inner = layer.config().path("layer").path("config");
+      masked =
+          masked
+              && (layer.config().path("return_sequences").asBoolean(false)
+                  || inner.path("return_sequences").asBoolean(false));
+    }
+  }
+
+  private static final java.util.Set<String> MASK_PASSING =
+      java.util.Set.of(
+          "Dropout", "SpatialDropout1D", "GaussianDropout", "GaussianNoise", "AlphaDropout");
+  private static final java.util.Set<String> MASK_USING =
+      java.util.Set.of("LSTM", "GRU", "SimpleRNN", "Bidirectional", "GlobalAveragePooling1D");
+
+  /**
+   * Called by an Embedding with mask_zero=True: only on the model's input (the first layer of a
+   * stack), where the network can compute the mask from the token ids it is given, as DL4J masks
+   * sequences: recurrent layers skip padding steps, global average pooling leaves them out.
+   */
+  void maskZeroInput(String name) {
+    if (index != 0 || inGraph) {
+      throw unsupported(
+          name,
+          "Embedding with mask_zero=True in a Functional graph or not first (masking is supported"
+              + " in layer stacks that start with it)");
+    }
+    maskZero = true;
+    masked = true;
+  }
+
+  /** Whether the current tensor is a sequence that carries Embedding's mask. */
+  boolean masked() {
+    return masked;
+  }
+
+  /**
+   * A dropout applied to the next layer's input (DL4J's per-layer dropout) instead of as a layer of
+   * its own: the same computation, and the mask reaches the next layer.
+   */
+  void inputDropoutForNextLayer(org.deeplearning4j.nn.conf.dropout.IDropout dropout, String name) {
+    if (pendingDropout != null) {
+      throw unsupported(name, "two dropouts in a row on a masked sequence");
+    }
+    pendingDropout = dropout;
+    pendingDropoutName = name;
+  }
+
+  /** Marks this translator as FunctionalBuilder's: it builds no stack of its own. */
+  KerasToDl4j inGraph() {
+    inGraph = true;
+    return this;
+  }
+
+  /** Whether the built network masks token 0 of its input. */
+  boolean masksZeroInput() {
+    return maskZero;
   }
 
   /**
@@ -158,6 +236,24 @@ final class KerasToDl4j {
    * parameters stay fixed in training and, as in Keras, batch normalization runs in inference mode.
    */
   void addLayer(Layer layer) {
+    if (pendingDropout != null) {
+      // Bidirectional: each direction drops its own input units (Keras draws one mask for both;
+      // the same at inference)
+      java.util.Set<Layer> done =
+          java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+      for (Layer target : innermost(layer)) {
+        if (!done.add(target)) {
+          continue; // a wrapper's copy may share its layer
+        }
+        if (!(target instanceof BaseLayer base) || base.getIDropout() != null) {
+          throw unsupported(
+              pendingDropoutName,
+              "a dropout on a masked sequence before a " + layer.getClass().getSimpleName());
+        }
+        base.setIDropout(pendingDropout);
+      }
+      pendingDropout = null;
+    }
     Layer placed = layer;
     if (hasParams(layer)) {
       if (current != null && !current.trainable()) {
@@ -168,6 +264,19 @@ final class KerasToDl4j {
     }
     made.add(placed);
     list.layer(index++, placed);
+  }
+
+  /** The layers a wrapper runs (LastTimeStep's, both of Bidirectional's), or the layer itself. */
+  private static List<Layer> innermost(Layer layer) {
+    if (layer instanceof Bidirectional b) {
+      List<Layer> both = new ArrayList<>(innermost(b.getFwd()));
+      both.addAll(innermost(b.getBwd()));
+      return both;
+    }
+    if (layer instanceof BaseWrapperLayer w) {
+      return innermost(w.getUnderlying());
+    }
+    return List.of(layer);
   }
 
   /** By type: DL4J sizes some layers (nIn) only when the network is built. */

@@ -113,7 +113,26 @@ public final class KerasV3Importer {
     return refs.get(0).isArray() ? refs.size() : 1;
   }
 
-  /** The class names of a model config's top-level layers; empty when it does not parse. */
+  /** Whether a model config has an Embedding with mask_zero=True among its top-level layers. */
+  public static boolean masksZero(String modelConfig) {
+    try {
+      JsonNode config = JSON.readTree(modelConfig).path("config");
+      JsonNode layers = config.isArray() ? config : config.path("layers");
+      for (JsonNode layer : layers) {
+        if (layer.path("config").path("mask_zero").asBoolean(false)) {
+          return true;
+        }
+      }
+      return false;
+    } catch (Exception e) {
+      return false;
+    }
+  }
+
+  /**
+   * The class names of a model config's top-level layers and of the layers they wrap; empty when it
+   * does not parse.
+   */
   public static List<String> layerClasses(String modelConfig) {
     try {
       JsonNode config = JSON.readTree(modelConfig).path("config");
@@ -121,6 +140,11 @@ public final class KerasV3Importer {
       List<String> classes = new ArrayList<>();
       for (JsonNode layer : layers) {
         classes.add(layer.path("class_name").asText());
+        // a wrapper's layer (Bidirectional(GRU)) counts too
+        JsonNode inner = layer.path("config").path("layer");
+        if (inner.isObject()) {
+          classes.add(inner.path("class_name").asText());
+        }
       }
       return classes;
     } catch (Exception e) {
@@ -137,14 +161,17 @@ public final class KerasV3Importer {
       String producer) {
     FlatModel flat = NestedModels.flatten(file, root);
     Model model;
+    boolean maskZero = false;
     if (flat.isChain() && flat.inputs().size() == 1 && flat.outputs().size() == 1) {
       KerasToDl4j builder = new KerasToDl4j(file, weights, flat.inputShapes().get(0));
       flat.layers().forEach(builder::add);
       model = builder.build();
+      maskZero = builder.masksZeroInput();
     } else {
       model = new FunctionalBuilder(file, weights).build(flat);
     }
-    return new Network(model, flat.name(), file, format, sha, flat.inputShapes(), producer);
+    return new Network(model, flat.name(), file, format, sha, flat.inputShapes(), producer)
+        .withMaskZeroInput(maskZero);
   }
 
   private static JsonNode parse(Path file, String text, String entry) {

@@ -31,7 +31,8 @@ import org.nd4j.linalg.factory.Nd4j;
  *   h' = z ∘ h + (1 - z) ∘ ĥ
  * </pre>
  *
- * Masks are not supported (graft imports no masked sequences yet).
+ * With a mask (padding steps of a sequence, [batch, time]) a masked step leaves the state as it was
+ * and outputs zeros, as Keras's GRU does.
  */
 public final class GruLayer extends BaseRecurrentLayer<Gru> {
   private static final String STATE = "h";
@@ -50,7 +51,8 @@ public final class GruLayer extends BaseRecurrentLayer<Gru> {
       INDArray z,
       INDArray r,
       INDArray candidate,
-      INDArray recurrentH) {}
+      INDArray recurrentH,
+      INDArray mask) {}
 
   private record Run(INDArray output, INDArray last, List<Step> steps) {}
 
@@ -116,10 +118,6 @@ public final class GruLayer extends BaseRecurrentLayer<Gru> {
               + "' expects a sequence [batch, time, features], got rank "
               + input.rank());
     }
-    if (maskArray != null) {
-      throw new IllegalStateException(
-          "GRU layer '" + layerConf().getLayerName() + "' does not support masked sequences");
-    }
     applyDropOutIfNecessary(training, workspaceMgr);
     Gru conf = layerConf();
     boolean resetAfter = conf.isResetAfter();
@@ -154,11 +152,17 @@ public final class GruLayer extends BaseRecurrentLayer<Gru> {
               : gate(xw, 2, units).add(recurrentH.mmul(rwH));
       INDArray candidate = candidateFn.getActivation(aH.dup(), training);
       INDArray next = candidate.add(z.mul(h.sub(candidate)));
+      INDArray m = maskArray == null ? null : maskArray.getColumn(t, true).castTo(next.dataType());
       if (forBackprop) {
-        kept.add(new Step(x, h, aZ, aR, aH, z, r, candidate, recurrentH));
+        kept.add(new Step(x, h, aZ, aR, aH, z, r, candidate, recurrentH, m));
       }
-      at(output, t).assign(next);
-      h = next;
+      if (m == null) {
+        at(output, t).assign(next);
+        h = next;
+      } else {
+        at(output, t).assign(next.mulColumnVector(m));
+        h = next.mulColumnVector(m).addi(h.mulColumnVector(m.rsub(1.0)));
+      }
     }
     return new Run(output, h, kept);
   }
@@ -195,6 +199,12 @@ public final class GruLayer extends BaseRecurrentLayer<Gru> {
       if (dhNext != null) {
         dh.addi(dhNext);
       }
+      INDArray carried = null;
+      if (s.mask() != null) {
+        // h_t = m h' + (1 - m) h_{t-1}, output m h': a masked step hands its gradient straight on
+        dh.muliColumnVector(s.mask());
+        carried = dhNext == null ? null : dhNext.mulColumnVector(s.mask().rsub(1.0));
+      }
       // h' = z h + (1 - z) ĥ
       INDArray dz = dh.mul(s.hPrev().sub(s.candidate()));
       INDArray dCandidate = dh.mul(s.z().rsub(1.0));
@@ -226,6 +236,9 @@ public final class GruLayer extends BaseRecurrentLayer<Gru> {
         INDArray dRec = Nd4j.hstack(daZ, daR);
         dRwZr.addi(s.hPrev().transpose().mmul(dRec));
         dhPrev.addi(dRec.mmul(rwZr.transpose()));
+      }
+      if (carried != null) {
+        dhPrev.addi(carried);
       }
       dhNext = dhPrev;
     }
