@@ -9,5 +9,8 @@ public final class MetadataKeys {
   /** The output classes' names, one per line, in output order. */
   public static final String CLASS_NAMES = "graft.class_names";
 
+  /** How images become the model's input: "resize+scale", e.g. "crop+tf" (graft-data). */
+  public static final String PREPROCESSING = "graft.preprocessing";
+
   private MetadataKeys() {}
 }

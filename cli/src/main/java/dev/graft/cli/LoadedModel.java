@@ -66,6 +66,11 @@ final class LoadedModel implements AutoCloseable {
     return onnx != null ? onnx.classNames() : network.classNames();
   }
 
+  /** How images become the model's input, as the model records it ("crop+tf"); null if not. */
+  String preprocessing() {
+    return onnx != null ? onnx.preprocessing() : network.preprocessing();
+  }
+
   /** The model's inputs' names, in its order. */
   List<String> inputNames() {
     return onnx != null

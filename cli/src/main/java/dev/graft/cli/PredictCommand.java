@@ -19,9 +19,9 @@ import picocli.CommandLine.Spec;
     name = "predict",
     mixinStandardHelpOptions = true,
     versionProvider = Version.class,
-    header = "Run a model on a .npy array and write its outputs as .npy.",
+    header = "Run a model on images or a .npy array and write its outputs.",
     description =
-        "The first dimension of the array counts the examples. ONNX files run in ONNX Runtime, Keras and DL4J files in DL4J: any two formats can be compared on one input.")
+        "For a .npy array the first dimension counts the examples. A folder of images (or one image) is decoded and prepared as the model expects: one row per file with the top classes by name, in .csv, .json or .npy. ONNX files run in ONNX Runtime, Keras and DL4J files in DL4J: any two formats can be compared on one input.")
 final class PredictCommand implements Callable<Integer> {
   @Parameters(paramLabel = "MODEL", description = "Keras .h5, graft/DL4J .zip or .onnx")
   Path model;
@@ -29,11 +29,36 @@ final class PredictCommand implements Callable<Integer> {
   @Option(
       names = "--input",
       required = true,
-      paramLabel = "X.npy",
+      paramLabel = "X.npy|DIR|IMAGE",
       description =
-          "float32 or float64, C order. A model with several inputs takes one --input per input,"
-              + " in the order inspect lists them.")
+          "A .npy array (float32 or float64, C order; a model with several inputs takes one"
+              + " --input per input, in the order inspect lists them), or a folder of images or one"
+              + " image (PNG, JPEG, BMP, GIF, WebP).")
   List<Path> inputs;
+
+  @Option(
+      names = "--preprocess",
+      defaultValue = "auto",
+      description =
+          "Images: auto (Teachable Machine's x/127.5-1 when its labels.txt lies beside the model,"
+              + " else unit), unit (x/255), tf (x/127.5-1), torch (x/255, ImageNet mean/std), caffe"
+              + " (BGR minus ImageNet means) or none (default: ${DEFAULT-VALUE}).")
+  String preprocess;
+
+  @Option(
+      names = "--resize",
+      defaultValue = "auto",
+      description =
+          "Images: auto (crop for Teachable Machine models, else stretch), stretch (Keras's"
+              + " bilinear) or crop (centre crop and Lanczos, as PIL's ImageOps.fit) (default:"
+              + " ${DEFAULT-VALUE}).")
+  String resize;
+
+  @Option(
+      names = "--top-k",
+      defaultValue = "3",
+      description = "Images, .json output: classes listed per file (default: ${DEFAULT-VALUE}).")
+  int topK;
 
   @Option(
       names = "--output",
@@ -97,6 +122,13 @@ final class PredictCommand implements Callable<Integer> {
       dev.graft.AtomicWrite.checkWritable(std);
     }
     try (LoadedModel loaded = LoadedModel.open(model, device)) {
+      if (inputs.size() == 1 && ImagePredict.isImages(inputs.get(0))) {
+        if (mcDropout != 0 || outputs.size() != 1) {
+          throw GraftException.usage("images go with one --output and without --mc-dropout");
+        }
+        return new ImagePredict(loaded, model, spec)
+            .run(inputs.get(0), outputs.get(0), preprocess, resize, batchSize, topK, json);
+      }
       if (loaded.inputNames().size() != 1 || loaded.outputNames().size() != 1) {
         if (mcDropout != 0) {
           throw GraftException.usage("--mc-dropout needs a model with one input and one output");

@@ -93,6 +93,10 @@ public final class ModelLoader {
           outputs);
       return network;
     }
-    return network.withClassNames(names);
+    Network named = network.withClassNames(names);
+    long[] in = network.inputShape();
+    boolean image = in.length == 3 && (in[2] == 3 || in[2] == 1);
+    // Teachable Machine's own snippet: centre crop, Lanczos, x / 127.5 - 1
+    return image && named.preprocessing() == null ? named.withPreprocessing("crop+tf") : named;
   }
 }

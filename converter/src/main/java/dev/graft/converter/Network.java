@@ -28,8 +28,20 @@ public final class Network {
   private final String sourceSha256;
   private final List<long[]> inputShapes;
   private final String producer;
-  private final List<String> classNames;
-  private final boolean maskZeroInput;
+  private final Inputs about;
+
+  /**
+   * What graft knows of a network's inputs and outputs beyond DL4J's configuration.
+   *
+   * @param classNames the output classes' names, in output order; empty when unknown
+   * @param maskZeroInput whether token 0 of the input is padding that inference masks
+   * @param preprocessing how images become its input ("crop+tf"), or null when unknown
+   */
+  private record Inputs(List<String> classNames, boolean maskZeroInput, String preprocessing) {
+    Inputs {
+      classNames = List.copyOf(classNames);
+    }
+  }
 
   public Network(
       Model model,
@@ -51,7 +63,15 @@ public final class Network {
       String sourceSha256,
       List<long[]> inputShapes,
       String producer) {
-    this(model, name, source, format, sourceSha256, inputShapes, producer, List.of(), false);
+    this(
+        model,
+        name,
+        source,
+        format,
+        sourceSha256,
+        inputShapes,
+        producer,
+        new Inputs(List.of(), false, null));
   }
 
   private Network(
@@ -62,8 +82,7 @@ public final class Network {
       String sourceSha256,
       List<long[]> inputShapes,
       String producer,
-      List<String> classNames,
-      boolean maskZeroInput) {
+      Inputs about) {
     if (!(model instanceof MultiLayerNetwork) && !(model instanceof ComputationGraph)) {
       throw new IllegalArgumentException("not a DL4J network: " + model.getClass());
     }
@@ -77,28 +96,21 @@ public final class Network {
     }
     this.inputShapes = inputShapes.stream().map(long[]::clone).toList();
     this.producer = producer;
-    this.classNames = List.copyOf(classNames);
-    this.maskZeroInput = maskZeroInput;
+    this.about = about;
   }
 
   /** The same provenance around another DL4J network (after fine-tuning, say). */
   public Network withModel(Model other) {
-    return new Network(
-        other,
-        name,
-        source,
-        format,
-        sourceSha256,
-        inputShapes,
-        producer,
-        classNames,
-        maskZeroInput);
+    return new Network(other, name, source, format, sourceSha256, inputShapes, producer, about);
+  }
+
+  private Network with(Inputs other) {
+    return new Network(model, name, source, format, sourceSha256, inputShapes, producer, other);
   }
 
   /** The same network with names for its output classes (from labels.txt, or a saved model). */
   public Network withClassNames(List<String> names) {
-    return new Network(
-        model, name, source, format, sourceSha256, inputShapes, producer, names, maskZeroInput);
+    return with(new Inputs(names, about.maskZeroInput(), about.preprocessing()));
   }
 
   /**
@@ -106,18 +118,30 @@ public final class Network {
    * mask_zero=True): inference masks those steps, as Keras does.
    */
   public Network withMaskZeroInput(boolean mask) {
-    return new Network(
-        model, name, source, format, sourceSha256, inputShapes, producer, classNames, mask);
+    return with(new Inputs(about.classNames(), mask, about.preprocessing()));
+  }
+
+  /**
+   * The same network with the preprocessing its images need ("crop+tf": resize method and scaling,
+   * see dev.graft.data.Preprocessing), recorded in every file graft writes from it.
+   */
+  public Network withPreprocessing(String preprocessing) {
+    return with(new Inputs(about.classNames(), about.maskZeroInput(), preprocessing));
   }
 
   /** Whether token 0 of the input is padding that inference masks. */
   public boolean masksZeroInput() {
-    return maskZeroInput;
+    return about.maskZeroInput();
   }
 
   /** The names of the output classes, in output order; empty when the model does not say. */
   public List<String> classNames() {
-    return classNames;
+    return about.classNames();
+  }
+
+  /** How images become its input ("crop+tf"), or null when the model does not say. */
+  public String preprocessing() {
+    return about.preprocessing();
   }
 
   public Model model() {
@@ -329,7 +353,7 @@ public final class Network {
 
   /** For a masking input: 1 where a token is not 0, per example and step; else null. */
   private INDArray zeroMask(INDArray ids) {
-    if (!maskZeroInput) {
+    if (!about.maskZeroInput()) {
       return null;
     }
     return ids.neq(0).castTo(ids.dataType()).reshape(ids.size(0), ids.size(1));

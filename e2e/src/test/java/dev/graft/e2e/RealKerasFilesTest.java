@@ -52,8 +52,6 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  * do those of its ONNX export.
  */
 class RealKerasFilesTest {
-  private static final Path TM_IMAGES_SCRIPT =
-      Path.of("..", "scripts", "tm_images.py").toAbsolutePath().normalize();
   private static final Path VARIANT_SCRIPT =
       Path.of("..", "scripts", "h5_config_variant.py").toAbsolutePath().normalize();
 
@@ -185,20 +183,9 @@ class RealKerasFilesTest {
   void teachableMachineClassifiesItsAuthorsPhotosAsNumPyDoes() throws Exception {
     Path model = SharedModels.require("teachable-machine/dog-cat/keras_model.h5");
     Path images = model.resolveSibling("images");
-    Path python = Path.of("/usr/bin/python3");
-    Assumptions.assumeTrue(
-        Files.exists(python) && KerasWriterTest.run(python, "-c", "import PIL") == 0,
-        "skipped: Debian's python3-pil is not installed");
-    Path xs = tmp.resolve("photos.npy");
-    Path classes = tmp.resolve("classes.txt");
-    assertEquals(
-        0,
-        KerasWriterTest.run(
-            python,
-            TM_IMAGES_SCRIPT.toString(),
-            images.toString(),
-            xs.toString(),
-            classes.toString()));
+    PilPhotos pil = PilPhotos.prepare(images, tmp);
+    Path xs = pil.pixels();
+    Path classes = pil.classes();
     Npy.Array photos = Npy.read(xs);
     INDArray x = Nd4j.create(photos.data(), photos.shape(), 'c');
     Network network = ModelLoader.load(model);

@@ -182,10 +182,18 @@ public final class OnnxModel implements AutoCloseable {
    * names or --labels); empty when it records none.
    */
   public List<String> classNames() {
+    String names = metadata(dev.graft.MetadataKeys.CLASS_NAMES);
+    return names == null || names.isEmpty() ? List.of() : List.of(names.split("\n", -1));
+  }
+
+  /** How images become this model's input ("crop+tf"), as graft recorded it; null if unknown. */
+  public String preprocessing() {
+    return metadata(dev.graft.MetadataKeys.PREPROCESSING);
+  }
+
+  private String metadata(String key) {
     try {
-      String names =
-          session.getMetadata().getCustomMetadata().get(dev.graft.MetadataKeys.CLASS_NAMES);
-      return names == null || names.isEmpty() ? List.of() : List.of(names.split("\n", -1));
+      return session.getMetadata().getCustomMetadata().get(key);
     } catch (OrtException e) {
       throw new GraftException(
           GraftException.Kind.FAILURE, label + ": cannot read the model's metadata", e);

@@ -105,6 +105,9 @@ public final class Dl4jZip {
     }
     meta.put("producer", network.producer());
     meta.put("mask_zero_input", network.masksZeroInput());
+    if (network.preprocessing() != null) {
+      meta.put("preprocessing", network.preprocessing());
+    }
     var classes = meta.putArray("class_names");
     network.classNames().forEach(classes::add);
     meta.put("source", network.source() == null ? "" : network.source().getFileName().toString());
@@ -178,7 +181,9 @@ public final class Dl4jZip {
     Network network =
         new Network(model, name, file, ModelFormat.DL4J_ZIP, sha, shapes, producer)
             .withClassNames(classes)
-            .withMaskZeroInput(meta.path("mask_zero_input").asBoolean(false));
+            .withMaskZeroInput(meta.path("mask_zero_input").asBoolean(false))
+            .withPreprocessing(
+                meta.path("preprocessing").isTextual() ? meta.get("preprocessing").asText() : null);
     probe(file, network);
     return network;
   }

@@ -62,6 +62,13 @@ final class ReshapeCodec implements LayerCodec {
   @Override
   public void writePreprocessor(Dl4jToKeras out, InputPreProcessor pp, String layer) {
     long[] target;
+    if (pp instanceof KerasReshapePreProcessor r
+        && r.targetShape().length == 1
+        && !out.channelsFirst()) {
+      // a row-major reshape to one axis is Keras's Flatten (how Flatten of [28, 28] imports)
+      new FlattenCodec().writePreprocessor(out, pp, layer);
+      return;
+    }
     if (pp instanceof KerasReshapePreProcessor r && !out.channelsFirst()) {
       target = r.targetShape();
     } else if (pp instanceof FeedForwardToCnnPreProcessor f && f.getNumChannels() == 1) {

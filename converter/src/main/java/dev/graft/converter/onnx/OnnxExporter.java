@@ -104,6 +104,9 @@ public final class OnnxExporter {
       // one per line: names may hold commas (labels.txt lines), never line breaks
       meta(model, dev.graft.MetadataKeys.CLASS_NAMES, String.join("\n", names));
     }
+    if (network.preprocessing() != null) {
+      meta(model, dev.graft.MetadataKeys.PREPROCESSING, network.preprocessing());
+    }
     return model.build();
   }
 

@@ -1,0 +1,243 @@
+package dev.graft.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.graft.AtomicWrite;
+import dev.graft.GraftException;
+import dev.graft.data.ImageDecoder;
+import dev.graft.data.ImageFiles;
+import dev.graft.data.Preprocessing;
+import dev.graft.runtime.ExampleLayout;
+import dev.graft.runtime.Npy;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.IntStream;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code graft predict MODEL --input DIR|IMAGE}: every image decoded and preprocessed as the model
+ * expects (its input size and channels; Teachable Machine's convention when its labels.txt lies
+ * beside the model, else Keras's bilinear resize and x/255, unless told), one row per file with the
+ * top classes by name. Writes .csv, .json or .npy by the output's extension.
+ */
+final class ImagePredict {
+  private final LoadedModel loaded;
+  private final Path model;
+  private final CommandSpec spec;
+
+  ImagePredict(LoadedModel loaded, Path model, CommandSpec spec) {
+    this.loaded = loaded;
+    this.model = model;
+    this.spec = spec;
+  }
+
+  /** Whether {@code --input} names images (a folder, or an image file) rather than an array. */
+  static boolean isImages(Path input) {
+    try {
+      return Files.isDirectory(input)
+          || (Files.isRegularFile(input) && dev.graft.data.ImageFormats.sniff(input) != null);
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
+
+  int run(
+      Path input,
+      Path output,
+      String preprocess,
+      String resize,
+      int batchSize,
+      int topK,
+      boolean json) {
+    String ext = extension(output);
+    if (!List.of("csv", "json", "npy").contains(ext)) {
+      throw GraftException.usage("--output for images: a .csv, .json or .npy file, not " + output);
+    }
+    ImageFiles images = ImageFiles.collect(input);
+    long[] ex = loaded.classifier().exampleShape();
+    Preprocessing pre = preprocessing(ex, preprocess, resize);
+    int n = images.files().size();
+    int size = pre.width() * pre.height() * pre.channels();
+    float[] y = null;
+    int outputs = 0;
+    for (int start = 0; start < n; start += batchSize) {
+      int m = Math.min(batchSize, n - start);
+      float[] batch = new float[m * size];
+      int from = start;
+      // decoding and resizing dominate: one image per core
+      IntStream.range(0, m)
+          .parallel()
+          .forEach(
+              i -> {
+                float[] x = pre.apply(ImageDecoder.read(images.files().get(from + i)));
+                System.arraycopy(x, 0, batch, i * size, size);
+              });
+      ExampleLayout.Fitted fitted =
+          ExampleLayout.fit(
+              batch,
+              new long[] {m, pre.height(), pre.width(), pre.channels()},
+              ex,
+              input.toString());
+      float[] part = loaded.classifier().predict(fitted.data(), m);
+      if (y == null) {
+        outputs = part.length / m;
+        y = new float[n * outputs];
+      }
+      System.arraycopy(part, 0, y, start * outputs, part.length);
+    }
+    List<String> classes = loaded.classNames();
+    if (classes.size() != outputs) {
+      classes = new ArrayList<>();
+      for (int c = 0; c < outputs; c++) {
+        classes.add("output_" + c);
+      }
+    }
+    write(output, ext, images.files(), y, outputs, classes, topK);
+    report(images, pre, output, y, outputs, classes, json);
+    return 0;
+  }
+
+  /** The model's image size and channels, and how to prepare images for it. */
+  private Preprocessing preprocessing(long[] ex, String preprocess, String resize) {
+    long h;
+    long w;
+    long c;
+    if (ex.length == 3 && (ex[2] == 1 || ex[2] == 3)) {
+      h = ex[0];
+      w = ex[1];
+      c = ex[2];
+    } else if (ex.length == 3 && (ex[0] == 1 || ex[0] == 3)) {
+      c = ex[0];
+      h = ex[1];
+      w = ex[2];
+    } else {
+      throw GraftException.usage(
+          model + " does not take images: its input is " + Arrays.toString(ex) + " per example");
+    }
+    // auto: what the model records (a Teachable Machine model, or a model graft wrote from one),
+    // else Keras's image_dataset_from_directory defaults with x/255
+    String recorded = loaded.preprocessing();
+    String[] own = recorded != null && recorded.contains("+") ? recorded.split("\\+", 2) : null;
+    String scale = preprocess.equals("auto") ? (own != null ? own[1] : "unit") : preprocess;
+    String how = resize.equals("auto") ? (own != null ? own[0] : "stretch") : resize;
+    try {
+      return new Preprocessing(how, scale, (int) w, (int) h, (int) c);
+    } catch (IllegalArgumentException e) {
+      throw GraftException.usage(e.getMessage());
+    }
+  }
+
+  private static void write(
+      Path output,
+      String ext,
+      List<Path> files,
+      float[] y,
+      int outputs,
+      List<String> classes,
+      int topK) {
+    int n = files.size();
+    if (ext.equals("npy")) {
+      Npy.write(output, y, new long[] {n, outputs});
+      return;
+    }
+    String text;
+    if (ext.equals("csv")) {
+      StringBuilder sb = new StringBuilder("file,top_class,top_probability");
+      for (String c : classes) {
+        sb.append(',').append(csv(c));
+      }
+      sb.append('\n');
+      for (int i = 0; i < n; i++) {
+        int best = top(y, i, outputs, 1)[0];
+        sb.append(csv(files.get(i).toString()))
+            .append(',')
+            .append(csv(classes.get(best)))
+            .append(',')
+            .append(y[i * outputs + best]);
+        for (int c = 0; c < outputs; c++) {
+          sb.append(',').append(y[i * outputs + c]);
+        }
+        sb.append('\n');
+      }
+      text = sb.toString();
+    } else {
+      ArrayNode rows = Json.MAPPER.createArrayNode();
+      for (int i = 0; i < n; i++) {
+        ObjectNode row = rows.addObject();
+        row.put("file", files.get(i).toString());
+        ArrayNode topList = row.putArray("top");
+        for (int c : top(y, i, outputs, Math.min(topK, outputs))) {
+          topList.addObject().put("class", classes.get(c)).put("probability", y[i * outputs + c]);
+        }
+      }
+      text = rows.toPrettyString() + "\n";
+    }
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    AtomicWrite.write(output, tmp -> Files.write(tmp, bytes));
+  }
+
+  private void report(
+      ImageFiles images,
+      Preprocessing pre,
+      Path output,
+      float[] y,
+      int outputs,
+      List<String> classes,
+      boolean json) {
+    int n = images.files().size();
+    int[] counts = new int[outputs];
+    for (int i = 0; i < n; i++) {
+      counts[top(y, i, outputs, 1)[0]]++;
+    }
+    var o = spec.commandLine().getOut();
+    if (json) {
+      ObjectNode j = Json.object();
+      j.put("model", model.toString());
+      j.put("n", n);
+      j.put("skipped", images.skipped());
+      j.put("preprocessing", pre.toString());
+      j.put("output", output.toString());
+      ObjectNode top = j.putObject("top_class_counts");
+      for (int c = 0; c < outputs; c++) {
+        top.put(classes.get(c), counts[c]);
+      }
+      Json.print(o, j);
+      return;
+    }
+    List<String> parts = new ArrayList<>();
+    for (int c = 0; c < outputs; c++) {
+      parts.add(classes.get(c) + " " + counts[c]);
+    }
+    o.printf(
+        "%s: %d images (%d other files skipped), preprocessed %s -> %s%ntop class: %s%n",
+        model, n, images.skipped(), pre, output, String.join(", ", parts));
+    o.flush();
+  }
+
+  /** The k highest outputs of example i, best first. */
+  private static int[] top(float[] y, int i, int outputs, int k) {
+    return IntStream.range(0, outputs)
+        .boxed()
+        .sorted((a, b) -> Float.compare(y[i * outputs + b], y[i * outputs + a]))
+        .limit(k)
+        .mapToInt(Integer::intValue)
+        .toArray();
+  }
+
+  private static String csv(String s) {
+    return s.contains(",") || s.contains("\"") || s.contains("\n")
+        ? "\"" + s.replace("\"", "\"\"") + "\""
+        : s;
+  }
+
+  private static String extension(Path p) {
+    String name = p.getFileName().toString().toLowerCase(Locale.ROOT);
+    int dot = name.lastIndexOf('.');
+    return dot < 0 ? "" : name.substring(dot + 1);
+  }
+}
