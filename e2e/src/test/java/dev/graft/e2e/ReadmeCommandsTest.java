@@ -47,7 +47,7 @@ class ReadmeCommandsTest {
       for (String word : command.trim().split("\\s+")) {
         if (word.startsWith("../shared/")) {
           args.add(shared + word.substring("../shared/".length()));
-        } else if (word.matches("[\\w.-]+\\.(zip|onnx|keras|npy|png|json)")) {
+        } else if (word.matches("[\\w.-]+\\.(zip|onnx|keras|npy|png|json|csv)")) {
           args.add(tmp.resolve(word).toString());
         } else {
           args.add(word);
