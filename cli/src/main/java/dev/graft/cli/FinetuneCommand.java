@@ -5,6 +5,8 @@ import dev.graft.GraftException;
 import dev.graft.converter.ModelFormat;
 import dev.graft.converter.ModelLoader;
 import dev.graft.converter.Network;
+import dev.graft.data.ImageFolder;
+import dev.graft.data.Preprocessing;
 import dev.graft.runtime.ActivationCache;
 import dev.graft.trainer.CachedFineTuner;
 import dev.graft.trainer.DenseSpec;
@@ -13,6 +15,7 @@ import dev.graft.trainer.FineTuneOptions;
 import dev.graft.trainer.FineTuneRecord;
 import dev.graft.trainer.FineTuneResult;
 import dev.graft.trainer.FineTuner;
+import dev.graft.trainer.data.ImageFolderTask;
 import dev.graft.trainer.data.Task;
 import dev.graft.trainer.data.TaskData;
 import java.nio.file.Path;
@@ -119,11 +122,30 @@ final class FinetuneCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print JSON: test_accuracy, test_loss, epochs, ...")
   boolean json;
 
+  @Option(
+      names = "--val-split",
+      defaultValue = "0.2",
+      description =
+          "A folder of images without a val/ split: the part of each class held out for"
+              + " validation, drawn with --seed (default: ${DEFAULT-VALUE}).")
+  double valSplit;
+
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() {
-    Task task = taskOptions.resolve(null);
+    // --data DIR of class folders: the user's own images instead of a Fashion-MNIST task
+    Path imageDir =
+        taskOptions.data != null && ImageFolder.looksLikeOne(taskOptions.data)
+            ? taskOptions.data
+            : null;
+    if (imageDir != null && taskOptions.given()) {
+      throw GraftException.usage(
+          "--data "
+              + imageDir
+              + " holds class folders: it goes without --task, --classes, --exclude");
+    }
+    Task task = imageDir != null ? null : taskOptions.resolve(null);
     FineTuneOptions options =
         FineTuneOptions.builder()
             .dropTop(drop)
@@ -138,12 +160,27 @@ final class FinetuneCommand implements Callable<Integer> {
             .seed(training.seed)
             .build();
     if (ModelFormat.detect(base) == ModelFormat.ONNX && !noCache) {
+      if (imageDir != null) {
+        throw GraftException.unsupported(
+            "an ONNX base fine-tunes on Fashion-MNIST tasks for now; on a folder of images, give"
+                + " the Keras or DL4J model (or --no-cache)");
+      }
       return new OnnxFinetune(this, task, options).run();
     }
     Network network = ModelLoader.load(base);
-    Path target = out != null ? out : Path.of(stem(base) + "-" + task.name() + ".zip");
+    Preprocessing images =
+        imageDir == null
+            ? null
+            : ImagePreprocessing.forModel(
+                base, network.inputShape(), network.preprocessing(), "auto", "auto");
+    String taskName = imageDir != null ? imageDir.getFileName().toString() : task.name();
+    Path target = out != null ? out : Path.of(stem(base) + "-" + taskName + ".zip");
     FineTuneRecord.checkTargets(target); // after the base is checked, before training
-    TaskData data = taskOptions.load(task);
+    ImageFolder folder =
+        imageDir == null ? null : ImageFolder.scan(imageDir, valSplit, training.seed);
+    TaskData data =
+        folder != null ? ImageFolderTask.load(folder, images, taskName) : taskOptions.load(task);
+    task = data.task();
     var listener = Progress.forTraining("finetune");
     // An ONNX base with --no-cache is imported as DL4J layers and trained as Keras bases are.
     FineTuneResult result =
@@ -161,7 +198,24 @@ final class FinetuneCommand implements Callable<Integer> {
                 new ActivationCache(ActivationCache.defaultDir(cacheDir)),
                 listener);
     ObjectNode record = FineTuneRecord.describe(network, data, options, result);
-    FineTuneRecord.save(result.network(), target, record);
+    Network tuned = result.network();
+    if (folder != null) {
+      // the folder's class names and the images' preprocessing travel with the model
+      tuned =
+          tuned
+              .withClassNames(folder.classes())
+              .withPreprocessing(images.resize() + "+" + images.scale());
+      ObjectNode source = record.putObject("image_folder");
+      source.put("path", imageDir.toString());
+      source.putPOJO("classes", folder.classes());
+      source.put("train", folder.train().size());
+      source.put("validation", folder.valid().size());
+      source.put(
+          "test", folder.test() == null ? "the validation images" : "" + folder.test().size());
+      source.put("skipped_files", folder.skipped());
+      source.put("preprocessing", images.toString());
+    }
+    FineTuneRecord.save(tuned, target, record);
 
     var o = spec.commandLine().getOut();
     if (json) {
@@ -177,9 +231,24 @@ final class FinetuneCommand implements Callable<Integer> {
       Json.print(o, j);
       return 0;
     }
-    o.printf(
-        "base %s (%s), task %s: %d training images%n",
-        base, network.producer(), task.describe(), data.train().size());
+    if (folder != null) {
+      o.printf(
+          "base %s (%s), images in %s: classes %s; %d training, %d validation, %s test images"
+              + " (%d other files skipped); preprocessed %s%n",
+          base,
+          network.producer(),
+          imageDir,
+          folder.classes(),
+          folder.train().size(),
+          folder.valid().size(),
+          folder.test() == null ? "the validation images as" : "" + folder.test().size(),
+          folder.skipped(),
+          images);
+    } else {
+      o.printf(
+          "base %s (%s), task %s: %d training images%n",
+          base, network.producer(), task.describe(), data.train().size());
+    }
     o.printf(
         "reused %d layers, frozen for %d epochs: %s; new head %s%n",
         result.reusedLayers().size(), freezeEpochs, result.frozenLayers(), result.head());

@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.IntStream;
@@ -104,32 +103,7 @@ final class ImagePredict {
 
   /** The model's image size and channels, and how to prepare images for it. */
   private Preprocessing preprocessing(long[] ex, String preprocess, String resize) {
-    long h;
-    long w;
-    long c;
-    if (ex.length == 3 && (ex[2] == 1 || ex[2] == 3)) {
-      h = ex[0];
-      w = ex[1];
-      c = ex[2];
-    } else if (ex.length == 3 && (ex[0] == 1 || ex[0] == 3)) {
-      c = ex[0];
-      h = ex[1];
-      w = ex[2];
-    } else {
-      throw GraftException.usage(
-          model + " does not take images: its input is " + Arrays.toString(ex) + " per example");
-    }
-    // auto: what the model records (a Teachable Machine model, or a model graft wrote from one),
-    // else Keras's image_dataset_from_directory defaults with x/255
-    String recorded = loaded.preprocessing();
-    String[] own = recorded != null && recorded.contains("+") ? recorded.split("\\+", 2) : null;
-    String scale = preprocess.equals("auto") ? (own != null ? own[1] : "unit") : preprocess;
-    String how = resize.equals("auto") ? (own != null ? own[0] : "stretch") : resize;
-    try {
-      return new Preprocessing(how, scale, (int) w, (int) h, (int) c);
-    } catch (IllegalArgumentException e) {
-      throw GraftException.usage(e.getMessage());
-    }
+    return ImagePreprocessing.forModel(model, ex, loaded.preprocessing(), preprocess, resize);
   }
 
   private static void write(

@@ -47,7 +47,7 @@ final class TaskOptions {
       names = "--data",
       paramLabel = "DIR",
       description =
-          "Fashion-MNIST folder (else $GRAFT_DATA, ~/.keras/datasets/fashion-mnist, /usr/share/datasets/fashion-mnist).")
+          "Fashion-MNIST folder (else $GRAFT_DATA, ~/.keras/datasets/fashion-mnist, /usr/share/datasets/fashion-mnist); for finetune also a folder of images, one folder per class (optional train/, val/, test/ splits).")
   Path data;
 
   boolean given() {

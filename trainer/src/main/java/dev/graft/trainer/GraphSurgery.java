@@ -1,6 +1,7 @@
 package dev.graft.trainer;
 
 import dev.graft.GraftException;
+import dev.graft.converter.layers.FrozenBatchNormalization;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -139,7 +140,10 @@ final class GraphSurgery {
         if (frozen.contains(name) && source.getLayer(name).numParams() > 0) {
           // A graph's backward pass wants an error for every vertex, even below frozen layers:
           // these pass it on.
-          layer = new FrozenLayerWithBackprop(layer);
+          layer =
+              layer instanceof org.deeplearning4j.nn.conf.layers.BatchNormalization
+                  ? new FrozenBatchNormalization(layer)
+                  : new FrozenLayerWithBackprop(layer);
         }
         InputPreProcessor pp = lv.getPreProcessor();
         if (pp == null) {

@@ -125,7 +125,10 @@ final class NetworkSurgery {
     Layer wrapper = new FrozenLayer(layer);
     for (int j = 0; j < index; j++) {
       if (!frozen.contains(j) && source.getLayer(j).numParams() > 0) {
-        wrapper = new FrozenLayerWithBackprop(layer);
+        wrapper =
+            layer instanceof org.deeplearning4j.nn.conf.layers.BatchNormalization
+                ? new dev.graft.converter.layers.FrozenBatchNormalization(layer)
+                : new FrozenLayerWithBackprop(layer);
         break;
       }
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.graft.GraftException;
 import dev.graft.converter.DeclaredSizes;
 import dev.graft.converter.Preprocessors;
+import dev.graft.converter.layers.FrozenBatchNormalization;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,8 +25,6 @@ import org.deeplearning4j.nn.conf.layers.wrapper.BaseWrapperLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The Keras-to-DL4J direction: builds a DL4J layer stack from Keras layers (channels last, as Keras
@@ -34,7 +33,6 @@ import org.slf4j.LoggerFactory;
  * DL4J layers, preprocessors and the loaders that set weights once the network exists.
  */
 final class KerasToDl4j {
-  private static final Logger LOG = LoggerFactory.getLogger(KerasToDl4j.class);
 
   private final Path file;
   private final LayerWeights weights;
@@ -288,21 +286,16 @@ final class KerasToDl4j {
 
   /**
    * Below every trainable layer (a frozen base under a new head, the usual case) no gradient needs
-   * to pass: DL4J's FrozenLayer. Above one, FrozenLayerWithBackprop passes it on; batch
-   * normalization stays trainable there (DL4J 1.0.0-M2.1's BatchNormalization cannot backpropagate
-   * after the inference-mode pass FrozenLayerWithBackprop makes), with a warning.
+   * to pass: DL4J's FrozenLayer. Above one, FrozenLayerWithBackprop passes it on (for batch
+   * normalization graft's FrozenBatchNormalization, as DL4J's cannot backpropagate through it).
    */
   private Layer frozen(Layer layer) {
-    if (trainableSoFar && layer instanceof BatchNormalization) {
-      LOG.warn(
-          "{}: layer '{}' is marked not trainable but sits above trainable layers: it imports"
-              + " trainable (DL4J cannot freeze batch normalization there)",
-          file,
-          layer.getLayerName());
-      trainableSoFar = true;
-      return layer;
-    }
-    Layer wrapper = trainableSoFar ? new FrozenLayerWithBackprop(layer) : new FrozenLayer(layer);
+    Layer wrapper =
+        !trainableSoFar
+            ? new FrozenLayer(layer)
+            : layer instanceof BatchNormalization
+                ? new FrozenBatchNormalization(layer)
+                : new FrozenLayerWithBackprop(layer);
     // DL4J would name an unnamed wrapper "layerN" and pass that name down to the layer.
     wrapper.setLayerName(layer.getLayerName());
     return wrapper;

@@ -1,0 +1,145 @@
+package dev.graft.data;
+
+import dev.graft.GraftException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+
+/**
+ * Labelled images in Keras's image_dataset_from_directory layout: {@code DIR/<class>/*}, classes in
+ * the sorted order of their folder names; {@code DIR/train}, {@code DIR/val} (or {@code
+ * validation}) and {@code DIR/test} used as splits when present, otherwise a validation part drawn
+ * from each class with the seed (stratified).
+ *
+ * @param classes the class names (folder names), sorted
+ * @param train the training images
+ * @param valid the validation images
+ * @param test the test images, or null when the folder has no test split
+ * @param skipped files that were not images (hidden ones included)
+ */
+public record ImageFolder(List<String> classes, Split train, Split valid, Split test, int skipped) {
+
+  /** Image files and their class indices. */
+  public record Split(List<Path> files, int[] labels) {
+    public int size() {
+      return files.size();
+    }
+  }
+
+  /** Whether {@code dir} looks like this layout: a folder holding folders (not IDX files). */
+  public static boolean looksLikeOne(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      return false;
+    }
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.anyMatch(p -> Files.isDirectory(p) && !p.getFileName().toString().startsWith("."));
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  public static ImageFolder scan(Path dir, double validationSplit, long seed) {
+    Path train = dir.resolve("train");
+    if (Files.isDirectory(train)) {
+      Path val =
+          Files.isDirectory(dir.resolve("val")) ? dir.resolve("val") : dir.resolve("validation");
+      Path test = dir.resolve("test");
+      Labelled t = labelled(train, null);
+      Labelled v = Files.isDirectory(val) ? labelled(val, t.classes) : null;
+      Labelled te = Files.isDirectory(test) ? labelled(test, t.classes) : null;
+      Split[] tv =
+          v != null ? new Split[] {t.split, v.split} : draw(t.split, validationSplit, seed);
+      int skipped = t.skipped + (v == null ? 0 : v.skipped) + (te == null ? 0 : te.skipped);
+      return new ImageFolder(t.classes, tv[0], tv[1], te == null ? null : te.split, skipped);
+    }
+    Labelled all = labelled(dir, null);
+    Split[] tv = draw(all.split, validationSplit, seed);
+    return new ImageFolder(all.classes, tv[0], tv[1], null, all.skipped);
+  }
+
+  private record Labelled(List<String> classes, Split split, int skipped) {}
+
+  /** One split folder; {@code expected} classes (from train) when it must have the same ones. */
+  private static Labelled labelled(Path dir, List<String> expected) {
+    List<Path> classDirs;
+    try (Stream<Path> s = Files.list(dir)) {
+      classDirs =
+          s.filter(Files::isDirectory)
+              .filter(p -> !p.getFileName().toString().startsWith("."))
+              .sorted()
+              .toList();
+    } catch (IOException e) {
+      throw GraftException.badInput(dir + ": cannot read: " + e.getMessage(), e);
+    }
+    List<String> classes = classDirs.stream().map(p -> p.getFileName().toString()).toList();
+    if (expected == null && classes.size() < 2) {
+      throw GraftException.badInput(
+          dir + ": " + classes.size() + " class folder(s); a classifier needs at least two");
+    }
+    if (expected != null && !expected.containsAll(classes)) {
+      List<String> unknown = new ArrayList<>(classes);
+      unknown.removeAll(expected);
+      throw GraftException.badInput(dir + ": classes not in the training split: " + unknown);
+    }
+    List<String> names = expected != null ? expected : classes;
+    List<Path> files = new ArrayList<>();
+    List<Integer> labels = new ArrayList<>();
+    int skipped = 0;
+    for (Path classDir : classDirs) {
+      ImageFiles images;
+      try {
+        images = ImageFiles.collect(classDir);
+      } catch (GraftException e) {
+        throw GraftException.badInput(
+            classDir + ": no images in this class folder (" + e.getMessage() + ")");
+      }
+      int label = names.indexOf(classDir.getFileName().toString());
+      files.addAll(images.files());
+      images.files().forEach(f -> labels.add(label));
+      skipped += images.skipped();
+    }
+    return new Labelled(
+        names, new Split(files, labels.stream().mapToInt(Integer::intValue).toArray()), skipped);
+  }
+
+  /** A stratified validation part: per class, the fraction drawn with the seed. */
+  private static Split[] draw(Split all, double fraction, long seed) {
+    if (fraction <= 0 || fraction >= 1) {
+      throw GraftException.usage("--val-split must be between 0 and 1, not " + fraction);
+    }
+    Random random = new Random(seed);
+    List<Integer> train = new ArrayList<>();
+    List<Integer> valid = new ArrayList<>();
+    int classes = java.util.Arrays.stream(all.labels()).max().orElse(0) + 1;
+    for (int c = 0; c < classes; c++) {
+      List<Integer> members = new ArrayList<>();
+      for (int i = 0; i < all.size(); i++) {
+        if (all.labels()[i] == c) {
+          members.add(i);
+        }
+      }
+      Collections.shuffle(members, random);
+      int n = members.size() < 2 ? 0 : Math.max(1, (int) Math.round(fraction * members.size()));
+      valid.addAll(members.subList(0, n));
+      train.addAll(members.subList(n, members.size()));
+    }
+    Collections.sort(train);
+    Collections.sort(valid);
+    return new Split[] {pick(all, train), pick(all, valid)};
+  }
+
+  private static Split pick(Split all, List<Integer> at) {
+    List<Path> files = new ArrayList<>();
+    int[] labels = new int[at.size()];
+    for (int k = 0; k < at.size(); k++) {
+      files.add(all.files().get(at.get(k)));
+      labels[k] = all.labels()[at.get(k)];
+    }
+    return new Split(files, labels);
+  }
+}

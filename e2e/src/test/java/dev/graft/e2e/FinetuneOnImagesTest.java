@@ -1,0 +1,91 @@
+package dev.graft.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.graft.converter.ModelLoader;
+import dev.graft.converter.Network;
+import dev.graft.converter.SharedModels;
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * graft finetune --data DIR on a folder of the user's own images (one folder per class, here bright
+ * and dark noise images of another size, in colour, as PNG and JPEG) with a real Keras CNN base
+ * (28x28 grey, batch normalization): the images are resized and converted to the base's input, the
+ * new head learns the two classes, and the class names and the preprocessing travel with the saved
+ * model, so predict reports by name.
+ */
+class FinetuneOnImagesTest {
+  @TempDir Path tmp;
+
+  @Test
+  void aFolderPerClassFineTunesAndTheNamesTravel() throws Exception {
+    Path base = SharedModels.require("keras3-h5/mnist-cnn-batchnorm-gap__keras-3.8.0.h5");
+    Path data = tmp.resolve("images");
+    Random random = new Random(3);
+    for (String cls : List.of("bright", "dark")) {
+      Path dir = Files.createDirectories(data.resolve(cls));
+      for (int i = 0; i < 20; i++) {
+        BufferedImage img = new BufferedImage(40, 30, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 30; y++) {
+          for (int x = 0; x < 40; x++) {
+            int v = cls.equals("bright") ? 150 + random.nextInt(106) : random.nextInt(100);
+            img.setRGB(x, y, (v << 16) | (v << 8) | v);
+          }
+        }
+        String format = i % 2 == 0 ? "png" : "jpg";
+        ImageIO.write(img, format, dir.resolve(cls + i + "." + format).toFile());
+      }
+    }
+    Path out = tmp.resolve("tuned.zip");
+    Cli r =
+        Cli.run(
+            "finetune",
+            base.toString(),
+            "--data",
+            data.toString(),
+            // the chapter's defaults (SGD, 1e-3) take many more steps than 32 images give
+            "--optimizer",
+            "adam",
+            "--lr",
+            "0.01",
+            "--batch-size",
+            "8",
+            "--freeze-epochs",
+            "10",
+            "--epochs",
+            "0",
+            "--out",
+            out.toString(),
+            "--json");
+    assertEquals(0, r.exitCode(), r.err());
+    assertTrue(r.json().get("test_accuracy").asDouble() >= 0.875, r.json().toString());
+    var folder = r.json().get("record").get("image_folder");
+    assertEquals(32, folder.get("train").asInt());
+    assertEquals(8, folder.get("validation").asInt());
+    assertEquals("stretch+unit 28x28x1", folder.get("preprocessing").asText());
+
+    Network tuned = ModelLoader.load(out);
+    assertEquals(List.of("bright", "dark"), tuned.classNames());
+    assertEquals("stretch+unit", tuned.preprocessing());
+    Path csv = tmp.resolve("p.csv");
+    Cli p =
+        Cli.run("predict", out.toString(), "--input", data.toString(), "--output", csv.toString());
+    assertEquals(0, p.exitCode(), p.err());
+    List<String> lines = Files.readAllLines(csv);
+    assertEquals("file,top_class,top_probability,bright,dark", lines.get(0));
+    int right = 0;
+    for (String line : lines.subList(1, lines.size())) {
+      String[] f = line.split(",");
+      right += Path.of(f[0]).getParent().getFileName().toString().equals(f[1]) ? 1 : 0;
+    }
+    assertTrue(right >= 36, right + " of 40 right");
+  }
+}

@@ -1,0 +1,58 @@
+package dev.graft.trainer.data;
+
+import dev.graft.GraftException;
+import dev.graft.data.ImageDecoder;
+import dev.graft.data.ImageFolder;
+import dev.graft.data.Preprocessing;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+
+/**
+ * A folder of labelled images as a task: every image decoded and preprocessed for the model (in
+ * memory, one image per core at a time), classes numbered in the folder's sorted order. Without a
+ * test split the validation images are also the test images, and the report says so.
+ */
+public final class ImageFolderTask {
+  private ImageFolderTask() {}
+
+  public static TaskData load(ImageFolder folder, Preprocessing pre, String name) {
+    int k = folder.classes().size();
+    if (k > 10) {
+      throw GraftException.unsupported(
+          name + ": " + k + " classes; fine-tuning on image folders takes up to 10 for now");
+    }
+    List<Integer> classes = new ArrayList<>();
+    for (int c = 0; c < k; c++) {
+      classes.add(c);
+    }
+    Task task = new Task(name, classes, null, 0);
+    Examples train = examples(folder.train(), pre, k);
+    Examples valid = examples(folder.valid(), pre, k);
+    Examples test = folder.test() == null ? valid : examples(folder.test(), pre, k);
+    if (train.size() == 0 || valid.size() == 0) {
+      throw GraftException.badInput(
+          name
+              + ": "
+              + train.size()
+              + " training and "
+              + valid.size()
+              + " validation images: too few to fine-tune on");
+    }
+    return new TaskData(task, train, valid, test);
+  }
+
+  private static Examples examples(ImageFolder.Split split, Preprocessing pre, int classes) {
+    int d = pre.width() * pre.height() * pre.channels();
+    int n = split.size();
+    float[] x = new float[n * d];
+    IntStream.range(0, n)
+        .parallel()
+        .forEach(
+            i -> {
+              float[] one = pre.apply(ImageDecoder.read(split.files().get(i)));
+              System.arraycopy(one, 0, x, i * d, d);
+            });
+    return new Examples(x, split.labels().clone(), d, classes);
+  }
+}
