@@ -1,6 +1,7 @@
 package dev.graft.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.graft.GraftException;
 import dev.graft.trainer.Evaluator;
 import dev.graft.trainer.Metrics;
 import dev.graft.trainer.data.Task;
@@ -38,6 +39,16 @@ final class EvalCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     try (LoadedModel loaded = LoadedModel.open(model, device)) {
+      Path images = taskOptions.data;
+      if (images != null && dev.graft.data.ImageFolder.looksLikeOne(images)) {
+        if (taskOptions.given()) {
+          throw GraftException.usage(
+              "--data "
+                  + images
+                  + " holds class folders: it goes without --task, --classes, --exclude");
+        }
+        return ImageEval.run(loaded, model, images, json, spec);
+      }
       Task task = taskOptions.resolve(taskOptions.given() || loaded.outputs() != 10 ? null : "all");
       Metrics m = Evaluator.evaluate(loaded.classifier(), taskOptions.load(task).test());
       var out = spec.commandLine().getOut();

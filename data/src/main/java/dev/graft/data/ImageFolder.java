@@ -62,6 +62,16 @@ public record ImageFolder(List<String> classes, Split train, Split valid, Split 
     return new ImageFolder(all.classes, tv[0], tv[1], null, all.skipped);
   }
 
+  /**
+   * The images to evaluate a model on: {@code DIR/test} when the folder has splits, else every
+   * image of its class folders.
+   */
+  public static ImageFolder forEvaluation(Path dir) {
+    Path test = dir.resolve("test");
+    Labelled all = labelled(Files.isDirectory(test) ? test : dir, null);
+    return new ImageFolder(all.classes, null, null, all.split, all.skipped);
+  }
+
   private record Labelled(List<String> classes, Split split, int skipped) {}
 
   /** One split folder; {@code expected} classes (from train) when it must have the same ones. */

@@ -42,6 +42,13 @@ public final class ImageFolderTask {
     return new TaskData(task, train, valid, test);
   }
 
+  /** Decoded, preprocessed examples of a split, labelled with {@code labels} (one per file). */
+  public static Examples examples(
+      ImageFolder.Split split, int[] labels, Preprocessing pre, int outputs) {
+    Examples e = examples(split, pre, outputs);
+    return new Examples(e.features(), labels.clone(), e.featureCount(), outputs);
+  }
+
   private static Examples examples(ImageFolder.Split split, Preprocessing pre, int classes) {
     int d = pre.width() * pre.height() * pre.channels();
     int n = split.size();

@@ -1,0 +1,86 @@
+package dev.graft.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.graft.GraftException;
+import dev.graft.data.ImageFolder;
+import dev.graft.data.Preprocessing;
+import dev.graft.trainer.Evaluator;
+import dev.graft.trainer.Metrics;
+import dev.graft.trainer.data.Examples;
+import dev.graft.trainer.data.ImageFolderTask;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code graft eval MODEL --data DIR} on a folder of labelled images (its test/ split, or every
+ * class folder): a model with class names (labels.txt, a model graft wrote) is matched to the
+ * folders by name, case-insensitively, never by folder order; one without takes the folders in
+ * sorted order.
+ */
+final class ImageEval {
+  private ImageEval() {}
+
+  static int run(LoadedModel loaded, Path model, Path dir, boolean json, CommandSpec spec) {
+    ImageFolder folder = ImageFolder.forEvaluation(dir);
+    int outputs = loaded.outputs();
+    List<String> names = loaded.classNames();
+    int[] toModel = new int[folder.classes().size()];
+    for (int c = 0; c < toModel.length; c++) {
+      String cls = folder.classes().get(c);
+      toModel[c] = names.isEmpty() ? c : indexOf(names, cls);
+      if (toModel[c] < 0 || toModel[c] >= outputs) {
+        throw GraftException.badInput(
+            dir
+                + ": class folder '"
+                + cls
+                + "' is not a class of "
+                + model
+                + (names.isEmpty()
+                    ? " (it has " + outputs + " outputs)"
+                    : " (its classes: " + names + ")"));
+      }
+    }
+    ImageFolder.Split test = folder.test();
+    int[] labels = new int[test.size()];
+    for (int i = 0; i < labels.length; i++) {
+      labels[i] = toModel[test.labels()[i]];
+    }
+    Preprocessing pre =
+        ImagePreprocessing.forModel(
+            model, loaded.classifier().exampleShape(), loaded.preprocessing(), "auto", "auto");
+    Examples examples = ImageFolderTask.examples(test, labels, pre, outputs);
+    Metrics m = Evaluator.evaluate(loaded.classifier(), examples);
+    var out = spec.commandLine().getOut();
+    List<String> classes = new ArrayList<>(folder.classes());
+    if (json) {
+      ObjectNode o = Json.object();
+      o.put("model", model.toString());
+      o.put("data", dir.toString());
+      o.putPOJO("classes", classes);
+      o.put("preprocessing", pre.toString());
+      o.put("accuracy", m.accuracy());
+      o.put("loss", m.loss());
+      o.put("n", m.n());
+      o.put("skipped", folder.skipped());
+      Json.print(out, o);
+    } else {
+      out.printf(
+          "%s on images in %s (classes %s, preprocessed %s): accuracy %.4f, loss %.4f (%d images)%n",
+          model, dir, classes, pre, m.accuracy(), m.loss(), m.n());
+      out.flush();
+    }
+    return 0;
+  }
+
+  private static int indexOf(List<String> names, String cls) {
+    for (int i = 0; i < names.size(); i++) {
+      if (names.get(i).toLowerCase(Locale.ROOT).equals(cls.toLowerCase(Locale.ROOT))) {
+        return i;
+      }
+    }
+    return -1;
+  }
+}
