@@ -59,7 +59,8 @@ final class ImagePredict {
     }
     ImageFiles images = ImageFiles.collect(input);
     long[] ex = loaded.classifier().exampleShape();
-    Preprocessing pre = preprocessing(ex, preprocess, resize);
+    Preprocessing pre =
+        ImagePreprocessing.forModel(model, ex, loaded.preprocessing(), preprocess, resize);
     int n = images.files().size();
     int size = pre.width() * pre.height() * pre.channels();
     float[] y = null;
@@ -97,13 +98,8 @@ final class ImagePredict {
       }
     }
     write(output, ext, images.files(), y, outputs, classes, topK);
-    report(images, pre, output, y, outputs, classes, json);
+    report(images, pre, output, TopClassCounts.of(y, n, classes), json);
     return 0;
-  }
-
-  /** The model's image size and channels, and how to prepare images for it. */
-  private Preprocessing preprocessing(long[] ex, String preprocess, String resize) {
-    return ImagePreprocessing.forModel(model, ex, loaded.preprocessing(), preprocess, resize);
   }
 
   private static void write(
@@ -156,18 +152,8 @@ final class ImagePredict {
   }
 
   private void report(
-      ImageFiles images,
-      Preprocessing pre,
-      Path output,
-      float[] y,
-      int outputs,
-      List<String> classes,
-      boolean json) {
+      ImageFiles images, Preprocessing pre, Path output, TopClassCounts counts, boolean json) {
     int n = images.files().size();
-    int[] counts = new int[outputs];
-    for (int i = 0; i < n; i++) {
-      counts[top(y, i, outputs, 1)[0]]++;
-    }
     var o = spec.commandLine().getOut();
     if (json) {
       ObjectNode j = Json.object();
@@ -176,20 +162,13 @@ final class ImagePredict {
       j.put("skipped", images.skipped());
       j.put("preprocessing", pre.toString());
       j.put("output", output.toString());
-      ObjectNode top = j.putObject("top_class_counts");
-      for (int c = 0; c < outputs; c++) {
-        top.put(classes.get(c), counts[c]);
-      }
+      counts.addTo(j);
       Json.print(o, j);
       return;
     }
-    List<String> parts = new ArrayList<>();
-    for (int c = 0; c < outputs; c++) {
-      parts.add(classes.get(c) + " " + counts[c]);
-    }
     o.printf(
         "%s: %d images (%d other files skipped), preprocessed %s -> %s%ntop class: %s%n",
-        model, n, images.skipped(), pre, output, String.join(", ", parts));
+        model, n, images.skipped(), pre, output, counts.text());
     o.flush();
   }
 

@@ -190,7 +190,7 @@ final class PredictCommand implements Callable<Integer> {
     Npy.write(output, y, new long[] {n, outputs});
     var o = spec.commandLine().getOut();
     List<String> classes = loaded.classNames();
-    int[] top = classes.size() == outputs ? topCounts(y, n, outputs) : null;
+    TopClassCounts top = classes.size() == outputs ? TopClassCounts.of(y, n, classes) : null;
     if (json) {
       ObjectNode j = Json.object();
       j.put("model", model.toString());
@@ -200,38 +200,16 @@ final class PredictCommand implements Callable<Integer> {
       if (top != null) {
         var names = j.putArray("class_names");
         classes.forEach(names::add);
-        ObjectNode counts = j.putObject("top_class_counts");
-        for (int c = 0; c < outputs; c++) {
-          counts.put(classes.get(c), top[c]);
-        }
+        top.addTo(j);
       }
       Json.print(o, j);
     } else {
       o.printf("%s: %d examples -> %s (%d x %d)%n", model, n, output, n, outputs);
       if (top != null) {
-        List<String> parts = new java.util.ArrayList<>();
-        for (int c = 0; c < outputs; c++) {
-          parts.add(classes.get(c) + " " + top[c]);
-        }
-        o.printf("top class: %s%n", String.join(", ", parts));
+        o.printf("top class: %s%n", top.text());
       }
       o.flush();
     }
     return 0;
-  }
-
-  /** How many examples have each class as their highest output. */
-  private static int[] topCounts(float[] y, int n, int classes) {
-    int[] counts = new int[classes];
-    for (int i = 0; i < n; i++) {
-      int best = 0;
-      for (int c = 1; c < classes; c++) {
-        if (y[i * classes + c] > y[i * classes + best]) {
-          best = c;
-        }
-      }
-      counts[best]++;
-    }
-    return counts;
   }
 }

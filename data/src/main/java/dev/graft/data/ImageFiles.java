@@ -3,7 +3,6 @@ package dev.graft.data;
 import dev.graft.GraftException;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,6 +67,6 @@ public record ImageFiles(List<Path> files, int skipped) {
         return true;
       }
     }
-    return Files.isSymbolicLink(p) && !Files.exists(p, LinkOption.NOFOLLOW_LINKS);
+    return false;
   }
 }

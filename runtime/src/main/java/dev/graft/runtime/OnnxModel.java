@@ -236,14 +236,7 @@ public final class OnnxModel implements AutoCloseable {
   public float[] predict(FloatBuffer batch, int n) {
     checkSingleInput();
     checkLength(batch.remaining(), n);
-    long[] shape = input.shape().clone();
-    shape[0] = n;
-    for (int i = 1; i < shape.length; i++) {
-      if (shape[i] < 0) {
-        throw GraftException.unsupported(
-            label + ": input dimension " + i + " is dynamic; graft needs fixed example shapes");
-      }
-    }
+    long[] shape = batchShape(input, n);
     return runFirstOutput(
         batch,
         shape,
@@ -299,14 +292,7 @@ public final class OnnxModel implements AutoCloseable {
       }
       for (int i = 0; i < inputs.size(); i++) {
         TensorInfo info = inputs.get(i);
-        long[] shape = info.shape().clone();
-        shape[0] = n;
-        for (int d = 1; d < shape.length; d++) {
-          if (shape[d] < 0) {
-            throw GraftException.unsupported(
-                label + ": input " + info.name() + " has a dynamic dimension " + d);
-          }
-        }
+        long[] shape = batchShape(info, n);
         if (n < 1 || (long) n * info.exampleSize() != batches.get(i).length) {
           throw GraftException.usage(
               label
@@ -352,6 +338,24 @@ public final class OnnxModel implements AutoCloseable {
     FloatBuffer zeros = scratch((int) (n * inputSize()));
     zeros.put(new float[(int) (n * inputSize())]).flip();
     return runFirstOutput(zeros, shape, y -> y.getInfo().getShape());
+  }
+
+  /** An input's shape for a batch of n; graft feeds fixed example shapes only. */
+  private long[] batchShape(TensorInfo info, int n) {
+    long[] shape = info.shape().clone();
+    shape[0] = n;
+    for (int d = 1; d < shape.length; d++) {
+      if (shape[d] < 0) {
+        throw GraftException.unsupported(
+            label
+                + ": input "
+                + info.name()
+                + " dimension "
+                + d
+                + " is dynamic; graft needs fixed example shapes");
+      }
+    }
+    return shape;
   }
 
   private void checkLength(int length, int n) {

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.deeplearning4j.nn.conf.RNNFormat;
+import org.deeplearning4j.nn.conf.layers.BaseRecurrentLayer;
 import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep;
@@ -89,30 +90,12 @@ final class RecurrentCodec implements LayerCodec {
     Map<String, INDArray> params = new HashMap<>();
     Layer layer;
     if (gates == 4) {
-      layer =
-          new LSTM.Builder()
-              .name(name)
-              .nIn(features)
-              .nOut(units)
-              .activation(activation)
-              .dataFormat(RNNFormat.NWC)
-              // A wrapped layer (Bidirectional) gets no defaults from the network's config.
-              .weightInit(WeightInit.XAVIER)
-              .build();
+      layer = sequence(new LSTM.Builder(), name, features, units, activation).build();
       params.put("W", cfoi(vars.get(0), units));
       params.put("RW", cfoi(vars.get(1), units));
       params.put("b", cfoi(b.reshape(1, 4 * units), units));
     } else {
-      layer =
-          new SimpleRnn.Builder()
-              .name(name)
-              .nIn(features)
-              .nOut(units)
-              .activation(activation)
-              .dataFormat(RNNFormat.NWC)
-              // A wrapped layer (Bidirectional) gets no defaults from the network's config.
-              .weightInit(WeightInit.XAVIER)
-              .build();
+      layer = sequence(new SimpleRnn.Builder(), name, features, units, activation).build();
       params.put("W", vars.get(0));
       params.put("RW", vars.get(1));
       params.put("b", b.reshape(1, units));
@@ -150,17 +133,26 @@ final class RecurrentCodec implements LayerCodec {
       }
     }
     Layer layer =
-        new Gru.Builder()
-            .resetAfter(resetAfter)
-            .name(name)
-            .nIn(features)
-            .nOut(units)
-            .activation(activation)
-            .dataFormat(RNNFormat.NWC)
-            // A wrapped layer (Bidirectional) gets no defaults from the network's config.
-            .weightInit(WeightInit.XAVIER)
+        sequence(new Gru.Builder().resetAfter(resetAfter), name, features, units, activation)
             .build();
     return new Built(layer, params);
+  }
+
+  /** What every recurrent layer here is given: sizes, activation, time-major sequences. */
+  private static <B extends BaseRecurrentLayer.Builder<B>> B sequence(
+      B builder,
+      String name,
+      long features,
+      long units,
+      org.nd4j.linalg.activations.IActivation activation) {
+    return builder
+        .name(name)
+        .nIn(features)
+        .nOut(units)
+        .activation(activation)
+        .dataFormat(RNNFormat.NWC)
+        // A wrapped layer (Bidirectional) gets no defaults from the network's config.
+        .weightInit(WeightInit.XAVIER);
   }
 
   static Layer lastStep(Layer layer, String name) {
