@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Crafts HDF5 model files with links a model never needs, from a valid Keras 2 .h5 and a valid
+"""Crafts HDF5 model files with links and storage a model never needs, from a valid Keras 2 .h5 and a valid
 .keras archive: usage make_hdf5_link_files.py MODEL.h5 TINY.keras SECRET.h5 OUTDIR. Run by the
 end-to-end tests, so nothing here is committed as a binary. SECRET.h5 is the outside file an
 external link points to (the tests check it is never read into a model)."""
@@ -33,6 +33,21 @@ def main(model, tiny_keras, secret, out):
         f[path] = h5py.ExternalLink(secret, "/kernel")
     with h5py.File(secret, "w") as s:
         s["kernel"] = [[1.0] * shape[1]] * shape[0]
+    # The same kernel with external storage: its bytes live in a raw file beside SECRET.h5.
+    raw = secret + ".bin"
+    with open(raw, "wb") as r:
+        r.write(b"\0\0\x80\x3f" * (shape[0] * shape[1]))
+    shutil.copyfile(model, out + "/h5_external_storage.h5")
+    with h5py.File(out + "/h5_external_storage.h5", "r+") as f:
+        del f[path]
+        f.create_dataset(path, shape=shape, dtype="<f4", external=[(raw, 0, 4 * shape[0] * shape[1])])
+    # And as a virtual dataset mapping SECRET.h5's kernel.
+    shutil.copyfile(model, out + "/h5_virtual_dataset.h5")
+    with h5py.File(out + "/h5_virtual_dataset.h5", "r+") as f:
+        del f[path]
+        layout = h5py.VirtualLayout(shape=shape, dtype="<f8")
+        layout[:] = h5py.VirtualSource(secret, "kernel", shape=shape)
+        f.create_virtual_dataset(path, layout)
     # A group that contains itself (a hard link back to model_weights).
     shutil.copyfile(model, out + "/h5_hard_link_cycle.h5")
     with h5py.File(out + "/h5_hard_link_cycle.h5", "r+") as f:

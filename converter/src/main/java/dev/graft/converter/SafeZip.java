@@ -1,6 +1,7 @@
 package dev.graft.converter;
 
 import dev.graft.GraftException;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -15,6 +16,7 @@ import java.util.Set;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipArchiveInputStream;
 import org.apache.commons.compress.archivers.zip.ZipFile;
+import org.apache.commons.compress.utils.InputStreamStatistics;
 
 /**
  * Reads the entries of an untrusted zip archive (a {@code .keras} archive, a DL4J zip) once, into
@@ -25,6 +27,12 @@ import org.apache.commons.compress.archivers.zip.ZipFile;
  * extracted to disk, and callers parse only the bytes checked here.
  */
 public final class SafeZip {
+  /** Past this many inflated bytes an entry's compression ratio is checked. */
+  static final long RATIO_FROM = 32L << 20;
+
+  /** DEFLATE peaks near 1032:1 on zeros; float weights compress a few times at most. */
+  static final long MAX_RATIO = 200;
+
   private SafeZip() {}
 
   /**
@@ -122,32 +130,58 @@ public final class SafeZip {
   }
 
   /**
-   * An entry's bytes, never more than {@code limit} (capped at what a Java array holds): an entry
-   * that declares a larger size is refused before inflating, and one whose data runs past the cap
-   * (a lying size: a zip bomb) is refused as soon as it does. A cap above the array size once let a
-   * 4.5 GiB bomb through as 2 GiB of zeros, refused minutes later by the HDF5 reader.
+   * An entry's bytes, never more than {@code limit} (capped at what a Java array holds) nor more
+   * than the size the central directory declares: an entry that declares a larger size than the
+   * limit is refused before inflating, one whose data runs past its declared size (a lying size) as
+   * soon as it does, and one that keeps inflating at more than {@value #MAX_RATIO}:1 past {@value
+   * #RATIO_FROM} bytes (a zip bomb; weights never compress like that) before the memory it claims
+   * is spent. A cap above the array size once let a 4.5 GiB bomb through as 2 GiB of zeros, refused
+   * minutes later by the HDF5 reader.
    */
   private static byte[] entry(Path file, ZipFile zip, ZipArchiveEntry entry, long limit)
       throws IOException {
     long cap = Math.min(limit, Integer.MAX_VALUE - 8);
-    if (entry.getSize() > cap) {
+    long declared = entry.getSize();
+    if (declared > cap) {
       throw inflatesPast(file, entry, cap);
     }
+    long bound = declared >= 0 ? declared : cap;
     try (InputStream in = zip.getInputStream(entry)) {
-      byte[] bytes = in.readNBytes((int) cap);
-      if (bytes.length == cap && in.read() != -1) {
-        throw inflatesPast(file, entry, cap);
+      ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(bound, 1 << 20));
+      byte[] chunk = new byte[1 << 16];
+      long total = 0;
+      for (int n; (n = in.read(chunk)) != -1; ) {
+        total += n;
+        if (total > bound) {
+          throw total > cap || declared < 0
+              ? inflatesPast(file, entry, cap)
+              : refused(file, entry, "inflates past the " + declared + " bytes it declares");
+        }
+        out.write(chunk, 0, n);
+        if (total > RATIO_FROM && in instanceof InputStreamStatistics stats) {
+          long compressed = Math.max(1, stats.getCompressedCount());
+          if (total / compressed > MAX_RATIO) {
+            throw refused(
+                file,
+                entry,
+                "inflates more than "
+                    + MAX_RATIO
+                    + " times its compressed size (a zip bomb, not model data)");
+          }
+        }
       }
-      return bytes;
+      return out.toByteArray();
     }
   }
 
+  private static GraftException refused(Path file, ZipArchiveEntry entry, String why) {
+    return GraftException.badInput(file + ": refused: entry " + entry.getName() + " " + why);
+  }
+
   private static GraftException inflatesPast(Path file, ZipArchiveEntry entry, long cap) {
-    return GraftException.badInput(
-        file
-            + ": refused: entry "
-            + entry.getName()
-            + " inflates to more than "
-            + (cap >= 1 << 20 ? (cap >> 20) + " MiB" : cap + " bytes"));
+    return refused(
+        file,
+        entry,
+        "inflates to more than " + (cap >= 1 << 20 ? (cap >> 20) + " MiB" : cap + " bytes"));
   }
 }

@@ -13,9 +13,11 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * HDF5 model files with links no model needs (scripts/make_hdf5_link_files.py, run on the chapter's
  * model A and the corpus's tiny .keras): an external link from a kernel to a file outside the
- * model's folder (it was read into the model, and inspect --check saw no problem), a group
- * containing itself (inspect --check never ended; a .keras import hung for 300 s), and 2,000 nested
- * groups. Each is refused by every command, exit 3, well inside the test's time.
+ * model's folder (it was read into the model, and inspect --check saw no problem), a kernel with
+ * external storage or as a virtual dataset (values from other files; jHDF declines both, which
+ * graft reported as corruption), a group containing itself (inspect --check never ended; a .keras
+ * import hung for 300 s), and 2,000 nested groups. Each is refused by every command, exit 3, well
+ * inside the test's time.
  */
 class HostileHdf5LinksTest {
   @TempDir static Path crafted;
@@ -41,6 +43,8 @@ class HostileHdf5LinksTest {
   @ParameterizedTest(name = "{0}")
   @CsvSource({
     "h5_external_link.h5, external link",
+    "h5_external_storage.h5, external storage",
+    "h5_virtual_dataset.h5, a virtual dataset",
     "h5_hard_link_cycle.h5, contains itself",
     "h5_deep_groups.h5, nested more than 64 deep",
     "keras3_hard_link_cycle.keras, contains itself"
