@@ -16,4 +16,9 @@ public final class Errors {
     }
     return type + ": " + firstLine;
   }
+
+  /** Text from a file, cut to {@code max} characters for a one-line message. */
+  public static String abbreviate(String text, int max) {
+    return text.length() > max ? text.substring(0, max) + "..." : text;
+  }
 }

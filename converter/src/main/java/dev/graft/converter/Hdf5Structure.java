@@ -63,7 +63,7 @@ public final class Hdf5Structure {
               + ": refused: groups nested more than "
               + MAX_DEPTH
               + " deep ("
-              + abbreviated(group.getPath())
+              + Errors.abbreviate(group.getPath(), 80)
               + ")");
     }
     if (!ancestors.add(group.getAddress())) {
@@ -88,9 +88,5 @@ public final class Hdf5Structure {
       }
     }
     ancestors.remove(group.getAddress());
-  }
-
-  private static String abbreviated(String path) {
-    return path.length() > 80 ? path.substring(0, 80) + "..." : path;
   }
 }

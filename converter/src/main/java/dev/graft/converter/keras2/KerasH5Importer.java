@@ -58,7 +58,27 @@ public final class KerasH5Importer {
       String backend,
       String name,
       Map<String, String> layerTypes,
+      List<String> unsupportedActivations,
       long[] inputShape) {}
+
+  /**
+   * The activation names DL4J 1.0.0-M2.1's KerasActivationUtils maps. Anything else (a name DL4J
+   * asks users to report, or an object naming a Python function) is refused by name, up front.
+   */
+  private static final Set<String> DL4J_ACTIVATIONS =
+      Set.of(
+          "linear",
+          "relu",
+          "relu6",
+          "elu",
+          "selu",
+          "tanh",
+          "sigmoid",
+          "hard_sigmoid",
+          "softmax",
+          "softplus",
+          "softsign",
+          "swish");
 
   public static Network importFile(Path file) {
     ModelFiles.requireReadable(file);
@@ -191,10 +211,13 @@ public final class KerasH5Importer {
       JsonNode layers = cfg.isArray() ? cfg : cfg.path("layers");
       String name = cfg.isObject() ? cfg.path("name").asText(modelClass) : modelClass;
       Map<String, String> types = new LinkedHashMap<>();
+      List<String> activations = new ArrayList<>();
       long[] inputShape = null;
       for (JsonNode layer : layers) {
         JsonNode lc = layer.path("config");
         String layerName = lc.path("name").asText("?");
+        unsupportedActivations(layerName, lc, activations);
+        unsupportedActivations(layerName, lc.path("layer").path("config"), activations);
         if (layer.has("name") && !layer.path("name").asText().equals(layerName)) {
           throw GraftException.badInput(
               file
@@ -241,12 +264,33 @@ public final class KerasH5Importer {
                 + ": the model does not declare its input shape "
                 + "(a Sequential model built without input_shape cannot be imported)");
       }
-      return new KerasConfig(modelClass, version, backend, name, types, inputShape);
+      return new KerasConfig(modelClass, version, backend, name, types, activations, inputShape);
     } catch (GraftException e) {
       throw e;
     } catch (Exception e) {
       throw GraftException.badInput(
           file + ": the Keras model_config is not valid JSON (" + Errors.describe(e) + ")", e);
+    }
+  }
+
+  private static void unsupportedActivations(String layer, JsonNode config, List<String> out) {
+    for (String key : List.of("activation", "recurrent_activation")) {
+      JsonNode value = config.get(key);
+      if (value == null || value.isNull()) {
+        continue;
+      }
+      if (!value.isTextual()) {
+        out.add(
+            "'"
+                + layer
+                + "' "
+                + key
+                + " is an object ("
+                + Errors.abbreviate(value.toString(), 80)
+                + "): a custom function whose code is not in the file");
+      } else if (!DL4J_ACTIVATIONS.contains(value.asText())) {
+        out.add("'" + layer + "' " + key + " '" + Errors.abbreviate(value.asText(), 80) + "'");
+      }
     }
   }
 
@@ -287,6 +331,14 @@ public final class KerasH5Importer {
                         + "' holds Python code, which graft never runs");
               }
             });
+    if (!config.unsupportedActivations().isEmpty()) {
+      throw GraftException.unsupported(
+          file
+              + ": unsupported activation: "
+              + String.join(", ", config.unsupportedActivations())
+              + "; supported: "
+              + String.join(", ", new TreeSet<>(DL4J_ACTIVATIONS)));
+    }
     Set<String> supported = supportedLayerTypes();
     List<String> bad = new ArrayList<>();
     config
