@@ -5,9 +5,9 @@ import dev.graft.converter.ModelLoader;
 import dev.graft.converter.ModelSummary;
 import dev.graft.runtime.GraphCut;
 import dev.graft.runtime.ModelOptions;
+import dev.graft.runtime.Npy;
 import dev.graft.runtime.OnnxModel;
 import dev.graft.runtime.OnnxSummary;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,9 +23,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipInputStream;
-import java.util.zip.ZipOutputStream;
 
 /**
  * The fuzz harness: mutates real model files and feeds them to every reader graft has, in this JVM,
@@ -54,23 +51,36 @@ public final class FuzzModels {
   }
 
   /** The formats fuzzed, in report order. */
-  public static final List<String> FORMATS = List.of("keras-h5", "keras-v3", "dl4j-zip", "onnx");
+  public static final List<String> FORMATS =
+      List.of("keras-h5", "keras-v3", "dl4j-zip", "onnx", "npy");
 
   /**
    * {@code shared}: the shared models folder; {@code onnxFixtures}: the PyTorch exports graft's
-   * ONNX importer is tested on (e2e/src/test/resources/onnx); {@code formats}: which of keras-h5,
-   * keras-v3, dl4j-zip and onnx to fuzz.
+   * ONNX importer is tested on (e2e/src/test/resources/onnx); {@code crafted}: a folder of hostile
+   * files made by scripts/make_hdf5_link_files.py (HDF5 links, cycles, deep groups), used as extra
+   * seeds, or null; {@code formats}: which of {@link #FORMATS} to fuzz.
    */
   public static List<Report> run(
-      Path shared, Path onnxFixtures, int perFormat, long seed, Path work, List<String> formats)
+      Path shared,
+      Path onnxFixtures,
+      Path crafted,
+      int perFormat,
+      long seed,
+      Path work,
+      List<String> formats)
       throws IOException {
     List<Report> reports = new ArrayList<>();
     Reader importAndSummarize = file -> ModelSummary.of(ModelLoader.load(file));
     if (formats.contains("keras-h5")) {
+      List<byte[]> h5Seeds = new ArrayList<>(seeds(shared.resolve("keras2"), ".h5", 12));
+      h5Seeds.addAll(seeds(shared.resolve("keras3-h5"), ".h5", 4));
+      if (crafted != null) {
+        h5Seeds.addAll(seeds(crafted, ".h5", 10));
+      }
       reports.add(
           fuzz(
               "keras-h5",
-              seeds(shared.resolve("keras2"), ".h5", 12),
+              h5Seeds,
               perFormat,
               seed,
               work,
@@ -79,15 +89,19 @@ public final class FuzzModels {
               importAndSummarize));
     }
     if (formats.contains("keras-v3")) {
+      List<byte[]> kerasSeeds = new ArrayList<>(seeds(shared.resolve("keras3"), ".keras", 2));
+      if (crafted != null) {
+        kerasSeeds.addAll(seeds(crafted, ".keras", 4));
+      }
       reports.add(
           fuzz(
               "keras-v3",
-              seeds(shared.resolve("keras3"), ".keras", 2),
+              kerasSeeds,
               perFormat,
               seed,
               work,
               ".keras",
-              FuzzModels::mutateZip,
+              ZipMutations::mutate,
               importAndSummarize));
     }
     if (formats.contains("dl4j-zip")) {
@@ -99,7 +113,7 @@ public final class FuzzModels {
               seed,
               work,
               ".zip",
-              FuzzModels::mutateZip,
+              ZipMutations::mutate,
               importAndSummarize));
     }
     if (formats.contains("onnx")) {
@@ -119,8 +133,20 @@ public final class FuzzModels {
               seed,
               work,
               ".onnx",
-              FuzzModels::mutateBytes,
+              OnnxMutations::mutate,
               FuzzModels::readOnnx));
+    }
+    if (formats.contains("npy")) {
+      reports.add(
+          fuzz(
+              "npy",
+              NpyMutations.seeds(),
+              perFormat,
+              seed,
+              work,
+              ".npy",
+              NpyMutations::mutate,
+              Npy::read));
     }
     return reports;
   }
@@ -269,29 +295,5 @@ public final class FuzzModels {
           };
     }
     return b;
-  }
-
-  /** Either the archive's raw bytes, or one of its entries (config, weights), mutated. */
-  static byte[] mutateZip(byte[] original, Random rng) throws IOException {
-    if (rng.nextInt(3) == 0) {
-      return mutateBytes(original, rng);
-    }
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try (ZipInputStream in = new ZipInputStream(new java.io.ByteArrayInputStream(original));
-        ZipOutputStream zip = new ZipOutputStream(out)) {
-      List<ZipEntry> entries = new ArrayList<>();
-      List<byte[]> contents = new ArrayList<>();
-      for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
-        entries.add(new ZipEntry(e.getName()));
-        contents.add(in.readAllBytes());
-      }
-      int victim = rng.nextInt(entries.size());
-      for (int i = 0; i < entries.size(); i++) {
-        zip.putNextEntry(entries.get(i));
-        zip.write(i == victim ? mutateBytes(contents.get(i), rng) : contents.get(i));
-        zip.closeEntry();
-      }
-    }
-    return out.toByteArray();
   }
 }

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.graft.converter.SharedModels;
 import dev.graft.fuzz.FuzzModels;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
@@ -13,7 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A short fixed-seed run of the fuzz harness (the full campaign is {@code samples/run FuzzModels}):
- * mutated Keras 2, Keras 3 and ONNX files end in a graft error or an import, nothing else.
+ * mutated Keras 2 and 3, DL4J zip, ONNX and .npy files (byte flips, and the structural kinds a red
+ * team used: shadowing zip entries, HDF5 links, nested subgraphs, hostile .npy headers) end in a
+ * graft error or an import, nothing else.
  */
 @Tag("acceptance") // long training or many runs: the acceptance tier (docs/testing.md)
 class FuzzSmokeTest {
@@ -21,16 +25,31 @@ class FuzzSmokeTest {
 
   @Test
   void mutatedFilesEndInAnImportOrAGraftError() throws Exception {
-    SharedModels.require("keras2/chapter11/my_model_A__keras-2.9.0.h5");
+    Path model = SharedModels.require("keras2/chapter11/my_model_A__keras-2.9.0.h5");
+    // Hostile HDF5 structures (links, cycles, deep groups) as extra seeds, made as in
+    // HostileHdf5LinksTest.
+    Path crafted = Files.createDirectories(tmp.resolve("crafted"));
+    Path tiny = crafted.resolve("tiny.keras");
+    try (InputStream in = getClass().getResourceAsStream("/hostile/keras3_valid_tiny.keras")) {
+      Files.copy(in, tiny);
+    }
+    Path outside = Files.createDirectories(tmp.resolve("elsewhere")).resolve("secret.h5");
+    Scripts.run(
+        "make_hdf5_link_files.py",
+        model.toString(),
+        tiny.toString(),
+        outside.toString(),
+        crafted.toString());
     List<FuzzModels.Report> reports =
         FuzzModels.run(
             SharedModels.root(),
             Path.of("src/test/resources/onnx"),
+            crafted,
             300,
             20261124,
             tmp,
             FuzzModels.FORMATS);
-    assertEquals(4, reports.size());
+    assertEquals(FuzzModels.FORMATS.size(), reports.size());
     for (FuzzModels.Report r : reports) {
       assertTrue(r.files() > 0, r.format() + " had no seed files");
       assertEquals(r.files(), r.imported() + r.clean() + r.anythingElse(), r.format());

@@ -10,7 +10,8 @@ import java.util.List;
  * imported, a clean graft error, or anything else, per format.
  *
  * <p>Run from the project root: {@code samples/run FuzzModels [--per-format 10000] [--seed 1]
- * [--formats keras-h5,keras-v3,dl4j-zip,onnx] [--json]}
+ * [--formats keras-h5,keras-v3,dl4j-zip,onnx,npy] [--crafted DIR] [--json]}; {@code --crafted}: a
+ * folder of hostile HDF5 files from scripts/make_hdf5_link_files.py, used as extra seeds.
  */
 public final class FuzzModels {
   private FuzzModels() {}
@@ -19,6 +20,7 @@ public final class FuzzModels {
     int perFormat = Samples.intOption(args, "--per-format", 10_000);
     long seed = Samples.intOption(args, "--seed", 1);
     Path shared = Path.of(System.getProperty("graft.shared", "../shared")).resolve("models");
+    String crafted = Samples.stringOption(args, "--crafted", null);
     String only =
         Samples.stringOption(
             args, "--formats", String.join(",", dev.graft.fuzz.FuzzModels.FORMATS));
@@ -26,6 +28,7 @@ public final class FuzzModels {
         dev.graft.fuzz.FuzzModels.run(
             shared,
             Path.of("e2e/src/test/resources/onnx"),
+            crafted == null ? null : Path.of(crafted),
             perFormat,
             seed,
             Files.createTempDirectory("graft-fuzz"),
