@@ -52,6 +52,7 @@ public final class Graft implements Runnable {
   }
 
   public static void main(String[] args) {
+    SerialFence.install();
     System.exit(run(args));
   }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.graft.AtomicWrite;
 import dev.graft.GraftException;
+import dev.graft.converter.dl4j.Dl4jZip;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,13 +84,19 @@ final class Checkpoints {
         try {
           State state =
               fromJson(Files.readString(dir.resolve(String.format("epoch-%04d.json", epoch))));
+          // ModelSerializer deserializes a preprocessor.bin entry and trusts the parameters'
+          // header: a checkpoint folder is a file like any other, so it is checked first.
+          Dl4jZip.checkForModelSerializer(zip);
           MultiLayerNetwork net = ModelSerializer.restoreMultiLayerNetwork(zip.toFile(), true);
           Path best = dir.resolve(String.format("best-%04d.zip", state.bestEpoch()));
-          MultiLayerNetwork bestNet =
-              Files.isRegularFile(best)
-                  ? ModelSerializer.restoreMultiLayerNetwork(best.toFile(), false)
-                  : null;
+          MultiLayerNetwork bestNet = null;
+          if (Files.isRegularFile(best)) {
+            Dl4jZip.checkForModelSerializer(best);
+            bestNet = ModelSerializer.restoreMultiLayerNetwork(best.toFile(), false);
+          }
           return new Loaded(net, bestNet, state);
+        } catch (GraftException e) {
+          throw e;
         } catch (IOException | RuntimeException e) {
           throw GraftException.badInput(
               zip + ": the checkpoint cannot be read (" + e.getMessage() + ")", e);

@@ -126,15 +126,7 @@ public final class Dl4jZip {
   public static Network read(Path file) {
     ModelFiles.requireReadable(file);
     String sha = ModelFiles.sha256(file);
-    Map<String, byte[]> entries = SafeZip.read(file, "Deeplearning4j zip", ENTRIES, false);
-    if (entries.containsKey(SERIALIZED_NORMALIZER)) {
-      throw GraftException.unsupported(
-          file
-              + ": refused: entry "
-              + SERIALIZED_NORMALIZER
-              + " is a serialized Java object (a "
-              + "DL4J normalizer), which graft never deserializes; save the model without it");
-    }
+    Map<String, byte[]> entries = checkedEntries(file);
     String config = new String(required(file, entries, CONFIGURATION), StandardCharsets.UTF_8);
     byte[] coefficients = required(file, entries, Dl4jCoefficients.ENTRY);
     JsonNode meta =
@@ -186,6 +178,35 @@ public final class Dl4jZip {
                 meta.path("preprocessing").isTextual() ? meta.get("preprocessing").asText() : null);
     probe(file, network);
     return network;
+  }
+
+  /**
+   * Checks a DL4J zip that DL4J's own ModelSerializer is about to read (graft's training
+   * checkpoints, which carry the updater state): the archive as {@link #read} checks it, no
+   * serialized normalizer, parameters whose header fits their data.
+   */
+  public static void checkForModelSerializer(Path file) {
+    ModelFiles.requireReadable(file);
+    byte[] coefficients = required(file, checkedEntries(file), Dl4jCoefficients.ENTRY);
+    try {
+      Dl4jCoefficients.check(file, coefficients);
+    } catch (IOException e) {
+      throw GraftException.badInput(
+          file + ": not a readable Deeplearning4j model (" + Errors.describe(e) + ")", e);
+    }
+  }
+
+  private static Map<String, byte[]> checkedEntries(Path file) {
+    Map<String, byte[]> entries = SafeZip.read(file, "Deeplearning4j zip", ENTRIES, false);
+    if (entries.containsKey(SERIALIZED_NORMALIZER)) {
+      throw GraftException.unsupported(
+          file
+              + ": refused: entry "
+              + SERIALIZED_NORMALIZER
+              + " is a serialized Java object (a "
+              + "DL4J normalizer), which graft never deserializes; save the model without it");
+    }
+    return entries;
   }
 
   private static long[] shape(Path file, JsonNode declared) {
