@@ -1,6 +1,7 @@
 package dev.graft.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.graft.AtomicWrite;
 import dev.graft.GraftException;
 import dev.graft.trainer.Evaluator;
 import dev.graft.trainer.Metrics;
@@ -18,7 +19,9 @@ import picocli.CommandLine.Spec;
     name = "eval",
     mixinStandardHelpOptions = true,
     versionProvider = Version.class,
-    header = "Report a model's accuracy and loss on the Fashion-MNIST test images of a task.")
+    header =
+        "Report a model's accuracy, loss, per-class metrics and confusion matrix on a task's"
+            + " test images or a folder of labelled images.")
 final class EvalCommand implements Callable<Integer> {
   @Parameters(paramLabel = "MODEL", description = "Keras .h5, graft/DL4J .zip or .onnx")
   Path model;
@@ -31,13 +34,23 @@ final class EvalCommand implements Callable<Integer> {
       description = "For ONNX models: cpu, cuda[:ID] or auto (default: ${DEFAULT-VALUE}).")
   String device;
 
-  @Option(names = "--json", description = "Print JSON: accuracy, loss, n.")
+  @Option(
+      names = "--json",
+      description =
+          "Print JSON: accuracy, loss, n, per_class (precision, recall, f1, support),"
+              + " confusion (rows: true class, columns: predicted).")
   boolean json;
+
+  @Option(names = "--plot", paramLabel = "PNG", description = "Draw the confusion matrix.")
+  Path plot;
 
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() {
+    if (plot != null) {
+      AtomicWrite.checkWritable(plot);
+    }
     try (LoadedModel loaded = LoadedModel.open(model, device)) {
       Path images = taskOptions.data;
       if (images != null && dev.graft.data.ImageFolder.looksLikeOne(images)) {
@@ -47,25 +60,22 @@ final class EvalCommand implements Callable<Integer> {
                   + images
                   + " holds class folders: it goes without --task, --classes, --exclude");
         }
-        return ImageEval.run(loaded, model, images, json, spec);
+        return ImageEval.run(loaded, model, images, json, plot, spec);
       }
       Task task = taskOptions.resolve(taskOptions.given() || loaded.outputs() != 10 ? null : "all");
       Metrics m = Evaluator.evaluate(loaded.classifier(), taskOptions.load(task).test());
-      var out = spec.commandLine().getOut();
-      if (json) {
-        ObjectNode o = Json.object();
-        o.put("model", model.toString());
-        o.put("task", task.describe());
-        o.put("accuracy", m.accuracy());
-        o.put("loss", m.loss());
-        o.put("n", m.n());
-        Json.print(out, o);
-      } else {
-        out.printf(
-            "%s on %s: test accuracy %.4f, loss %.4f (%d images)%n",
-            model, task.describe(), m.accuracy(), m.loss(), m.n());
-        out.flush();
-      }
+      ObjectNode fields = Json.object();
+      fields.put("model", model.toString());
+      fields.put("title", model.getFileName() + " on " + task.name());
+      fields.put("task", task.describe());
+      EvalReport.print(
+          spec.commandLine().getOut(),
+          json,
+          fields,
+          model + " on " + task.describe() + " (test images)",
+          m,
+          task.labelNames(),
+          plot);
     }
     return 0;
   }

@@ -23,7 +23,8 @@ import picocli.CommandLine.Model.CommandSpec;
 final class ImageEval {
   private ImageEval() {}
 
-  static int run(LoadedModel loaded, Path model, Path dir, boolean json, CommandSpec spec) {
+  static int run(
+      LoadedModel loaded, Path model, Path dir, boolean json, Path plot, CommandSpec spec) {
     ImageFolder folder = ImageFolder.forEvaluation(dir);
     int outputs = loaded.outputs();
     List<String> names = loaded.classNames();
@@ -53,26 +54,37 @@ final class ImageEval {
             model, loaded.classifier().exampleShape(), loaded.preprocessing(), "auto", "auto");
     Examples examples = ImageFolderTask.examples(test, labels, pre, outputs);
     Metrics m = Evaluator.evaluate(loaded.classifier(), examples);
-    var out = spec.commandLine().getOut();
-    List<String> classes = new ArrayList<>(folder.classes());
-    if (json) {
-      ObjectNode o = Json.object();
-      o.put("model", model.toString());
-      o.put("data", dir.toString());
-      o.putPOJO("classes", classes);
-      o.put("preprocessing", pre.toString());
-      o.put("accuracy", m.accuracy());
-      o.put("loss", m.loss());
-      o.put("n", m.n());
-      o.put("skipped", folder.skipped());
-      Json.print(out, o);
-    } else {
-      out.printf(
-          "%s on images in %s (classes %s, preprocessed %s): accuracy %.4f, loss %.4f (%d images)%n",
-          model, dir, classes, pre, m.accuracy(), m.loss(), m.n());
-      out.flush();
-    }
+    ObjectNode fields = Json.object();
+    fields.put("model", model.toString());
+    fields.put("title", model.getFileName() + " on " + dir.getFileName());
+    fields.put("data", dir.toString());
+    fields.putPOJO("classes", folder.classes());
+    fields.put("preprocessing", pre.toString());
+    fields.put("skipped", folder.skipped());
+    EvalReport.print(
+        spec.commandLine().getOut(),
+        json,
+        fields,
+        model + " on images in " + dir + " (preprocessed " + pre + ")",
+        m,
+        reportNames(names, folder.classes(), outputs),
+        plot);
     return 0;
+  }
+
+  /**
+   * The model's class names for its outputs; without any, the folder names it was matched to in
+   * order, then output numbers.
+   */
+  private static List<String> reportNames(List<String> names, List<String> folders, int outputs) {
+    if (!names.isEmpty()) {
+      return names;
+    }
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < Math.max(2, outputs); i++) {
+      out.add(i < folders.size() ? folders.get(i) : String.valueOf(i));
+    }
+    return out;
   }
 
   private static int indexOf(List<String> names, String cls) {

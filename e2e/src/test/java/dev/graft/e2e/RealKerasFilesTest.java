@@ -177,7 +177,8 @@ class RealKerasFilesTest {
    * Teachable Machine's own snippet does (scripts/tm_images.py): graft's import gives NumPy's
    * probabilities within 1e-4 and the same class for every photo, names the classes from
    * labels.txt, and gets as many right as NumPy (55 of 60 when this was written); graft eval on the
-   * photo folder, with its own decoding and preprocessing, gets exactly as many right.
+   * photo folder, with its own decoding and preprocessing, gets exactly as many right, with NumPy's
+   * confusion matrix.
    */
   @Test
   @Tag("acceptance") // NumPy runs MobileNetV2 on 60 photos: about 40 s
@@ -197,11 +198,13 @@ class RealKerasFilesTest {
     List<String> truth = Files.readAllLines(classes);
     int right = 0;
     int agree = 0;
+    int[][] numpyConfusion = new int[2][2];
     for (int i = 0; i < truth.size(); i++) {
       int ours = actual[2 * i] >= actual[2 * i + 1] ? 0 : 1;
       int numpy = expected[2 * i] >= expected[2 * i + 1] ? 0 : 1;
       agree += ours == numpy ? 1 : 0;
       right += network.classNames().get(ours).equals(truth.get(i)) ? 1 : 0;
+      numpyConfusion[network.classNames().indexOf(truth.get(i))][numpy]++;
     }
     assertEquals(60, truth.size());
     assertEquals(60, agree, "photos classified as NumPy classifies them");
@@ -212,6 +215,18 @@ class RealKerasFilesTest {
     assertEquals(0, eval.exitCode(), eval.err());
     assertEquals(60, eval.json().get("n").asInt());
     assertEquals(right / 60.0, eval.json().get("accuracy").asDouble(), 1e-9);
+    // its confusion matrix is NumPy's (rows: true class in the model's order Dog, Cat), and its
+    // per-class recall is the diagonal over the row
+    for (int t = 0; t < 2; t++) {
+      for (int p = 0; p < 2; p++) {
+        assertEquals(
+            numpyConfusion[t][p], eval.json().get("confusion").get(t).get(p).asInt(), t + "," + p);
+      }
+      var row = eval.json().get("per_class").get(t);
+      assertEquals(network.classNames().get(t), row.get("class").asText());
+      assertEquals(30, row.get("support").asInt());
+      assertEquals(numpyConfusion[t][t] / 30.0, row.get("recall").asDouble(), 1e-12);
+    }
   }
 
   /**

@@ -28,6 +28,7 @@ public final class Evaluator {
     int outputs = -1;
     int correct = 0;
     double lossSum = 0;
+    int[][] confusion = null;
     for (int start = 0; start < n; start += BATCH) {
       int end = Math.min(n, start + BATCH);
       float[] rows = java.util.Arrays.copyOfRange(examples.features(), start * d, end * d);
@@ -35,11 +36,14 @@ public final class Evaluator {
       if (outputs < 0) {
         outputs = p.length / (end - start);
         checkOutputs(model.label(), examples, outputs);
+        confusion = new int[Math.max(2, outputs)][Math.max(2, outputs)];
       }
       for (int i = start; i < end; i++) {
         int label = examples.labels()[i];
         int row = (i - start) * outputs;
-        correct += predictedClass(p, row, outputs) == label ? 1 : 0;
+        int predicted = predictedClass(p, row, outputs);
+        correct += predicted == label ? 1 : 0;
+        confusion[label][predicted]++;
         if (outputs == 1) {
           double q = clip(p[row]);
           lossSum -= label == 1 ? Math.log(q) : Math.log(1 - q);
@@ -48,7 +52,7 @@ public final class Evaluator {
         }
       }
     }
-    return new Metrics((double) correct / n, lossSum / n, n);
+    return new Metrics((double) correct / n, lossSum / n, n, confusion);
   }
 
   /**

@@ -9,6 +9,7 @@ import java.util.List;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
@@ -61,7 +62,7 @@ public final class LearningCurves {
   }
 
   /** A chart as a PNG file, written atomically. */
-  static void savePng(XYChart chart, Path png) {
+  static void savePng(Chart<?, ?> chart, Path png) {
     byte[] bytes;
     try {
       bytes = BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
