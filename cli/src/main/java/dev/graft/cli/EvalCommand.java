@@ -3,6 +3,7 @@ package dev.graft.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.graft.AtomicWrite;
 import dev.graft.GraftException;
+import dev.graft.data.ArrayData;
 import dev.graft.trainer.Evaluator;
 import dev.graft.trainer.Metrics;
 import dev.graft.trainer.data.Task;
@@ -61,6 +62,10 @@ final class EvalCommand implements Callable<Integer> {
                   + " holds class folders: it goes without --task, --classes, --exclude");
         }
         return ImageEval.run(loaded, model, images, json, plot, spec);
+      }
+      ArrayData arrays = taskOptions.arrays();
+      if (arrays != null) {
+        return ArrayEval.run(loaded, model, arrays, json, plot, spec);
       }
       Task task = taskOptions.resolve(taskOptions.given() || loaded.outputs() != 10 ? null : "all");
       Metrics m = Evaluator.evaluate(loaded.classifier(), taskOptions.load(task).test());

@@ -5,7 +5,10 @@ import dev.graft.GraftException;
 import dev.graft.converter.ModelFormat;
 import dev.graft.converter.ModelLoader;
 import dev.graft.converter.Network;
+import dev.graft.data.ArrayData;
+import dev.graft.data.ArrayScaling;
 import dev.graft.data.ImageFolder;
+import dev.graft.data.LabelledArrays;
 import dev.graft.data.Preprocessing;
 import dev.graft.runtime.ActivationCache;
 import dev.graft.trainer.CachedFineTuner;
@@ -15,6 +18,7 @@ import dev.graft.trainer.FineTuneOptions;
 import dev.graft.trainer.FineTuneRecord;
 import dev.graft.trainer.FineTuneResult;
 import dev.graft.trainer.FineTuner;
+import dev.graft.trainer.data.ArrayTask;
 import dev.graft.trainer.data.ImageFolderTask;
 import dev.graft.trainer.data.Task;
 import dev.graft.trainer.data.TaskData;
@@ -145,7 +149,9 @@ final class FinetuneCommand implements Callable<Integer> {
               + imageDir
               + " holds class folders: it goes without --task, --classes, --exclude");
     }
-    Task task = imageDir != null ? null : taskOptions.resolve(null);
+    // --data FILE: labelled arrays (.npz, X.npy,Y.npy, CSV)
+    ArrayData arrays = imageDir == null ? taskOptions.arrays() : null;
+    Task task = imageDir != null || arrays != null ? null : taskOptions.resolve(null);
     FineTuneOptions options =
         FineTuneOptions.builder()
             .dropTop(drop)
@@ -160,10 +166,10 @@ final class FinetuneCommand implements Callable<Integer> {
             .seed(training.seed)
             .build();
     if (ModelFormat.detect(base) == ModelFormat.ONNX && !noCache) {
-      if (imageDir != null) {
+      if (imageDir != null || arrays != null) {
         throw GraftException.unsupported(
-            "an ONNX base fine-tunes on Fashion-MNIST tasks for now; on a folder of images, give"
-                + " the Keras or DL4J model (or --no-cache)");
+            "an ONNX base fine-tunes on Fashion-MNIST tasks for now; on your own images or"
+                + " arrays, give the Keras or DL4J model (or --no-cache)");
       }
       return new OnnxFinetune(this, task, options).run();
     }
@@ -173,13 +179,25 @@ final class FinetuneCommand implements Callable<Integer> {
             ? null
             : ImagePreprocessing.forModel(
                 base, network.inputShape(), network.preprocessing(), "auto", "auto");
-    String taskName = imageDir != null ? imageDir.getFileName().toString() : task.name();
+    String taskName =
+        imageDir != null
+            ? imageDir.getFileName().toString()
+            : arrays != null ? stem(taskOptions.data) : task.name();
     Path target = out != null ? out : Path.of(stem(base) + "-" + taskName + ".zip");
     FineTuneRecord.checkTargets(target); // after the base is checked, before training
     ImageFolder folder =
         imageDir == null ? null : ImageFolder.scan(imageDir, valSplit, training.seed);
+    ArrayScaling scaling =
+        arrays == null
+            ? null
+            : ArrayScaling.of(arrays.train().integerFeatures(), network.preprocessing(), "auto");
     TaskData data =
-        folder != null ? ImageFolderTask.load(folder, images, taskName) : taskOptions.load(task);
+        folder != null
+            ? ImageFolderTask.load(folder, images, taskName)
+            : arrays != null
+                ? ArrayTask.load(
+                    arrays, network.inputShape(), scaling, valSplit, training.seed, taskName)
+                : taskOptions.load(task);
     task = data.task();
     var listener = Progress.forTraining("finetune");
     // An ONNX base with --no-cache is imported as DL4J layers and trained as Keras bases are.
@@ -215,6 +233,23 @@ final class FinetuneCommand implements Callable<Integer> {
       source.put("skipped_files", folder.skipped());
       source.put("preprocessing", images.toString());
     }
+    List<String> arrayClasses = null;
+    if (arrays != null) {
+      int k = data.task().numClasses();
+      arrayClasses =
+          arrays.train().classNames().size() == k
+              ? arrays.train().classNames()
+              : LabelledArrays.numbered(k);
+      tuned = tuned.withClassNames(arrayClasses);
+      ObjectNode source = record.putObject("arrays");
+      source.put("path", taskOptions.data.toString());
+      source.putPOJO("classes", arrayClasses);
+      source.put("train", data.train().size());
+      source.put("validation", data.valid().size());
+      source.put(
+          "test", arrays.test() == null ? "the validation examples" : "" + data.test().size());
+      source.put("scaling", scaling.toString());
+    }
     FineTuneRecord.save(tuned, target, record);
 
     var o = spec.commandLine().getOut();
@@ -244,6 +279,18 @@ final class FinetuneCommand implements Callable<Integer> {
           folder.test() == null ? "the validation images as" : "" + folder.test().size(),
           folder.skipped(),
           images);
+    } else if (arrays != null) {
+      o.printf(
+          "base %s (%s), arrays in %s: classes %s; %d training, %d validation, %s test examples;"
+              + " values scaled %s%n",
+          base,
+          network.producer(),
+          taskOptions.data,
+          arrayClasses,
+          data.train().size(),
+          data.valid().size(),
+          arrays.test() == null ? "the validation examples as" : "" + data.test().size(),
+          scaling);
     } else {
       o.printf(
           "base %s (%s), task %s: %d training images%n",

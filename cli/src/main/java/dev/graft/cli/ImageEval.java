@@ -87,7 +87,8 @@ final class ImageEval {
     return out;
   }
 
-  private static int indexOf(List<String> names, String cls) {
+  /** The index of {@code cls} in {@code names}, ignoring case; -1 when absent. */
+  static int indexOf(List<String> names, String cls) {
     for (int i = 0; i < names.size(); i++) {
       if (names.get(i).toLowerCase(Locale.ROOT).equals(cls.toLowerCase(Locale.ROOT))) {
         return i;

@@ -2,8 +2,9 @@ package dev.graft.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.graft.GraftException;
+import dev.graft.data.ArrayScaling;
+import dev.graft.data.Npy;
 import dev.graft.runtime.ExampleLayout;
-import dev.graft.runtime.Npy;
 import dev.graft.trainer.McDropout;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -42,7 +43,9 @@ final class PredictCommand implements Callable<Integer> {
       description =
           "Images: auto (Teachable Machine's x/127.5-1 when its labels.txt lies beside the model,"
               + " else unit), unit (x/255), tf (x/127.5-1), torch (x/255, ImageNet mean/std), caffe"
-              + " (BGR minus ImageNet means) or none (default: ${DEFAULT-VALUE}).")
+              + " (BGR minus ImageNet means) or none (default: ${DEFAULT-VALUE}). A .npy of"
+              + " integers (uint8 pixels) is scaled as images are (auto, unit, tf or none); one of"
+              + " floats is used as given unless unit or tf is asked for.")
   String preprocess;
 
   @Option(
@@ -150,11 +153,19 @@ final class PredictCommand implements Callable<Integer> {
     Npy.Array array = Npy.read(input);
     // by shape, not size: channels-last images for a channels-first model are transposed, other
     // shapes refused
+    // whole-number pixels (uint8) are scaled as images are for this model; floats go as given
+    ArrayScaling scaling = ArrayScaling.of(array.integers(), loaded.preprocessing(), preprocess);
     ExampleLayout.Fitted x =
         ExampleLayout.fit(
-            array.data(), array.shape(), loaded.classifier().exampleShape(), input.toString());
+            scaling.apply(array.data()),
+            array.shape(),
+            loaded.classifier().exampleShape(),
+            input.toString());
     if (x.note() != null) {
       spec.commandLine().getErr().println("graft: note: " + x.note());
+    }
+    if (!scaling.mode().equals("none")) {
+      spec.commandLine().getErr().println("graft: note: " + input + ": values scaled " + scaling);
     }
     int n = x.examples();
     int d = (int) loaded.classifier().inputSize();

@@ -1,6 +1,7 @@
 package dev.graft.cli;
 
 import dev.graft.GraftException;
+import dev.graft.data.ArrayData;
 import dev.graft.trainer.data.FashionMnist;
 import dev.graft.trainer.data.Task;
 import dev.graft.trainer.data.TaskData;
@@ -45,10 +46,33 @@ final class TaskOptions {
 
   @Option(
       names = "--data",
-      paramLabel = "DIR",
+      paramLabel = "DIR|FILE",
       description =
-          "Fashion-MNIST folder (else $GRAFT_DATA, ~/.keras/datasets/fashion-mnist, /usr/share/datasets/fashion-mnist); for finetune also a folder of images, one folder per class (optional train/, val/, test/ splits).")
+          "Fashion-MNIST folder (else $GRAFT_DATA, ~/.keras/datasets/fashion-mnist, /usr/share/datasets/fashion-mnist); for finetune and eval also a folder of images, one folder per class (optional train/, val/, test/ splits), or labelled arrays: a .npz with x and y (or x_train, y_train, x_test, y_test), a pair X.npy,Y.npy, or a CSV with a header and a --label column.")
   Path data;
+
+  @Option(
+      names = "--label",
+      paramLabel = "COLUMN",
+      description = "With --data FILE.csv: the column holding the class (default: label).")
+  String label;
+
+  /** The labelled arrays --data names, or null when it names a folder or nothing. */
+  ArrayData arrays() {
+    if (data == null || !ArrayData.looksLikeOne(data.toString())) {
+      if (label != null) {
+        throw GraftException.usage("--label goes with --data FILE.csv");
+      }
+      return null;
+    }
+    if (given()) {
+      throw GraftException.usage(
+          "--data "
+              + data
+              + " holds labelled arrays: it goes without --task, --classes, --exclude");
+    }
+    return ArrayData.load(data.toString(), label);
+  }
 
   boolean given() {
     return task != null || exclude != null || classes != null;

@@ -6,7 +6,7 @@ import dev.graft.AtomicWrite;
 import dev.graft.converter.ModelLoader;
 import dev.graft.converter.ModelWriter;
 import dev.graft.converter.Network;
-import dev.graft.runtime.Npy;
+import dev.graft.data.Npy;
 import dev.graft.trainer.EpochStats;
 import dev.graft.trainer.FineTuneRecord;
 import dev.graft.trainer.LearningCurves;

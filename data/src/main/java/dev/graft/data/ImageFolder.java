@@ -5,9 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Random;
 import java.util.stream.Stream;
 
 /**
@@ -119,36 +117,16 @@ public record ImageFolder(List<String> classes, Split train, Split valid, Split 
 
   /** A stratified validation part: per class, the fraction drawn with the seed. */
   private static Split[] draw(Split all, double fraction, long seed) {
-    if (fraction <= 0 || fraction >= 1) {
-      throw GraftException.usage("--val-split must be between 0 and 1, not " + fraction);
-    }
-    Random random = new Random(seed);
-    List<Integer> train = new ArrayList<>();
-    List<Integer> valid = new ArrayList<>();
-    int classes = java.util.Arrays.stream(all.labels()).max().orElse(0) + 1;
-    for (int c = 0; c < classes; c++) {
-      List<Integer> members = new ArrayList<>();
-      for (int i = 0; i < all.size(); i++) {
-        if (all.labels()[i] == c) {
-          members.add(i);
-        }
-      }
-      Collections.shuffle(members, random);
-      int n = members.size() < 2 ? 0 : Math.max(1, (int) Math.round(fraction * members.size()));
-      valid.addAll(members.subList(0, n));
-      train.addAll(members.subList(n, members.size()));
-    }
-    Collections.sort(train);
-    Collections.sort(valid);
-    return new Split[] {pick(all, train), pick(all, valid)};
+    int[][] parts = StratifiedSplit.indices(all.labels(), fraction, seed);
+    return new Split[] {pick(all, parts[0]), pick(all, parts[1])};
   }
 
-  private static Split pick(Split all, List<Integer> at) {
+  private static Split pick(Split all, int[] at) {
     List<Path> files = new ArrayList<>();
-    int[] labels = new int[at.size()];
-    for (int k = 0; k < at.size(); k++) {
-      files.add(all.files().get(at.get(k)));
-      labels[k] = all.labels()[at.get(k)];
+    int[] labels = new int[at.length];
+    for (int k = 0; k < at.length; k++) {
+      files.add(all.files().get(at[k]));
+      labels[k] = all.labels()[at[k]];
     }
     return new Split(files, labels);
   }

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.graft.GraftException;
-import dev.graft.runtime.Npy;
+import dev.graft.data.Npy;
 import dev.graft.runtime.OnnxModel;
 import java.io.IOException;
 import java.io.InputStream;

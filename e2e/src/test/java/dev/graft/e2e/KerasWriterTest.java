@@ -13,7 +13,7 @@ import dev.graft.converter.SharedModels;
 import dev.graft.converter.keras2.KerasH5Importer;
 import dev.graft.converter.keras3.KerasV3Importer;
 import dev.graft.converter.keras3.KerasV3Writer;
-import dev.graft.runtime.Npy;
+import dev.graft.data.Npy;
 import io.jhdf.HdfFile;
 import io.jhdf.api.Dataset;
 import io.jhdf.api.Group;

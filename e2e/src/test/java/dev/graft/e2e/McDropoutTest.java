@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.graft.converter.dl4j.Dl4jZip;
-import dev.graft.runtime.Npy;
+import dev.graft.data.Npy;
 import dev.graft.trainer.TrainOptions;
 import dev.graft.trainer.TrainingListener;
 import dev.graft.trainer.TrainingLoop;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.graft.converter.SharedModels;
-import dev.graft.runtime.Npy;
+import dev.graft.data.Npy;
 import dev.graft.trainer.data.FashionMnist;
 import java.nio.file.Files;
 import java.nio.file.Path;

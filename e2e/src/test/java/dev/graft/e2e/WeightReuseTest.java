@@ -9,7 +9,7 @@ import dev.graft.GraftException;
 import dev.graft.converter.Network;
 import dev.graft.converter.SharedModels;
 import dev.graft.converter.keras2.KerasH5Importer;
-import dev.graft.runtime.Npy;
+import dev.graft.data.Npy;
 import dev.graft.trainer.WeightReuse;
 import dev.graft.trainer.spec.LayerSpec;
 import dev.graft.trainer.spec.NetworkSpec;

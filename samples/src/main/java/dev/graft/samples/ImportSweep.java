@@ -3,7 +3,7 @@ package dev.graft.samples;
 import dev.graft.GraftException;
 import dev.graft.converter.ModelLoader;
 import dev.graft.converter.Network;
-import dev.graft.runtime.Npy;
+import dev.graft.data.Npy;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

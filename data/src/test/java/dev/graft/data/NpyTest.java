@@ -1,4 +1,4 @@
-package dev.graft.runtime;
+package dev.graft.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -44,9 +44,26 @@ class NpyTest {
   }
 
   @Test
+  void readsNumpyIntegersAndBooleansAsFloats() {
+    Npy.Array ints = Npy.read(fixture("int32.npy"));
+    assertArrayEquals(new float[] {0, 1, 2}, ints.data());
+    assertTrue(ints.integers());
+    Npy.Array pixels = Npy.read(fixture("u8_2x2x2.npy"));
+    assertArrayEquals(new long[] {2, 2, 2}, pixels.shape());
+    assertArrayEquals(new float[] {0, 1, 127, 128, 200, 254, 255, 7}, pixels.data());
+    assertArrayEquals(new float[] {3, 0, -1, 0x1p40f}, Npy.read(fixture("i64_labels.npy")).data());
+    assertArrayEquals(new float[] {1, 0, 1}, Npy.read(fixture("bool.npy")).data());
+    assertTrue(!Npy.read(fixture("f32_3x4.npy")).integers());
+  }
+
+  @Test
   void refusesWhatItCannotRead() throws IOException {
-    GraftException dtype = assertThrows(GraftException.class, () -> Npy.read(fixture("int32.npy")));
-    assertTrue(dtype.getMessage().contains("<i4"), dtype.getMessage());
+    GraftException dtype =
+        assertThrows(GraftException.class, () -> Npy.read(fixture("big_endian.npy")));
+    assertTrue(dtype.getMessage().contains(">f4"), dtype.getMessage());
+    GraftException strings =
+        assertThrows(GraftException.class, () -> Npy.read(fixture("strings.npy")));
+    assertTrue(strings.getMessage().contains("<U3"), strings.getMessage());
     assertThrows(GraftException.class, () -> Npy.read(fixture("f32_fortran.npy")));
     byte[] good = Files.readAllBytes(fixture("f32_3x4.npy"));
     Path cut = tmp.resolve("cut.npy");

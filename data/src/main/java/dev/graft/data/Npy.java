@@ -1,4 +1,4 @@
-package dev.graft.runtime;
+package dev.graft.data;
 
 import dev.graft.AtomicWrite;
 import dev.graft.GraftException;
@@ -10,15 +10,27 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * NumPy's .npy format (version 1 and 2), float32 or float64, C order: the way `graft predict`
- * exchanges arrays with Python and other tools. Values are read as float32.
+ * NumPy's .npy format (versions 1 to 3), C order: the way graft exchanges arrays with Python and
+ * other tools (predict's inputs and outputs, labelled arrays to fine-tune on). Values are read as
+ * float32; graft writes float32.
  */
 public final class Npy {
   private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
   private static final long MAX_BYTES = 1L << 31;
 
-  /** An array: values in C order and its shape. */
-  public record Array(float[] data, long[] shape) {}
+  /**
+   * An array: values in C order, its shape, and whether the file stored floats or integers
+   * ("float", "integer"; labels and uint8 pixels are integers).
+   */
+  public record Array(float[] data, long[] shape, String kind) {
+    public Array(float[] data, long[] shape) {
+      this(data, shape, "float");
+    }
+
+    public boolean integers() {
+      return kind.equals("integer");
+    }
+  }
 
   private Npy() {}
 
@@ -32,6 +44,15 @@ public final class Npy {
     } catch (IOException e) {
       throw GraftException.badInput(file + ": cannot read: " + e.getMessage(), e);
     }
+    return parse(bytes, file);
+  }
+
+  /**
+   * An array from a .npy file's bytes ({@code label} names it in messages: a file, or an entry of a
+   * .npz archive). Floats (32 and 64 bit), integers of 8 to 64 bits and booleans, little-endian or
+   * single-byte, C order; values are returned as float32 (integer labels up to 2^24 exactly).
+   */
+  public static Array parse(byte[] bytes, Path file) {
     ByteBuffer buf = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
     for (byte b : MAGIC) {
       if (!buf.hasRemaining() || buf.get() != b) {
@@ -62,14 +83,24 @@ public final class Npy {
     }
     long[] shape = parsed.shape();
     long count = parsed.count();
+    String type =
+        descr.length() == 3 && "<=|".indexOf(descr.charAt(0)) >= 0 ? descr.substring(1) : "";
     int width =
-        switch (descr) {
-          case "<f4", "=f4" -> 4;
-          case "<f8", "=f8" -> 8;
+        switch (type) {
+          case "f4", "i4", "u4" -> 4;
+          case "f8", "i8", "u8" -> 8;
+          case "i2", "u2" -> 2;
+          case "i1", "u1", "b1" -> 1;
           default ->
               throw GraftException.unsupported(
-                  file + ": dtype " + descr + " is not supported (float32 or float64)");
+                  file
+                      + ": dtype "
+                      + descr
+                      + " is not supported (little-endian floats, integers or booleans)");
         };
+    if (width > 1 && descr.charAt(0) == '|') {
+      throw GraftException.badInput(file + ": dtype " + descr + " declares no byte order");
+    }
     if (count > buf.remaining() / width || count * width != buf.remaining()) {
       throw GraftException.badInput(
           file
@@ -83,9 +114,25 @@ public final class Npy {
     }
     float[] data = new float[(int) count];
     for (int i = 0; i < count; i++) {
-      data[i] = width == 4 ? buf.getFloat() : (float) buf.getDouble();
+      data[i] =
+          switch (type) {
+            case "f4" -> buf.getFloat();
+            case "f8" -> (float) buf.getDouble();
+            case "i8" -> buf.getLong();
+            case "u8" -> unsignedLong(buf.getLong());
+            case "i4" -> buf.getInt();
+            case "u4" -> Integer.toUnsignedLong(buf.getInt());
+            case "i2" -> buf.getShort();
+            case "u2" -> Short.toUnsignedInt(buf.getShort());
+            case "i1" -> buf.get();
+            default -> Byte.toUnsignedInt(buf.get()); // u1, b1
+          };
     }
-    return new Array(data, shape);
+    return new Array(data, shape, type.charAt(0) == 'f' ? "float" : "integer");
+  }
+
+  private static float unsignedLong(long v) {
+    return v >= 0 ? v : (float) (v >>> 1) * 2f;
   }
 
   /** Writes float32, C order, atomically. */

@@ -1,4 +1,4 @@
-package dev.graft.runtime;
+package dev.graft.data;
 
 import dev.graft.GraftException;
 import java.nio.file.Path;

@@ -1,0 +1,83 @@
+package dev.graft.data;
+
+import dev.graft.GraftException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Labelled arrays to fine-tune or evaluate on, from a file: a NumPy {@code .npz} with {@code x} and
+ * {@code y} (or Keras's {@code x_train}, {@code y_train}, and {@code x_test}, {@code y_test} as the
+ * test split), a pair of {@code .npy} files given as {@code X.npy,Y.npy}, or a CSV with a header
+ * and a label column. {@code test} is null when the source has no test split.
+ */
+public record ArrayData(LabelledArrays train, LabelledArrays test) {
+
+  /** Whether {@code --data} names arrays rather than a folder or Fashion-MNIST. */
+  public static boolean looksLikeOne(String spec) {
+    String s = spec.toLowerCase(Locale.ROOT);
+    return s.endsWith(".npz") || s.endsWith(".csv") || s.endsWith(".npy");
+  }
+
+  /** {@code labelColumn}: for CSV, the label's column (null: "label"). */
+  public static ArrayData load(String spec, String labelColumn) {
+    String lower = spec.toLowerCase(Locale.ROOT);
+    if (lower.endsWith(".csv")) {
+      return new ArrayData(CsvTable.read(existing(spec), labelColumn), null);
+    }
+    if (labelColumn != null) {
+      throw GraftException.usage("--label names a CSV column; " + spec + " is not a CSV file");
+    }
+    if (lower.endsWith(".npz")) {
+      return npz(existing(spec));
+    }
+    String[] pair = spec.split(",");
+    if (pair.length != 2) {
+      throw GraftException.usage(
+          "--data " + spec + ": give .npy arrays as a pair, X.npy,Y.npy (examples, then labels)");
+    }
+    Path x = existing(pair[0]);
+    Path y = existing(pair[1]);
+    return new ArrayData(LabelledArrays.of(Npy.read(x), Npy.read(y), x + "," + y), null);
+  }
+
+  private static ArrayData npz(Path file) {
+    Map<String, Npy.Array> a = Npz.read(file);
+    if (a.containsKey("x") && a.containsKey("y")) {
+      return new ArrayData(LabelledArrays.of(a.get("x"), a.get("y"), file.toString()), null);
+    }
+    if (a.containsKey("x_train") && a.containsKey("y_train")) {
+      LabelledArrays train =
+          LabelledArrays.of(a.get("x_train"), a.get("y_train"), file + "[x_train, y_train]");
+      LabelledArrays test =
+          a.containsKey("x_test") && a.containsKey("y_test")
+              ? LabelledArrays.of(a.get("x_test"), a.get("y_test"), file + "[x_test, y_test]")
+              : null;
+      if (test != null && !java.util.Arrays.equals(test.exampleShape(), train.exampleShape())) {
+        throw GraftException.badInput(file + ": x_test's examples are not shaped as x_train's");
+      }
+      return new ArrayData(train, test);
+    }
+    throw GraftException.badInput(
+        file
+            + ": holds arrays "
+            + List.copyOf(a.keySet())
+            + "; expected x and y, or x_train and y_train (with x_test and y_test)");
+  }
+
+  private static Path existing(String name) {
+    Path p = Path.of(name.strip());
+    if (!Files.isRegularFile(p)) {
+      throw GraftException.usage("--data " + name + ": no such file");
+    }
+    return p;
+  }
+
+  /** The number of classes over both splits. */
+  public int classCount() {
+    int k = train.classNames().size();
+    return test == null ? k : Math.max(k, test.classNames().size());
+  }
+}
