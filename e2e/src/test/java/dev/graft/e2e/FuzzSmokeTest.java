@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.graft.converter.SharedModels;
 import dev.graft.fuzz.FuzzModels;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -25,21 +24,10 @@ class FuzzSmokeTest {
 
   @Test
   void mutatedFilesEndInAnImportOrAGraftError() throws Exception {
-    Path model = SharedModels.require("keras2/chapter11/my_model_A__keras-2.9.0.h5");
-    // Hostile HDF5 structures (links, cycles, deep groups) as extra seeds, made as in
-    // HostileHdf5LinksTest.
+    SharedModels.require("keras2/chapter11/my_model_A__keras-2.9.0.h5");
+    // Hostile HDF5 structures (links, cycles, deep groups) as extra seeds.
     Path crafted = Files.createDirectories(tmp.resolve("crafted"));
-    Path tiny = crafted.resolve("tiny.keras");
-    try (InputStream in = getClass().getResourceAsStream("/hostile/keras3_valid_tiny.keras")) {
-      Files.copy(in, tiny);
-    }
-    Path outside = Files.createDirectories(tmp.resolve("elsewhere")).resolve("secret.h5");
-    Scripts.run(
-        "make_hdf5_link_files.py",
-        model.toString(),
-        tiny.toString(),
-        outside.toString(),
-        crafted.toString());
+    HostileHdf5LinksTest.craftInto(crafted);
     List<FuzzModels.Report> reports =
         FuzzModels.run(
             SharedModels.root(),

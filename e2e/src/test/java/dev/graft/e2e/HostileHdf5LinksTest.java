@@ -25,19 +25,27 @@ class HostileHdf5LinksTest {
 
   @BeforeAll
   static void craft() throws Exception {
+    craftInto(crafted);
+  }
+
+  /**
+   * Writes the crafted files into {@code dir} (its secret file in {@code dir/elsewhere}), from
+   * model A and the corpus's tiny .keras; the fuzz smoke test seeds with them too.
+   */
+  static void craftInto(Path dir) throws Exception {
     Path model = SharedModels.require("keras2/chapter11/my_model_A__keras-2.4.0.h5");
-    Path tiny = crafted.resolve("keras3_valid_tiny.keras");
+    Path tiny = dir.resolve("keras3_valid_tiny.keras");
     try (InputStream in =
         HostileHdf5LinksTest.class.getResourceAsStream("/hostile/keras3_valid_tiny.keras")) {
       Files.copy(in, tiny);
     }
-    Path outside = Files.createDirectories(crafted.resolve("elsewhere")).resolve("secret.h5");
+    Path outside = Files.createDirectories(dir.resolve("elsewhere")).resolve("secret.h5");
     Scripts.run(
         "make_hdf5_link_files.py",
         model.toString(),
         tiny.toString(),
         outside.toString(),
-        crafted.toString());
+        dir.toString());
   }
 
   @ParameterizedTest(name = "{0}")

@@ -1,13 +1,10 @@
 package dev.graft.trainer.data;
 
-import dev.graft.GraftException;
 import dev.graft.data.ArrayData;
 import dev.graft.data.ArrayScaling;
 import dev.graft.data.LabelledArrays;
 import dev.graft.data.StratifiedSplit;
 import dev.graft.runtime.ExampleLayout;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * Labelled arrays (.npz, .npy pairs, CSV) as a task: examples fitted to the model's input layout by
@@ -28,32 +25,12 @@ public final class ArrayTask {
       long seed,
       String name) {
     int k = data.classCount();
-    if (k < 2) {
-      throw GraftException.badInput(name + ": every example has the same class; nothing to learn");
-    }
-    if (k > 10) {
-      throw GraftException.unsupported(
-          name + ": " + k + " classes; fine-tuning on arrays takes up to 10 for now");
-    }
-    List<Integer> classes = new ArrayList<>();
-    for (int c = 0; c < k; c++) {
-      classes.add(c);
-    }
-    Task task = new Task(name, classes, null, 0);
+    Task task = Task.ofOwnClasses(name, k, "arrays");
     int[][] parts = StratifiedSplit.indices(data.train().labels(), valSplit, seed);
     Examples train = examples(data.train().pick(parts[0]), modelInput, scale, k);
     Examples valid = examples(data.train().pick(parts[1]), modelInput, scale, k);
     Examples test = data.test() == null ? valid : examples(data.test(), modelInput, scale, k);
-    if (train.size() == 0 || valid.size() == 0) {
-      throw GraftException.badInput(
-          name
-              + ": "
-              + train.size()
-              + " training and "
-              + valid.size()
-              + " validation examples: too few to fine-tune on");
-    }
-    return new TaskData(task, train, valid, test);
+    return TaskData.ofOwn(task, train, valid, test);
   }
 
   /** The arrays as examples for a model taking {@code modelInput}, labelled for {@code outputs}. */

@@ -1,11 +1,8 @@
 package dev.graft.trainer.data;
 
-import dev.graft.GraftException;
 import dev.graft.data.ImageDecoder;
 import dev.graft.data.ImageFolder;
 import dev.graft.data.Preprocessing;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.stream.IntStream;
 
 /**
@@ -18,28 +15,11 @@ public final class ImageFolderTask {
 
   public static TaskData load(ImageFolder folder, Preprocessing pre, String name) {
     int k = folder.classes().size();
-    if (k > 10) {
-      throw GraftException.unsupported(
-          name + ": " + k + " classes; fine-tuning on image folders takes up to 10 for now");
-    }
-    List<Integer> classes = new ArrayList<>();
-    for (int c = 0; c < k; c++) {
-      classes.add(c);
-    }
-    Task task = new Task(name, classes, null, 0);
+    Task task = Task.ofOwnClasses(name, k, "image folders");
     Examples train = examples(folder.train(), pre, k);
     Examples valid = examples(folder.valid(), pre, k);
     Examples test = folder.test() == null ? valid : examples(folder.test(), pre, k);
-    if (train.size() == 0 || valid.size() == 0) {
-      throw GraftException.badInput(
-          name
-              + ": "
-              + train.size()
-              + " training and "
-              + valid.size()
-              + " validation images: too few to fine-tune on");
-    }
-    return new TaskData(task, train, valid, test);
+    return TaskData.ofOwn(task, train, valid, test);
   }
 
   /** Decoded, preprocessed examples of a split, labelled with {@code labels} (one per file). */

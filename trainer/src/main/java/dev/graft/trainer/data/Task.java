@@ -49,6 +49,25 @@ public record Task(String name, List<Integer> classes, Integer positive, int tra
     }
   }
 
+  /**
+   * The user's own classes, numbered 0..k-1 ({@code what}: "image folders", "arrays", for the
+   * message): two to ten of them for now (Fashion-MNIST's class numbers bound a task).
+   */
+  public static Task ofOwnClasses(String name, int k, String what) {
+    if (k < 2) {
+      throw GraftException.badInput(name + ": every example has the same class; nothing to learn");
+    }
+    if (k > 10) {
+      throw GraftException.unsupported(
+          name + ": " + k + " classes; fine-tuning on " + what + " takes up to 10 for now");
+    }
+    List<Integer> classes = new ArrayList<>();
+    for (int c = 0; c < k; c++) {
+      classes.add(c);
+    }
+    return new Task(name, classes, null, 0);
+  }
+
   public static Task preset(String name) {
     Task task = PRESETS.get(name);
     if (task == null) {

@@ -1,5 +1,6 @@
 package dev.graft.trainer.data;
 
+import dev.graft.GraftException;
 import java.util.Arrays;
 
 /**
@@ -18,6 +19,20 @@ public record TaskData(Task task, Examples train, Examples valid, Examples test)
         select(train, task, VALIDATION_SIZE, train.size(), trainLimit),
         select(train, task, 0, VALIDATION_SIZE, Integer.MAX_VALUE),
         select(data.test(), task, 0, data.test().size(), Integer.MAX_VALUE));
+  }
+
+  /** The user's own splits, refused when training or validation is empty. */
+  public static TaskData ofOwn(Task task, Examples train, Examples valid, Examples test) {
+    if (train.size() == 0 || valid.size() == 0) {
+      throw GraftException.badInput(
+          task.name()
+              + ": "
+              + train.size()
+              + " training and "
+              + valid.size()
+              + " validation examples: too few to fine-tune on");
+    }
+    return new TaskData(task, train, valid, test);
   }
 
   private static Examples select(FashionMnist.Split split, Task task, int from, int to, int limit) {
