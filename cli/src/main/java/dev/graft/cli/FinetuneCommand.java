@@ -165,7 +165,18 @@ final class FinetuneCommand implements Callable<Integer> {
             .batchSize(training.batchSize)
             .seed(training.seed)
             .build();
-    if (ModelFormat.detect(base) == ModelFormat.ONNX && !noCache) {
+    boolean onnxBase = ModelFormat.detect(base) == ModelFormat.ONNX;
+    HeadDefaults.Chosen chosen =
+        HeadDefaults.apply(
+            options,
+            !noCache && !keepUpper && (onnxBase || cut != null),
+            imageDir != null || arrays != null,
+            spec.commandLine().getParseResult());
+    options = chosen.options();
+    if (chosen.note() != null) {
+      spec.commandLine().getErr().println("graft: note: " + chosen.note());
+    }
+    if (onnxBase && !noCache) {
       if (imageDir != null || arrays != null) {
         throw GraftException.unsupported(
             "an ONNX base fine-tunes on Fashion-MNIST tasks for now; on your own images or"
@@ -200,9 +211,15 @@ final class FinetuneCommand implements Callable<Integer> {
                 : taskOptions.load(task);
     task = data.task();
     var listener = Progress.forTraining("finetune");
+    // A head trained to convergence on the user's data trains on the trunk's cached activations
+    // (the trunk runs once, in ONNX Runtime), as --cut just below the head would.
+    String cutLayer =
+        cut == null && chosen.note() != null && freeze == null && !noCache
+            ? CachedFineTuner.belowHead(network)
+            : cut;
     // An ONNX base with --no-cache is imported as DL4J layers and trained as Keras bases are.
     FineTuneResult result =
-        cut == null || noCache
+        cutLayer == null || noCache
             ? FineTuner.fineTune(
                 network,
                 data,
@@ -210,7 +227,7 @@ final class FinetuneCommand implements Callable<Integer> {
                 listener)
             : CachedFineTuner.fineTune(
                 network,
-                cut,
+                cutLayer,
                 data,
                 options,
                 new ActivationCache(ActivationCache.defaultDir(cacheDir)),
@@ -257,9 +274,10 @@ final class FinetuneCommand implements Callable<Integer> {
       ObjectNode j = Json.object();
       j.put("test_accuracy", result.test().accuracy());
       j.put("test_loss", result.test().loss());
-      j.put("epochs", freezeEpochs + epochs);
-      j.put("freeze_epochs", freezeEpochs);
-      j.put("unfrozen_epochs", epochs);
+      long unfrozen = result.history().stream().filter(e -> e.phase().equals("unfrozen")).count();
+      j.put("epochs", result.history().size());
+      j.put("freeze_epochs", result.history().size() - unfrozen);
+      j.put("unfrozen_epochs", unfrozen);
       j.put("n", result.test().n());
       j.put("out", target.toString());
       j.set("record", record);
@@ -298,7 +316,10 @@ final class FinetuneCommand implements Callable<Integer> {
     }
     o.printf(
         "reused %d layers, frozen for %d epochs: %s; new head %s%n",
-        result.reusedLayers().size(), freezeEpochs, result.frozenLayers(), result.head());
+        result.reusedLayers().size(),
+        result.history().stream().filter(e -> !e.phase().equals("unfrozen")).count(),
+        shortList(result.frozenLayers()),
+        result.head());
     for (EpochStats e : result.history()) {
       o.printf(
           "  %-8s epoch %2d  loss %.4f  val_loss %.4f  val_accuracy %.4f%n",
@@ -335,6 +356,20 @@ final class FinetuneCommand implements Callable<Integer> {
         .batchSize(options.batchSize())
         .seed(options.seed())
         .build();
+  }
+
+  /** A long layer list (a MobileNet has 150) as its first and last names. */
+  private static String shortList(List<String> names) {
+    if (names.size() <= 8) {
+      return names.toString();
+    }
+    return "["
+        + String.join(", ", names.subList(0, 3))
+        + ", ... "
+        + (names.size() - 5)
+        + " more ..., "
+        + String.join(", ", names.subList(names.size() - 2, names.size()))
+        + "]";
   }
 
   static String stem(Path file) {

@@ -56,6 +56,7 @@ final class OnnxFinetune {
             .optimizer(options.optimizer())
             .batchSize(options.batchSize())
             .seed(options.seed())
+            .headPatience(options.headPatience())
             .build();
     TaskData data = c.taskOptions.load(task);
     ActivationCache cache = new ActivationCache(ActivationCache.defaultDir(c.cacheDir));
@@ -87,7 +88,7 @@ final class OnnxFinetune {
     record.put("base", c.base.toString());
     record.put("cut", r.cutTensor());
     record.put("task", task.describe());
-    record.put("head_epochs", epochs);
+    record.put("head_epochs", r.history().size());
     record.put("kept_upper_layers", c.keepUpper);
     record.put("test_accuracy", test.accuracy());
     record.put("test_loss", test.loss());
@@ -100,7 +101,7 @@ final class OnnxFinetune {
       ObjectNode j = Json.object();
       j.put("test_accuracy", test.accuracy());
       j.put("test_loss", test.loss());
-      j.put("epochs", epochs);
+      j.put("epochs", r.history().size());
       j.put("n", test.n());
       j.put("cut", r.cutTensor());
       j.put("cache_hits", r.cacheHits()[0]);

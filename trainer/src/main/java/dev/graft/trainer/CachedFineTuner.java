@@ -17,6 +17,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.deeplearning4j.nn.api.Model;
+import org.deeplearning4j.nn.graph.ComputationGraph;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
@@ -91,6 +94,7 @@ public final class CachedFineTuner {
             c.valid(),
             "cached",
             options.freezeEpochs(),
+            options.headPatience(),
             options.batchSize(),
             shuffler,
             listener,
@@ -204,15 +208,21 @@ public final class CachedFineTuner {
       ActivationCache cache,
       TrainingListener listener) {
     Fitter.refuseMasked(base);
-    var baseNet = base.sequential();
-    List<String> names = base.layerNames();
-    int keep = names.indexOf(cutLayer) + 1;
-    if (keep == 0 || keep == names.size()) {
+    List<String> names =
+        base.isSequential()
+            ? base.layerNames()
+            : GraphSurgery.reusedLayers((ComputationGraph) base.model());
+    int keep = base.isSequential() ? names.indexOf(cutLayer) + 1 : names.size();
+    if (base.isSequential()
+        ? keep == 0 || keep == names.size()
+        : !cutLayer.equals(belowHead(base))) {
       throw GraftException.usage(
           "--cut names the last layer kept; '"
               + cutLayer
               + "' is not one of "
-              + names.subList(0, names.size() - 1));
+              + (base.isSequential()
+                  ? names.subList(0, names.size() - 1)
+                  : "[" + belowHead(base) + "] (in a graph, the head replaces the output layer)"));
     }
     if (options.freeze() != null) {
       throw GraftException.usage(
@@ -232,12 +242,34 @@ public final class CachedFineTuner {
             listener,
             shuffler);
     List<DenseSpec> head = headOf(options, data);
-    var net =
-        NetworkSurgery.withNewHead(
-            baseNet, keep, head, java.util.Set.of(), options.optimizer().updater(), options.seed());
     var trained = cached.head().sequential();
-    for (int j = 0; j < head.size(); j++) {
-      net.getLayer(keep + j).setParams(trained.getLayer(j).params().dup());
+    Model net;
+    if (base.isSequential()) {
+      MultiLayerNetwork stack =
+          NetworkSurgery.withNewHead(
+              base.sequential(),
+              keep,
+              head,
+              java.util.Set.of(),
+              options.optimizer().updater(),
+              options.seed());
+      for (int j = 0; j < head.size(); j++) {
+        stack.getLayer(keep + j).setParams(trained.getLayer(j).params().dup());
+      }
+      net = stack;
+    } else {
+      ComputationGraph graph =
+          GraphSurgery.withNewHead(
+              (ComputationGraph) base.model(),
+              head,
+              java.util.Set.of(),
+              options.optimizer().updater(),
+              options.seed());
+      List<String> headNames = GraphSurgery.headLayers(graph, names);
+      for (int j = 0; j < head.size(); j++) {
+        graph.getLayer(headNames.get(j)).setParams(trained.getLayer(j).params().dup());
+      }
+      net = graph;
     }
     List<EpochStats> history = new ArrayList<>(cached.history());
     if (options.epochs() > 0) {
@@ -262,6 +294,18 @@ public final class CachedFineTuner {
         names.subList(0, keep),
         head,
         Evaluator.evaluate(tuned, data.test()));
+  }
+
+  /**
+   * Where the head goes by default: the last layer kept when the output layer is replaced (in a
+   * graph, the layer feeding the output layer), or null when that is not one layer.
+   */
+  public static String belowHead(Network base) {
+    if (base.isSequential()) {
+      List<String> names = base.layerNames();
+      return names.size() < 2 ? null : names.get(names.size() - 2);
+    }
+    return GraphSurgery.intoOutput((ComputationGraph) base.model());
   }
 
   static List<DenseSpec> headOf(FineTuneOptions options, TaskData data) {

@@ -20,6 +20,7 @@ public final class FineTuneOptions {
   private final int batchSize;
   private final long seed;
   private final boolean fastPath;
+  private final int headPatience;
 
   private FineTuneOptions(Builder b) {
     this.dropTop = b.dropTop;
@@ -32,6 +33,7 @@ public final class FineTuneOptions {
     this.batchSize = b.batchSize;
     this.seed = b.seed;
     this.fastPath = b.fastPath;
+    this.headPatience = b.headPatience;
   }
 
   public static Builder builder() {
@@ -84,6 +86,33 @@ public final class FineTuneOptions {
     return fastPath;
   }
 
+  /**
+   * 0: the first phase (the frozen one, or the head on cached activations) runs exactly {@link
+   * #freezeEpochs()} epochs. Above 0: at most that many, stopping once the validation loss has not
+   * improved for this many epochs, with the best epoch's weights restored: a head trained to
+   * convergence.
+   */
+  public int headPatience() {
+    return headPatience;
+  }
+
+  /** A builder holding these options, to change some. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.dropTop = dropTop;
+    b.head = head;
+    b.freeze = freeze;
+    b.freezeEpochs = freezeEpochs;
+    b.epochs = epochs;
+    b.freezeOptimizer = freezeOptimizer;
+    b.optimizer = optimizer;
+    b.batchSize = batchSize;
+    b.seed = seed;
+    b.fastPath = fastPath;
+    b.headPatience = headPatience;
+    return b;
+  }
+
   public static final class Builder {
     private int dropTop = 1;
     private List<DenseSpec> head;
@@ -95,6 +124,15 @@ public final class FineTuneOptions {
     private int batchSize = 32;
     private long seed = 42;
     private boolean fastPath = true;
+    private int headPatience;
+
+    public Builder headPatience(int epochs) {
+      if (epochs < 0) {
+        throw new IllegalArgumentException("headPatience must be >= 0, not " + epochs);
+      }
+      this.headPatience = epochs;
+      return this;
+    }
 
     public Builder dropTop(int layers) {
       this.dropTop = layers;

@@ -97,6 +97,7 @@ public final class FineTuner {
               data.valid(),
               "frozen",
               options.freezeEpochs(),
+              options.headPatience(),
               options.batchSize(),
               shuffler,
               listener,

@@ -35,6 +35,30 @@ final class Fitter {
       Random shuffler,
       TrainingListener listener,
       boolean fastPath) {
+    return fit(shape, net, train, valid, phase, epochs, 0, batchSize, shuffler, listener, fastPath);
+  }
+
+  /**
+   * As {@link #fit(Network, Model, Examples, Examples, String, int, int, Random, TrainingListener,
+   * boolean)}; with {@code patience > 0}, {@code epochs} is a maximum: training stops once the
+   * validation loss has not improved for {@code patience} epochs and the best epoch's weights are
+   * restored (Keras's EarlyStopping with restore_best_weights=True).
+   */
+  static List<EpochStats> fit(
+      Network shape,
+      Model net,
+      Examples train,
+      Examples valid,
+      String phase,
+      int epochs,
+      int patience,
+      int batchSize,
+      Random shuffler,
+      TrainingListener listener,
+      boolean fastPath) {
+    if (patience > 0 && valid.size() == 0) {
+      throw GraftException.usage("early stopping needs validation examples");
+    }
     if (train.size() == 0) {
       throw GraftException.usage("no training examples for this task");
     }
@@ -45,13 +69,28 @@ final class Fitter {
     int batches = (n + batchSize - 1) / batchSize;
     List<EpochStats> history = new ArrayList<>();
     listener.phaseStarted(phase, epochs, batches);
+    double bestLoss = Double.POSITIVE_INFINITY;
+    INDArray best = null;
+    int sinceBest = 0;
     try (ShuffledCopy shuffled = new ShuffledCopy(x, y)) {
       for (int epoch = 1; epoch <= epochs; epoch++) {
-        history.add(
+        EpochStats stats =
             epoch(
-                shape, net, shuffled, valid, phase, epoch, batchSize, shuffler, listener,
-                fastPath));
+                shape, net, shuffled, valid, phase, epoch, batchSize, shuffler, listener, fastPath);
+        history.add(stats);
+        if (patience > 0) {
+          if (stats.validLoss() < bestLoss) {
+            bestLoss = stats.validLoss();
+            best = net.params().dup();
+            sinceBest = 0;
+          } else if (++sinceBest >= patience) {
+            break;
+          }
+        }
       }
+    }
+    if (best != null) {
+      net.setParams(best);
     }
     free(x, y);
     listener.phaseDone(phase);

@@ -165,6 +165,29 @@ final class GraphSurgery {
         .graphBuilder();
   }
 
+  /** The layers {@link #withNewHead} added, in order (the graph's layers not in {@code reused}). */
+  static List<String> headLayers(ComputationGraph net, List<String> reused) {
+    List<String> out = new ArrayList<>();
+    for (String name : net.getConfiguration().getTopologicalOrderStr()) {
+      if (net.getConfiguration().getVertices().get(name) instanceof LayerVertex
+          && !reused.contains(name)) {
+        out.add(name);
+      }
+    }
+    return out;
+  }
+
+  /** The one layer feeding the graph's output layer, or null when it takes several or none. */
+  static String intoOutput(ComputationGraph net) {
+    ComputationGraphConfiguration conf = net.getConfiguration();
+    List<String> into = conf.getVertexInputs().get(output(conf));
+    return into != null
+            && into.size() == 1
+            && conf.getVertices().get(into.get(0)) instanceof LayerVertex
+        ? into.get(0)
+        : null;
+  }
+
   private static String output(ComputationGraphConfiguration conf) {
     if (conf.getNetworkInputs().size() != 1 || conf.getNetworkOutputs().size() != 1) {
       throw GraftException.unsupported(
