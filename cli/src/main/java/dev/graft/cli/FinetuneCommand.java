@@ -6,10 +6,7 @@ import dev.graft.converter.ModelFormat;
 import dev.graft.converter.ModelLoader;
 import dev.graft.converter.Network;
 import dev.graft.data.ArrayData;
-import dev.graft.data.ArrayScaling;
 import dev.graft.data.ImageFolder;
-import dev.graft.data.LabelledArrays;
-import dev.graft.data.Preprocessing;
 import dev.graft.runtime.ActivationCache;
 import dev.graft.trainer.CachedFineTuner;
 import dev.graft.trainer.DenseSpec;
@@ -18,8 +15,6 @@ import dev.graft.trainer.FineTuneOptions;
 import dev.graft.trainer.FineTuneRecord;
 import dev.graft.trainer.FineTuneResult;
 import dev.graft.trainer.FineTuner;
-import dev.graft.trainer.data.ArrayTask;
-import dev.graft.trainer.data.ImageFolderTask;
 import dev.graft.trainer.data.Task;
 import dev.graft.trainer.data.TaskData;
 import java.nio.file.Path;
@@ -177,38 +172,44 @@ final class FinetuneCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("graft: note: " + chosen.note());
     }
     if (onnxBase && !noCache) {
+      OwnData own = null;
       if (imageDir != null || arrays != null) {
-        throw GraftException.unsupported(
-            "an ONNX base fine-tunes on Fashion-MNIST tasks for now; on your own images or"
-                + " arrays, give the Keras or DL4J model (or --no-cache)");
+        try (LoadedModel loaded = LoadedModel.open(base, "cpu")) {
+          own =
+              OwnData.load(
+                  base,
+                  imageDir,
+                  arrays,
+                  taskOptions.data,
+                  loaded.classifier().exampleShape(),
+                  loaded.preprocessing(),
+                  valSplit,
+                  training.seed);
+        }
       }
-      return new OnnxFinetune(this, task, options).run();
+      TaskData data = own != null ? own.data() : taskOptions.load(task);
+      return new OnnxFinetune(this, data, own, options).run();
     }
     Network network = ModelLoader.load(base);
-    Preprocessing images =
-        imageDir == null
-            ? null
-            : ImagePreprocessing.forModel(
-                base, network.inputShape(), network.preprocessing(), "auto", "auto");
     String taskName =
         imageDir != null
             ? imageDir.getFileName().toString()
             : arrays != null ? stem(taskOptions.data) : task.name();
     Path target = out != null ? out : Path.of(stem(base) + "-" + taskName + ".zip");
     FineTuneRecord.checkTargets(target); // after the base is checked, before training
-    ImageFolder folder =
-        imageDir == null ? null : ImageFolder.scan(imageDir, valSplit, training.seed);
-    ArrayScaling scaling =
-        arrays == null
-            ? null
-            : ArrayScaling.of(arrays.train().integerFeatures(), network.preprocessing(), "auto");
-    TaskData data =
-        folder != null
-            ? ImageFolderTask.load(folder, images, taskName)
-            : arrays != null
-                ? ArrayTask.load(
-                    arrays, network.inputShape(), scaling, valSplit, training.seed, taskName)
-                : taskOptions.load(task);
+    OwnData own =
+        imageDir != null || arrays != null
+            ? OwnData.load(
+                base,
+                imageDir,
+                arrays,
+                taskOptions.data,
+                network.inputShape(),
+                network.preprocessing(),
+                valSplit,
+                training.seed)
+            : null;
+    TaskData data = own != null ? own.data() : taskOptions.load(task);
     task = data.task();
     var listener = Progress.forTraining("finetune");
     // A head trained to convergence on the user's data trains on the trunk's cached activations
@@ -234,38 +235,13 @@ final class FinetuneCommand implements Callable<Integer> {
                 listener);
     ObjectNode record = FineTuneRecord.describe(network, data, options, result);
     Network tuned = result.network();
-    if (folder != null) {
-      // the folder's class names and the images' preprocessing travel with the model
-      tuned =
-          tuned
-              .withClassNames(folder.classes())
-              .withPreprocessing(images.resize() + "+" + images.scale());
-      ObjectNode source = record.putObject("image_folder");
-      source.put("path", imageDir.toString());
-      source.putPOJO("classes", folder.classes());
-      source.put("train", folder.train().size());
-      source.put("validation", folder.valid().size());
-      source.put(
-          "test", folder.test() == null ? "the validation images" : "" + folder.test().size());
-      source.put("skipped_files", folder.skipped());
-      source.put("preprocessing", images.toString());
-    }
-    List<String> arrayClasses = null;
-    if (arrays != null) {
-      int k = data.task().numClasses();
-      arrayClasses =
-          arrays.train().classNames().size() == k
-              ? arrays.train().classNames()
-              : LabelledArrays.numbered(k);
-      tuned = tuned.withClassNames(arrayClasses);
-      ObjectNode source = record.putObject("arrays");
-      source.put("path", taskOptions.data.toString());
-      source.putPOJO("classes", arrayClasses);
-      source.put("train", data.train().size());
-      source.put("validation", data.valid().size());
-      source.put(
-          "test", arrays.test() == null ? "the validation examples" : "" + data.test().size());
-      source.put("scaling", scaling.toString());
+    if (own != null) {
+      // the class names and the images' preprocessing travel with the model
+      tuned = tuned.withClassNames(own.classNames());
+      if (own.preprocessing() != null) {
+        tuned = tuned.withPreprocessing(own.preprocessing());
+      }
+      record.set(own.recordKey(), own.source());
     }
     FineTuneRecord.save(tuned, target, record);
 
@@ -284,31 +260,8 @@ final class FinetuneCommand implements Callable<Integer> {
       Json.print(o, j);
       return 0;
     }
-    if (folder != null) {
-      o.printf(
-          "base %s (%s), images in %s: classes %s; %d training, %d validation, %s test images"
-              + " (%d other files skipped); preprocessed %s%n",
-          base,
-          network.producer(),
-          imageDir,
-          folder.classes(),
-          folder.train().size(),
-          folder.valid().size(),
-          folder.test() == null ? "the validation images as" : "" + folder.test().size(),
-          folder.skipped(),
-          images);
-    } else if (arrays != null) {
-      o.printf(
-          "base %s (%s), arrays in %s: classes %s; %d training, %d validation, %s test examples;"
-              + " values scaled %s%n",
-          base,
-          network.producer(),
-          taskOptions.data,
-          arrayClasses,
-          data.train().size(),
-          data.valid().size(),
-          arrays.test() == null ? "the validation examples as" : "" + data.test().size(),
-          scaling);
+    if (own != null) {
+      o.printf("base %s (%s), %s%n", base, network.producer(), own.summary());
     } else {
       o.printf(
           "base %s (%s), task %s: %d training images%n",

@@ -3,7 +3,9 @@ package dev.graft.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.graft.AtomicWrite;
 import dev.graft.GraftException;
+import dev.graft.MetadataKeys;
 import dev.graft.onnx.ModelProto;
+import dev.graft.onnx.StringStringEntryProto;
 import dev.graft.runtime.ActivationCache;
 import dev.graft.runtime.GraphCut;
 import dev.graft.runtime.ModelOptions;
@@ -28,11 +30,16 @@ import java.nio.file.Path;
 final class OnnxFinetune {
   private final FinetuneCommand c;
   private final Task task;
+  private final TaskData data;
+  private final OwnData own;
   private final FineTuneOptions options;
 
-  OnnxFinetune(FinetuneCommand command, Task task, FineTuneOptions options) {
+  /** {@code own}: the user's images or arrays behind {@code data}, or null for a task. */
+  OnnxFinetune(FinetuneCommand command, TaskData data, OwnData own, FineTuneOptions options) {
     this.c = command;
-    this.task = task;
+    this.task = data.task();
+    this.data = data;
+    this.own = own;
     this.options = options;
   }
 
@@ -58,7 +65,6 @@ final class OnnxFinetune {
             .seed(options.seed())
             .headPatience(options.headPatience())
             .build();
-    TaskData data = c.taskOptions.load(task);
     ActivationCache cache = new ActivationCache(ActivationCache.defaultDir(c.cacheDir));
     CachedFineTuner.Result r =
         c.keepUpper
@@ -79,15 +85,27 @@ final class OnnxFinetune {
                 ModelOptions.defaults(),
                 Progress.forTraining("finetune"));
     Metrics test;
-    try (OnnxModel stitched = OnnxModel.load(r.stitched().toByteArray(), ModelOptions.defaults())) {
-      test = Evaluator.evaluate(Classifier.of(stitched), data.test());
+    try (OnnxModel m = OnnxModel.load(r.stitched().toByteArray(), ModelOptions.defaults())) {
+      test = Evaluator.evaluate(Classifier.of(m), data.test());
     }
-    byte[] bytes = r.stitched().toByteArray();
+    ModelProto stitched = r.stitched();
+    if (own != null) {
+      // the class names and the images' preprocessing travel with the model
+      stitched =
+          withMetadata(stitched, MetadataKeys.CLASS_NAMES, String.join("\n", own.classNames()));
+      if (own.preprocessing() != null) {
+        stitched = withMetadata(stitched, MetadataKeys.PREPROCESSING, own.preprocessing());
+      }
+    }
+    byte[] bytes = stitched.toByteArray();
     AtomicWrite.write(target, tmp -> Files.write(tmp, bytes));
     ObjectNode record = Json.object();
     record.put("base", c.base.toString());
     record.put("cut", r.cutTensor());
     record.put("task", task.describe());
+    if (own != null) {
+      record.set(own.recordKey(), own.source());
+    }
     record.put("head_epochs", r.history().size());
     record.put("kept_upper_layers", c.keepUpper);
     record.put("test_accuracy", test.accuracy());
@@ -109,6 +127,9 @@ final class OnnxFinetune {
       Json.print(o, j);
       return 0;
     }
+    if (own != null) {
+      o.printf("base %s, %s%n", c.base, own.summary());
+    }
     o.printf(
         "base %s cut at %s (trunk in ONNX Runtime, activations %s in %s)%n",
         c.base,
@@ -125,5 +146,15 @@ final class OnnxFinetune {
         test.accuracy(), test.loss(), test.n(), target);
     o.flush();
     return 0;
+  }
+
+  /** The model with {@code key} set to {@code value} in its metadata (replacing the base's). */
+  private static ModelProto withMetadata(ModelProto model, String key, String value) {
+    ModelProto.Builder b = model.toBuilder().clearMetadataProps();
+    model.getMetadataPropsList().stream()
+        .filter(p -> !p.getKey().equals(key))
+        .forEach(b::addMetadataProps);
+    b.addMetadataProps(StringStringEntryProto.newBuilder().setKey(key).setValue(value));
+    return b.build();
   }
 }

@@ -99,6 +99,36 @@ class FinetuneOnArraysTest {
   }
 
   @Test
+  void anOnnxBaseFineTunesOnArraysIntoAnOnnxModelWithTheirClassNames() {
+    Path onnx = tmp.resolve("a.onnx");
+    assertEquals(0, Cli.run("convert", modelA().toString(), onnx.toString()).exitCode());
+    Path out = tmp.resolve("mine.onnx");
+    Cli r =
+        Cli.run(
+            "finetune",
+            onnx.toString(),
+            "--data",
+            arrays.resolve("shirt_sandal.csv").toString(),
+            "--cache-dir",
+            tmp.resolve("cache").toString(),
+            "--out",
+            out.toString(),
+            "--json");
+    assertEquals(0, r.exitCode(), r.err());
+    assertTrue(r.json().get("test_accuracy").asDouble() >= 0.9, r.out());
+    Cli eval =
+        Cli.run(
+            "eval",
+            out.toString(),
+            "--data",
+            arrays.resolve("shirt_sandal.csv").toString(),
+            "--json");
+    assertEquals(0, eval.exitCode(), eval.err());
+    assertEquals("sandal", eval.json().get("per_class").get(0).get("class").asText());
+    assertEquals("shirt", eval.json().get("per_class").get(1).get("class").asText());
+  }
+
+  @Test
   void csvClassNamesTravelWithTheModel() {
     Path out = tmp.resolve("csv.zip");
     Path csv = arrays.resolve("shirt_sandal.csv");
