@@ -45,6 +45,13 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--plot", paramLabel = "PNG", description = "Draw the confusion matrix.")
   Path plot;
 
+  @Option(
+      names = "--skip-bad",
+      description =
+          "A folder of images: leave out images that cannot be decoded (corrupt, truncated),"
+              + " counted in the report, instead of stopping at the first.")
+  boolean skipBad;
+
   @Spec CommandSpec spec;
 
   @Override
@@ -61,7 +68,7 @@ final class EvalCommand implements Callable<Integer> {
                   + images
                   + " holds class folders: it goes without --task, --classes, --exclude");
         }
-        return ImageEval.run(loaded, model, images, json, plot, spec);
+        return ImageEval.run(loaded, model, images, json, plot, skipBad, spec);
       }
       ArrayData arrays = taskOptions.arrays();
       if (arrays != null) {

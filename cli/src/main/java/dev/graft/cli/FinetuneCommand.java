@@ -129,6 +129,13 @@ final class FinetuneCommand implements Callable<Integer> {
               + " validation, drawn with --seed (default: ${DEFAULT-VALUE}).")
   double valSplit;
 
+  @Option(
+      names = "--skip-bad",
+      description =
+          "A folder of images: leave out images that cannot be decoded (corrupt, truncated),"
+              + " counted in the report, instead of stopping at the first.")
+  boolean skipBad;
+
   @Spec CommandSpec spec;
 
   @Override
@@ -184,7 +191,8 @@ final class FinetuneCommand implements Callable<Integer> {
                   loaded.classifier().exampleShape(),
                   loaded.preprocessing(),
                   valSplit,
-                  training.seed);
+                  training.seed,
+                  skipBad);
         }
       }
       TaskData data = own != null ? own.data() : taskOptions.load(task);
@@ -207,7 +215,8 @@ final class FinetuneCommand implements Callable<Integer> {
                 network.inputShape(),
                 network.preprocessing(),
                 valSplit,
-                training.seed)
+                training.seed,
+                skipBad)
             : null;
     TaskData data = own != null ? own.data() : taskOptions.load(task);
     task = data.task();

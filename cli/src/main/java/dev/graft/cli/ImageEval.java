@@ -24,7 +24,13 @@ final class ImageEval {
   private ImageEval() {}
 
   static int run(
-      LoadedModel loaded, Path model, Path dir, boolean json, Path plot, CommandSpec spec) {
+      LoadedModel loaded,
+      Path model,
+      Path dir,
+      boolean json,
+      Path plot,
+      boolean skipBad,
+      CommandSpec spec) {
     ImageFolder folder = ImageFolder.forEvaluation(dir);
     int outputs = loaded.outputs();
     List<String> names = loaded.classNames();
@@ -52,7 +58,8 @@ final class ImageEval {
     Preprocessing pre =
         ImagePreprocessing.forModel(
             model, loaded.classifier().exampleShape(), loaded.preprocessing(), "auto", "auto");
-    Examples examples = ImageFolderTask.examples(test, labels, pre, outputs);
+    List<Path> skipped = skipBad ? new ArrayList<>() : null;
+    Examples examples = ImageFolderTask.examples(test, labels, pre, outputs, skipped);
     Metrics m = Evaluator.evaluate(loaded.classifier(), examples);
     ObjectNode fields = Json.object();
     fields.put("model", model.toString());
@@ -61,6 +68,7 @@ final class ImageEval {
     fields.putPOJO("classes", folder.classes());
     fields.put("preprocessing", pre.toString());
     fields.put("skipped", folder.skipped());
+    fields.put("unreadable_images_skipped", skipped == null ? 0 : skipped.size());
     EvalReport.print(
         spec.commandLine().getOut(),
         json,

@@ -10,6 +10,7 @@ import dev.graft.trainer.data.ArrayTask;
 import dev.graft.trainer.data.ImageFolderTask;
 import dev.graft.trainer.data.TaskData;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -38,20 +39,24 @@ record OwnData(
       long[] inputShape,
       String recorded,
       double valSplit,
-      long seed) {
+      long seed,
+      boolean skipBad) {
     ObjectNode source = Json.object();
     if (imageDir != null) {
       Preprocessing pre = ImagePreprocessing.forModel(base, inputShape, recorded, "auto", "auto");
       ImageFolder folder = ImageFolder.scan(imageDir, valSplit, seed);
       String name = imageDir.getFileName().toString();
-      TaskData data = ImageFolderTask.load(folder, pre, name);
+      List<Path> unreadable = skipBad ? new ArrayList<>() : null;
+      TaskData data = ImageFolderTask.load(folder, pre, name, unreadable);
       String test = folder.test() == null ? "the validation images" : "" + folder.test().size();
       source.put("path", imageDir.toString());
       source.putPOJO("classes", folder.classes());
-      source.put("train", folder.train().size());
-      source.put("validation", folder.valid().size());
+      source.put("train", data.train().size());
+      source.put("validation", data.valid().size());
       source.put("test", test);
       source.put("skipped_files", folder.skipped());
+      int bad = unreadable == null ? 0 : unreadable.size();
+      source.put("unreadable_images_skipped", bad);
       source.put("preprocessing", pre.toString());
       return new OwnData(
           data,
@@ -61,13 +66,14 @@ record OwnData(
           source,
           String.format(
               "images in %s: classes %s; %d training, %d validation, %s test images"
-                  + " (%d other files skipped); preprocessed %s",
+                  + " (%d other files skipped%s); preprocessed %s",
               imageDir,
               folder.classes(),
-              folder.train().size(),
-              folder.valid().size(),
+              data.train().size(),
+              data.valid().size(),
               folder.test() == null ? "the validation images as" : test,
               folder.skipped(),
+              bad == 0 ? "" : ", " + bad + " unreadable images left out, e.g. " + unreadable.get(0),
               pre));
     }
     ArrayScaling scaling = ArrayScaling.of(arrays.train().integerFeatures(), recorded, "auto");

@@ -12,6 +12,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import javax.imageio.ImageIO;
@@ -60,7 +61,21 @@ public final class ImageDecoder {
                     + MAX_PIXELS
                     + "): refused before decoding");
           }
+          // A truncated JPEG or PNG decodes "successfully" with the missing rows left grey; the
+          // readers say so only through a warning (PIL raises "image file is truncated").
+          List<String> warnings = new ArrayList<>();
+          reader.addIIOReadWarningListener(
+              (source, warning) -> {
+                String said = warning.toLowerCase(java.util.Locale.ROOT);
+                if (said.contains("truncated") || said.contains("premature end")) {
+                  warnings.add(warning); // other warnings (extraneous bytes) PIL tolerates too
+                }
+              });
           image = reader.read(0);
+          if (!warnings.isEmpty()) {
+            throw GraftException.badInput(
+                file + ": corrupt or truncated image (" + warnings.get(0) + ")");
+          }
         } finally {
           reader.dispose();
         }

@@ -130,4 +130,32 @@ class ImagesTest {
     assertTrue(e.getMessage().contains("50000x50000"), e.getMessage());
     assertTrue(e.getMessage().contains("refused before decoding"), e.getMessage());
   }
+
+  /**
+   * An image cut short decodes without an exception, its missing rows grey: the JPEG reader only
+   * warns. PIL refuses such files ("image file is truncated"), and so does graft, naming the file.
+   */
+  @Test
+  void truncatedJpegAndPngFilesAreRefused(@org.junit.jupiter.api.io.TempDir Path tmp)
+      throws Exception {
+    java.awt.image.BufferedImage gradient =
+        new java.awt.image.BufferedImage(96, 64, java.awt.image.BufferedImage.TYPE_INT_RGB);
+    for (int y = 0; y < 64; y++) {
+      for (int x = 0; x < 96; x++) {
+        gradient.setRGB(x, y, (x * 2) << 16 | (y * 3) << 8 | ((x * y) & 0xff));
+      }
+    }
+    for (String format : new String[] {"jpg", "png"}) {
+      Path whole = tmp.resolve("whole." + format);
+      javax.imageio.ImageIO.write(gradient, format.equals("jpg") ? "jpeg" : "png", whole.toFile());
+      assertEquals(96, ImageDecoder.read(whole).width(), "the whole image reads");
+      byte[] bytes = java.nio.file.Files.readAllBytes(whole);
+      Path cut = tmp.resolve("cut." + format);
+      java.nio.file.Files.write(cut, java.util.Arrays.copyOf(bytes, bytes.length * 2 / 3));
+      GraftException e = assertThrows(GraftException.class, () -> ImageDecoder.read(cut));
+      assertTrue(
+          e.getMessage().contains("cut." + format) && e.getMessage().contains("truncated"),
+          e.getMessage());
+    }
+  }
 }

@@ -26,9 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 class FinetuneOnImagesTest {
   @TempDir Path tmp;
 
-  @Test
-  void aFolderPerClassFineTunesAndTheNamesTravel() throws Exception {
-    Path base = SharedModels.require("keras3-h5/mnist-cnn-batchnorm-gap__keras-3.8.0.h5");
+  /** Two classes of 20 noisy grey images (PNG and JPEG), bright and dark. */
+  private Path brightAndDark() throws Exception {
     Path data = tmp.resolve("images");
     Random random = new Random(3);
     for (String cls : List.of("bright", "dark")) {
@@ -45,6 +44,42 @@ class FinetuneOnImagesTest {
         ImageIO.write(img, format, dir.resolve(cls + i + "." + format).toFile());
       }
     }
+    return data;
+  }
+
+  /**
+   * A truncated photo among the images: one line naming it, exit 3, nothing written; with
+   * --skip-bad it is left out and counted.
+   */
+  @Test
+  void aTruncatedImageIsNamedOrSkippedAndCounted() throws Exception {
+    Path base = SharedModels.require("keras3-h5/mnist-cnn-batchnorm-gap__keras-3.8.0.h5");
+    Path data = brightAndDark();
+    byte[] jpeg = Files.readAllBytes(data.resolve("dark").resolve("dark1.jpg"));
+    Path cut = data.resolve("dark").resolve("dark99.jpg");
+    Files.write(cut, java.util.Arrays.copyOf(jpeg, jpeg.length / 2));
+    Path out = tmp.resolve("never.zip");
+    String[] args = {
+      "finetune", base.toString(), "--data", data.toString(), "--out", out.toString(), "--json"
+    };
+    Cli refused = Cli.run(args);
+    assertEquals(3, refused.exitCode(), refused.err());
+    assertTrue(
+        refused.err().contains("dark99.jpg") && refused.err().contains("truncated"), refused.err());
+    assertTrue(Files.notExists(out));
+    String[] skipping = java.util.Arrays.copyOf(args, args.length + 1);
+    skipping[args.length] = "--skip-bad";
+    Cli r = Cli.run(skipping);
+    assertEquals(0, r.exitCode(), r.err());
+    var folder = r.json().get("record").get("image_folder");
+    assertEquals(1, folder.get("unreadable_images_skipped").asInt());
+    assertEquals(40, folder.get("train").asInt() + folder.get("validation").asInt());
+  }
+
+  @Test
+  void aFolderPerClassFineTunesAndTheNamesTravel() throws Exception {
+    Path base = SharedModels.require("keras3-h5/mnist-cnn-batchnorm-gap__keras-3.8.0.h5");
+    Path data = brightAndDark();
     Path out = tmp.resolve("tuned.zip");
     Cli r =
         Cli.run(
