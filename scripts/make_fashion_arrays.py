@@ -10,7 +10,8 @@ eight_classes.npz  x/y: the 8,000 test images of every class but sandal and shir
                    renumbered in order (as graft eval --exclude 5,6 numbers them)
 shirt_sandal.csv   the same 250 training images as float columns (x/255, 4 decimals) and a
                    'label' column of class names (sandal, shirt)
-images_u8.npy      the first 20 test images as uint8, and images_f32.npy as float32 x/255"""
+images_u8.npy      the first 20 test images as uint8, and images_f32.npy as float32 x/255
+shirt_sandal_x.npy the CSV's feature values as NumPy parses them (float32)"""
 import csv
 import gzip
 import sys
@@ -45,6 +46,8 @@ def main(data, out):
         w.writerow(["p%d" % i for i in range(784)] + ["label"])
         for x, y in zip(x_train[task], y_train[task]):
             w.writerow(["%.4f" % v for v in x.reshape(-1) / 255] + ["shirt" if y == 6 else "sandal"])
+    values = np.genfromtxt(out + "/shirt_sandal.csv", delimiter=",", skip_header=1, usecols=range(784))
+    np.save(out + "/shirt_sandal_x.npy", values.astype(np.float32))
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@ package dev.graft.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.graft.GraftException;
 import dev.graft.data.ArrayScaling;
+import dev.graft.data.CsvTable;
 import dev.graft.data.Npy;
 import dev.graft.runtime.ExampleLayout;
 import dev.graft.trainer.McDropout;
@@ -30,10 +31,11 @@ final class PredictCommand implements Callable<Integer> {
   @Option(
       names = "--input",
       required = true,
-      paramLabel = "X.npy|DIR|IMAGE",
+      paramLabel = "X.npy|X.csv|DIR|IMAGE",
       description =
-          "A .npy array (float32 or float64, C order; a model with several inputs takes one"
-              + " --input per input, in the order inspect lists them), or a folder of images or one"
+          "A .npy array (floats or integers, C order; a model with several inputs takes one"
+              + " --input per input, in the order inspect lists them), a CSV with a header (every"
+              + " column a feature but one named label), or a folder of images or one"
               + " image (PNG, JPEG, BMP, GIF, WebP).")
   List<Path> inputs;
 
@@ -150,7 +152,10 @@ final class PredictCommand implements Callable<Integer> {
   }
 
   private int predictOne(LoadedModel loaded) {
-    Npy.Array array = Npy.read(input);
+    Npy.Array array =
+        input.toString().toLowerCase(java.util.Locale.ROOT).endsWith(".csv")
+            ? CsvTable.features(input, null)
+            : Npy.read(input);
     // by shape, not size: channels-last images for a channels-first model are transposed, other
     // shapes refused
     // whole-number pixels (uint8) are scaled as images are for this model; floats go as given

@@ -28,6 +28,22 @@ public final class CsvTable {
 
   /** {@code labelColumn}: the label's column name, or null for a column named "label". */
   public static LabelledArrays read(Path file, String labelColumn) {
+    Table t = parse(file, labelColumn, true);
+    return labelled(file, t.values(), t.features(), t.labels());
+  }
+
+  /**
+   * The feature columns alone, as an array of shape (rows, features), to predict on: the label
+   * column ({@code labelColumn}, or one named "label") is left out when the file has one.
+   */
+  public static Npy.Array features(Path file, String labelColumn) {
+    Table t = parse(file, labelColumn, false);
+    return new Npy.Array(t.values(), new long[] {t.rows(), t.features()}, "float");
+  }
+
+  private record Table(float[] values, int features, int rows, List<String> labels) {}
+
+  private static Table parse(Path file, String labelColumn, boolean labelRequired) {
     try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8);
         CSVParser csv =
             CSVFormat.RFC4180
@@ -38,14 +54,19 @@ public final class CsvTable {
                 .get()
                 .parse(skipBom(in))) {
       List<String> header = csv.getHeaderNames();
-      int labelAt = labelIndex(file, header, labelColumn);
-      int d = header.size() - 1;
+      int labelAt =
+          labelRequired || labelColumn != null || hasColumn(header, "label")
+              ? labelIndex(file, header, labelColumn)
+              : -1;
+      int d = header.size() - (labelAt >= 0 ? 1 : 0);
       if (d < 1) {
         throw GraftException.badInput(file + ": no feature columns besides the label");
       }
       FloatList x = new FloatList();
       List<String> labels = new ArrayList<>();
+      int rows = 0;
       for (CSVRecord row : csv) {
+        rows++;
         long line = row.getParser().getCurrentLineNumber();
         if (row.size() != header.size()) {
           throw GraftException.badInput(
@@ -57,7 +78,7 @@ public final class CsvTable {
                   + " columns, the header "
                   + header.size());
         }
-        if ((labels.size() + 1L) * d > MAX_VALUES) {
+        if ((long) rows * d > MAX_VALUES) {
           throw GraftException.unsupported(file + ": more values than graft holds in memory");
         }
         for (int c = 0; c < header.size(); c++) {
@@ -72,10 +93,10 @@ public final class CsvTable {
           }
         }
       }
-      if (labels.isEmpty()) {
+      if (rows == 0) {
         throw GraftException.badInput(file + ": no rows after the header");
       }
-      return labelled(file, x.toArray(), d, labels);
+      return new Table(x.toArray(), d, rows, labels);
     } catch (IOException | IllegalArgumentException | IllegalStateException e) {
       throw GraftException.badInput(file + ": not a readable CSV file (" + e.getMessage() + ")", e);
     } catch (java.io.UncheckedIOException e) {
@@ -99,6 +120,10 @@ public final class CsvTable {
       }
     }
     return new LabelledArrays(x, new long[] {d}, y, names, false, file.toString());
+  }
+
+  private static boolean hasColumn(List<String> header, String name) {
+    return header.stream().anyMatch(h -> h.equalsIgnoreCase(name));
   }
 
   private static int labelIndex(Path file, List<String> header, String labelColumn) {

@@ -149,6 +149,28 @@ class FinetuneOnArraysTest {
     assertEquals(0, eval.exitCode(), eval.err());
     assertEquals("sandal", eval.json().get("per_class").get(0).get("class").asText());
     assertEquals(250, eval.json().get("n").asInt());
+    // predict on the CSV (its label column left out) gives what it gives on NumPy's parse of it
+    Path fromCsv = tmp.resolve("csv.npy");
+    Path fromNpy = tmp.resolve("npy.npy");
+    Cli a =
+        Cli.run(
+            "predict", out.toString(), "--input", csv.toString(), "--output", fromCsv.toString());
+    Cli b =
+        Cli.run(
+            "predict",
+            out.toString(),
+            "--input",
+            arrays.resolve("shirt_sandal_x.npy").toString(),
+            "--output",
+            fromNpy.toString());
+    assertEquals(0, a.exitCode(), a.err());
+    assertEquals(0, b.exitCode(), b.err());
+    float[] x = Npy.read(fromCsv).data();
+    float[] y = Npy.read(fromNpy).data();
+    assertEquals(500, x.length);
+    for (int i = 0; i < x.length; i++) {
+      assertEquals(y[i], x[i], 1e-6, "output " + i);
+    }
   }
 
   @Test
