@@ -58,8 +58,17 @@ public final class Resampler {
     }
     double left = (in.width() - cw) * 0.5;
     double top = (in.height() - ch) * 0.5;
-    RgbImage horizontal = pass(in, left, left + cw, outW, true);
-    return pass(horizontal, top, top + ch, outH, false);
+    Taps rows = taps(top, top + ch, outH, in.height());
+    // As PIL does: the horizontal pass only over the rows the vertical pass reads.
+    int first = rows.first();
+    int last = rows.last();
+    int[] src = new int[in.rgb().length];
+    for (int i = 0; i < src.length; i++) {
+      src[i] = (int) in.rgb()[i];
+    }
+    int[] horizontal =
+        horizontalPass(src, in.width(), first, last, taps(left, left + cw, outW, in.width()));
+    return verticalPass(horizontal, outW, first, rows);
   }
 
   /** Lanczos-3: sinc(x) sinc(x / 3) on [-3, 3]. */
@@ -79,18 +88,34 @@ public final class Resampler {
   }
 
   /**
-   * One separable pass of PIL's resampling (ImagingResample's precompute_coeffs) over the source
-   * interval [b0, b1) of one axis onto {@code out} samples.
+   * PIL's precompute_coeffs and normalize_coeffs_8bpc for one axis: for each output sample, the
+   * first source index it reads and its fixed-point weights (rounded away from zero).
    */
-  private static RgbImage pass(RgbImage in, double b0, double b1, int out, boolean horizontal) {
-    int inSize = horizontal ? in.width() : in.height();
-    int other = horizontal ? in.height() : in.width();
+  private record Taps(int[] start, int[][] weights) {
+    int first() {
+      int f = Integer.MAX_VALUE;
+      for (int s : start) {
+        f = Math.min(f, s);
+      }
+      return f == Integer.MAX_VALUE ? 0 : f;
+    }
+
+    int last() {
+      int l = 0;
+      for (int o = 0; o < start.length; o++) {
+        l = Math.max(l, start[o] + weights[o].length);
+      }
+      return l;
+    }
+  }
+
+  /** The taps resampling the source interval [b0, b1) of an axis of {@code inSize} onto out. */
+  private static Taps taps(double b0, double b1, int out, int inSize) {
     double scale = (b1 - b0) / out;
     double filterScale = Math.max(scale, 1.0);
     double support = 3 * filterScale;
-    int ow = horizontal ? out : in.width();
-    int oh = horizontal ? in.height() : out;
-    float[] dst = new float[ow * oh * 3];
+    int[] start = new int[out];
+    int[][] weights = new int[out][];
     for (int o = 0; o < out; o++) {
       double center = b0 + (o + 0.5) * scale;
       int xmin = Math.max((int) (center - support + 0.5), 0);
@@ -101,25 +126,72 @@ public final class Resampler {
         k[i] = lanczos((i + xmin - center + 0.5) / filterScale);
         sum += k[i];
       }
-      // PIL's normalize_coeffs_8bpc: fixed point, rounded away from zero
-      long[] fixed = new long[k.length];
+      int[] fixed = new int[k.length];
       for (int i = 0; i < k.length; i++) {
         double v = sum == 0 ? 0 : k[i] / sum;
-        fixed[i] = (long) (v < 0 ? v * (1 << PRECISION) - 0.5 : v * (1 << PRECISION) + 0.5);
+        fixed[i] = (int) (v < 0 ? v * (1 << PRECISION) - 0.5 : v * (1 << PRECISION) + 0.5);
       }
-      for (int j = 0; j < other; j++) {
-        for (int c = 0; c < 3; c++) {
-          long acc = 1L << (PRECISION - 1);
-          for (int i = 0; i < k.length; i++) {
-            int s = xmin + i;
-            acc += (long) (horizontal ? px(in, s, j, c) : px(in, j, s, c)) * fixed[i];
-          }
-          int at = horizontal ? 3 * (j * ow + o) + c : 3 * (o * ow + j) + c;
-          dst[at] = Math.min(Math.max(acc >> PRECISION, 0), 255);
+      start[o] = xmin;
+      weights[o] = fixed;
+    }
+    return new Taps(start, weights);
+  }
+
+  /**
+   * Rows [first, last) of an RGB image {@code width} wide, resampled along x; rounded to 8 bits.
+   */
+  private static int[] horizontalPass(int[] src, int width, int first, int last, Taps t) {
+    int out = t.start().length;
+    int[] dst = new int[(last - first) * out * 3];
+    for (int y = first; y < last; y++) {
+      int row = y * width * 3;
+      int to = (y - first) * out * 3;
+      for (int o = 0; o < out; o++) {
+        int[] w = t.weights()[o];
+        int s0 = row + 3 * t.start()[o];
+        int r = 1 << (PRECISION - 1); // PIL's 8-bit accumulators are 32-bit ints too
+        int g = r;
+        int b = r;
+        for (int i = 0; i < w.length; i++) {
+          int s = s0 + 3 * i;
+          r += src[s] * w[i];
+          g += src[s + 1] * w[i];
+          b += src[s + 2] * w[i];
         }
+        dst[to + 3 * o] = clamp(r);
+        dst[to + 3 * o + 1] = clamp(g);
+        dst[to + 3 * o + 2] = clamp(b);
       }
     }
-    return new RgbImage(ow, oh, dst);
+    return dst;
+  }
+
+  /** Resampled along y from rows that start at source row {@code first}; rounded to 8 bits. */
+  private static RgbImage verticalPass(int[] src, int width, int first, Taps t) {
+    int out = t.start().length;
+    int stride = width * 3;
+    float[] dst = new float[out * stride];
+    int[] acc = new int[stride];
+    for (int o = 0; o < out; o++) {
+      int[] w = t.weights()[o];
+      java.util.Arrays.fill(acc, 1 << (PRECISION - 1));
+      int s0 = (t.start()[o] - first) * stride;
+      for (int i = 0; i < w.length; i++) { // row by row: the source is read in memory order
+        int row = s0 + i * stride;
+        int wi = w[i];
+        for (int x = 0; x < stride; x++) {
+          acc[x] += src[row + x] * wi;
+        }
+      }
+      for (int x = 0; x < stride; x++) {
+        dst[o * stride + x] = clamp(acc[x]);
+      }
+    }
+    return new RgbImage(width, out, dst);
+  }
+
+  private static int clamp(int acc) {
+    return Math.min(Math.max(acc >> PRECISION, 0), 255);
   }
 
   private static float px(RgbImage im, int x, int y, int c) {
