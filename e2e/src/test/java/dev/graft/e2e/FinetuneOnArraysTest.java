@@ -150,59 +150,38 @@ class FinetuneOnArraysTest {
     assertEquals("sandal", eval.json().get("per_class").get(0).get("class").asText());
     assertEquals(250, eval.json().get("n").asInt());
     // predict on the CSV (its label column left out) gives what it gives on NumPy's parse of it
-    Path fromCsv = tmp.resolve("csv.npy");
-    Path fromNpy = tmp.resolve("npy.npy");
-    Cli a =
-        Cli.run(
-            "predict", out.toString(), "--input", csv.toString(), "--output", fromCsv.toString());
-    Cli b =
-        Cli.run(
-            "predict",
-            out.toString(),
-            "--input",
-            arrays.resolve("shirt_sandal_x.npy").toString(),
-            "--output",
-            fromNpy.toString());
-    assertEquals(0, a.exitCode(), a.err());
-    assertEquals(0, b.exitCode(), b.err());
-    float[] x = Npy.read(fromCsv).data();
-    float[] y = Npy.read(fromNpy).data();
-    assertEquals(500, x.length);
-    for (int i = 0; i < x.length; i++) {
-      assertEquals(y[i], x[i], 1e-6, "output " + i);
+    Predicted fromCsv = predict(out, csv);
+    Predicted fromNpy = predict(out, arrays.resolve("shirt_sandal_x.npy"));
+    assertEquals(500, fromCsv.y().length);
+    assertClose(fromNpy.y(), fromCsv.y());
+  }
+
+  private record Predicted(float[] y, String err) {}
+
+  /** graft predict MODEL --input INPUT into a .npy, which must succeed; its outputs and stderr. */
+  private Predicted predict(Path model, Path input) {
+    Path y = tmp.resolve(input.getFileName() + ".y.npy");
+    Cli r =
+        Cli.run("predict", model.toString(), "--input", input.toString(), "--output", y.toString());
+    assertEquals(0, r.exitCode(), r.err());
+    return new Predicted(Npy.read(y).data(), r.err());
+  }
+
+  private static void assertClose(float[] expected, float[] actual) {
+    assertEquals(expected.length, actual.length);
+    for (int i = 0; i < actual.length; i++) {
+      assertEquals(expected[i], actual[i], 1e-6, "output " + i);
     }
   }
 
   @Test
   void predictScalesUint8PixelsAsTheModelsImagesAndTakesFloatsAsGiven() {
-    Path u8 = tmp.resolve("u8.npy");
-    Path f32 = tmp.resolve("f32.npy");
-    Cli a =
-        Cli.run(
-            "predict",
-            modelA().toString(),
-            "--input",
-            arrays.resolve("images_u8.npy").toString(),
-            "--output",
-            u8.toString());
-    Cli b =
-        Cli.run(
-            "predict",
-            modelA().toString(),
-            "--input",
-            arrays.resolve("images_f32.npy").toString(),
-            "--output",
-            f32.toString());
-    assertEquals(0, a.exitCode(), a.err());
-    assertEquals(0, b.exitCode(), b.err());
-    assertTrue(a.err().contains("values scaled unit"), a.err());
-    assertFalse(b.err().contains("values scaled"), b.err());
-    float[] x = Npy.read(u8).data();
-    float[] y = Npy.read(f32).data();
-    assertEquals(20 * 8, x.length);
-    for (int i = 0; i < x.length; i++) {
-      assertEquals(y[i], x[i], 1e-6, "output " + i);
-    }
+    Predicted u8 = predict(modelA(), arrays.resolve("images_u8.npy"));
+    Predicted f32 = predict(modelA(), arrays.resolve("images_f32.npy"));
+    assertTrue(u8.err().contains("values scaled unit"), u8.err());
+    assertFalse(f32.err().contains("values scaled"), f32.err());
+    assertEquals(20 * 8, u8.y().length);
+    assertClose(f32.y(), u8.y());
   }
 
   @Test
