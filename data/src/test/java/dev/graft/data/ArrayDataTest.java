@@ -109,4 +109,21 @@ class ArrayDataTest {
     GraftException e = assertThrows(GraftException.class, () -> ArrayData.load(spec, label));
     assertTrue(e.getMessage().contains(fragment), e.getMessage());
   }
+
+  /** An .npz whose x.npy inflates from a few hundred KiB to 64 MiB of zeros: refused inflating. */
+  @Test
+  void npzBombsAreRefusedWhileInflating() throws IOException {
+    Path bomb = tmp.resolve("bomb.npz");
+    byte[] header =
+        java.util.Arrays.copyOf(Files.readAllBytes(NpyTest.fixture("f32_3x4.npy")), 128);
+    try (java.util.zip.ZipOutputStream z =
+        new java.util.zip.ZipOutputStream(Files.newOutputStream(bomb))) {
+      z.putNextEntry(new java.util.zip.ZipEntry("x.npy"));
+      z.write(header);
+      z.write(new byte[64 << 20]);
+      z.closeEntry();
+    }
+    assertTrue(Files.size(bomb) < (1 << 20), "a bomb: " + Files.size(bomb));
+    refused(bomb.toString(), null, "times its compressed size");
+  }
 }
