@@ -1,5 +1,6 @@
 package dev.graft.data;
 
+import dev.graft.GraftException;
 import java.util.Locale;
 
 /**
@@ -32,6 +33,42 @@ public record Preprocessing(String resize, String scale, int width, int height, 
   }
 
   /** Teachable Machine's own convention: centre crop, Lanczos, x/127.5 - 1. */
+  /**
+   * How images become a model's input, from one example's shape ([h, w, c] or [c, h, w]) and the
+   * preprocessing the model records ("resize+scale", or null): {@code preprocess} and {@code
+   * resize} "auto" take the recorded choice, else Keras's image_dataset_from_directory defaults
+   * (bilinear stretch) with x/255. {@code label} names the model in messages.
+   */
+  public static Preprocessing forModel(
+      String label, long[] ex, String recorded, String preprocess, String resize) {
+    long h;
+    long w;
+    long c;
+    if (ex.length == 3 && (ex[2] == 1 || ex[2] == 3)) {
+      h = ex[0];
+      w = ex[1];
+      c = ex[2];
+    } else if (ex.length == 3 && (ex[0] == 1 || ex[0] == 3)) {
+      c = ex[0];
+      h = ex[1];
+      w = ex[2];
+    } else {
+      throw GraftException.usage(
+          label
+              + " does not take images: its input is "
+              + java.util.Arrays.toString(ex)
+              + " per example");
+    }
+    String[] own = recorded != null && recorded.contains("+") ? recorded.split("\\+", 2) : null;
+    String scale = preprocess.equals("auto") ? (own != null ? own[1] : "unit") : preprocess;
+    String how = resize.equals("auto") ? (own != null ? own[0] : "stretch") : resize;
+    try {
+      return new Preprocessing(how, scale, (int) w, (int) h, (int) c);
+    } catch (IllegalArgumentException e) {
+      throw GraftException.usage(e.getMessage());
+    }
+  }
+
   public static Preprocessing teachableMachine(int width, int height, int channels) {
     return new Preprocessing("crop", "tf", width, height, channels);
   }

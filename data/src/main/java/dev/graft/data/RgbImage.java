@@ -11,7 +11,7 @@ import java.awt.image.PixelInterleavedSampleModel;
 public record RgbImage(int width, int height, float[] rgb) {
 
   /** The RGB channels of any decoded image (alpha dropped, grey and palette expanded). */
-  static RgbImage of(BufferedImage image) {
+  public static RgbImage of(BufferedImage image) {
     int w = image.getWidth();
     int h = image.getHeight();
     float[] rgb = new float[w * h * 3];

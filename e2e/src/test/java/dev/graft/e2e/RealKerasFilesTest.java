@@ -12,6 +12,7 @@ import dev.graft.converter.Network;
 import dev.graft.converter.SharedModels;
 import dev.graft.converter.onnx.OnnxExporter;
 import dev.graft.data.Npy;
+import dev.graft.runtime.ImageClassifier;
 import dev.graft.runtime.ModelOptions;
 import dev.graft.runtime.OnnxModel;
 import java.nio.file.Files;
@@ -215,6 +216,30 @@ class RealKerasFilesTest {
     assertEquals(0, eval.exitCode(), eval.err());
     assertEquals(60, eval.json().get("n").asInt());
     assertEquals(right / 60.0, eval.json().get("accuracy").asDouble(), 1e-9);
+    // the library's ImageClassifier on the model converted to ONNX: NumPy's probabilities for
+    // every photo, from the files themselves (graft decodes and prepares them)
+    Path onnx = tmp.resolve("dog-cat.onnx");
+    assertEquals(0, Cli.run("convert", model.toString(), onnx.toString()).exitCode());
+    List<Path> files = new java.util.ArrayList<>();
+    for (String cls : List.of("Cat", "Dog")) {
+      try (var listed = Files.list(images.resolve(cls))) {
+        listed.map(Path::toString).sorted().forEach(f -> files.add(Path.of(f)));
+      }
+    }
+    try (ImageClassifier classifier = ImageClassifier.open(onnx, ModelOptions.defaults())) {
+      assertEquals(List.of("Dog", "Cat"), classifier.classNames());
+      List<ImageClassifier.Result> results = classifier.classify(files);
+      int classifierRight = 0;
+      for (int i = 0; i < files.size(); i++) {
+        ImageClassifier.Result r = results.get(i);
+        assertEquals(
+            expected[2 * i], r.classes().get(0).probability(), 1e-4, files.get(i) + " Dog");
+        assertEquals(
+            expected[2 * i + 1], r.classes().get(1).probability(), 1e-4, files.get(i) + " Cat");
+        classifierRight += r.best().name().equals(truth.get(i)) ? 1 : 0;
+      }
+      assertEquals(right, classifierRight);
+    }
     // its confusion matrix is NumPy's (rows: true class in the model's order Dog, Cat), and its
     // per-class recall is the diagonal over the row
     for (int t = 0; t < 2; t++) {

@@ -2,6 +2,7 @@ package dev.graft.samples;
 
 import dev.graft.converter.ModelLoader;
 import dev.graft.converter.Network;
+import dev.graft.runtime.ImageClassifier;
 import dev.graft.runtime.ModelOptions;
 import dev.graft.runtime.OnnxModel;
 import dev.graft.trainer.FineTuneOptions;
@@ -34,6 +35,15 @@ public final class ReadmeJavaApi {
     FineTuneResult result = FineTuner.fineTune(base, data, options, TrainingListener.NONE);
     FineTuneRecord.save(
         result.network(), outFile, FineTuneRecord.describe(base, data, options, result));
+  }
+
+  static String classify(Path photo) {
+    try (ImageClassifier classifier =
+        ImageClassifier.open(Path.of("mine.onnx"), ModelOptions.defaults())) {
+      ImageClassifier.Result result =
+          classifier.classify(photo); // decoded and prepared as recorded
+      return result.best().name() + " " + result.best().probability();
+    }
   }
 
   static float[] serve(Path onnxFile, float[] pixels, int n) {
