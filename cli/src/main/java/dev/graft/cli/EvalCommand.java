@@ -2,7 +2,6 @@ package dev.graft.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.graft.AtomicWrite;
-import dev.graft.GraftException;
 import dev.graft.data.ArrayData;
 import dev.graft.trainer.Evaluator;
 import dev.graft.trainer.Metrics;
@@ -60,14 +59,8 @@ final class EvalCommand implements Callable<Integer> {
       AtomicWrite.checkWritable(plot);
     }
     try (LoadedModel loaded = LoadedModel.open(model, device)) {
-      Path images = taskOptions.data;
-      if (images != null && dev.graft.data.ImageFolder.looksLikeOne(images)) {
-        if (taskOptions.given()) {
-          throw GraftException.usage(
-              "--data "
-                  + images
-                  + " holds class folders: it goes without --task, --classes, --exclude");
-        }
+      Path images = taskOptions.imageFolder();
+      if (images != null) {
         return ImageEval.run(loaded, model, images, json, plot, skipBad, spec);
       }
       ArrayData arrays = taskOptions.arrays();

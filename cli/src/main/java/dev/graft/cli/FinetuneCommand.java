@@ -6,7 +6,6 @@ import dev.graft.converter.ModelFormat;
 import dev.graft.converter.ModelLoader;
 import dev.graft.converter.Network;
 import dev.graft.data.ArrayData;
-import dev.graft.data.ImageFolder;
 import dev.graft.runtime.ActivationCache;
 import dev.graft.trainer.CachedFineTuner;
 import dev.graft.trainer.DenseSpec;
@@ -141,16 +140,7 @@ final class FinetuneCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     // --data DIR of class folders: the user's own images instead of a Fashion-MNIST task
-    Path imageDir =
-        taskOptions.data != null && ImageFolder.looksLikeOne(taskOptions.data)
-            ? taskOptions.data
-            : null;
-    if (imageDir != null && taskOptions.given()) {
-      throw GraftException.usage(
-          "--data "
-              + imageDir
-              + " holds class folders: it goes without --task, --classes, --exclude");
-    }
+    Path imageDir = taskOptions.imageFolder();
     // --data FILE: labelled arrays (.npz, X.npy,Y.npy, CSV)
     ArrayData arrays = imageDir == null ? taskOptions.arrays() : null;
     Task task = imageDir != null || arrays != null ? null : taskOptions.resolve(null);
@@ -183,16 +173,7 @@ final class FinetuneCommand implements Callable<Integer> {
       if (imageDir != null || arrays != null) {
         try (LoadedModel loaded = LoadedModel.open(base, "cpu")) {
           own =
-              OwnData.load(
-                  base,
-                  imageDir,
-                  arrays,
-                  taskOptions.data,
-                  loaded.classifier().exampleShape(),
-                  loaded.preprocessing(),
-                  valSplit,
-                  training.seed,
-                  skipBad);
+              ownData(imageDir, arrays, loaded.classifier().exampleShape(), loaded.preprocessing());
         }
       }
       TaskData data = own != null ? own.data() : taskOptions.load(task);
@@ -207,16 +188,7 @@ final class FinetuneCommand implements Callable<Integer> {
     FineTuneRecord.checkTargets(target); // after the base is checked, before training
     OwnData own =
         imageDir != null || arrays != null
-            ? OwnData.load(
-                base,
-                imageDir,
-                arrays,
-                taskOptions.data,
-                network.inputShape(),
-                network.preprocessing(),
-                valSplit,
-                training.seed,
-                skipBad)
+            ? ownData(imageDir, arrays, network.inputShape(), network.preprocessing())
             : null;
     TaskData data = own != null ? own.data() : taskOptions.load(task);
     task = data.task();
@@ -255,14 +227,16 @@ final class FinetuneCommand implements Callable<Integer> {
     FineTuneRecord.save(tuned, target, record);
 
     var o = spec.commandLine().getOut();
+    // as many as ran: a head trained to convergence stops when it stops improving
+    long frozenEpochs =
+        result.history().stream().filter(e -> !e.phase().equals("unfrozen")).count();
     if (json) {
       ObjectNode j = Json.object();
       j.put("test_accuracy", result.test().accuracy());
       j.put("test_loss", result.test().loss());
-      long unfrozen = result.history().stream().filter(e -> e.phase().equals("unfrozen")).count();
       j.put("epochs", result.history().size());
-      j.put("freeze_epochs", result.history().size() - unfrozen);
-      j.put("unfrozen_epochs", unfrozen);
+      j.put("freeze_epochs", frozenEpochs);
+      j.put("unfrozen_epochs", result.history().size() - frozenEpochs);
       j.put("n", result.test().n());
       j.put("out", target.toString());
       j.set("record", record);
@@ -279,7 +253,7 @@ final class FinetuneCommand implements Callable<Integer> {
     o.printf(
         "reused %d layers, frozen for %d epochs: %s; new head %s%n",
         result.reusedLayers().size(),
-        result.history().stream().filter(e -> !e.phase().equals("unfrozen")).count(),
+        frozenEpochs,
         shortList(result.frozenLayers()),
         result.head());
     for (EpochStats e : result.history()) {
@@ -318,6 +292,20 @@ final class FinetuneCommand implements Callable<Integer> {
         .batchSize(options.batchSize())
         .seed(options.seed())
         .build();
+  }
+
+  /** The user's images or arrays, prepared for a base taking {@code inputShape}. */
+  private OwnData ownData(Path imageDir, ArrayData arrays, long[] inputShape, String recorded) {
+    return OwnData.load(
+        base,
+        imageDir,
+        arrays,
+        taskOptions.data,
+        inputShape,
+        recorded,
+        valSplit,
+        training.seed,
+        skipBad);
   }
 
   /** A long layer list (a MobileNet has 150) as its first and last names. */

@@ -2,6 +2,7 @@ package dev.graft.cli;
 
 import dev.graft.GraftException;
 import dev.graft.data.ArrayData;
+import dev.graft.data.ImageFolder;
 import dev.graft.trainer.data.FashionMnist;
 import dev.graft.trainer.data.Task;
 import dev.graft.trainer.data.TaskData;
@@ -56,6 +57,18 @@ final class TaskOptions {
       paramLabel = "COLUMN",
       description = "With --data FILE.csv: the column holding the class (default: label).")
   String label;
+
+  /** The folder of class folders --data names (the user's images), or null. */
+  Path imageFolder() {
+    if (data == null || !ImageFolder.looksLikeOne(data)) {
+      return null;
+    }
+    if (given()) {
+      throw GraftException.usage(
+          "--data " + data + " holds class folders: it goes without --task, --classes, --exclude");
+    }
+    return data;
+  }
 
   /** The labelled arrays --data names, or null when it names a folder or nothing. */
   ArrayData arrays() {
