@@ -1,7 +1,7 @@
 package dev.graft.converter;
 
+import dev.graft.BoundedInflation;
 import dev.graft.GraftException;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.LongSupplier;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipArchiveInputStream;
 import org.apache.commons.compress.archivers.zip.ZipFile;
@@ -27,12 +28,6 @@ import org.apache.commons.compress.utils.InputStreamStatistics;
  * extracted to disk, and callers parse only the bytes checked here.
  */
 public final class SafeZip {
-  /** Past this many inflated bytes an entry's compression ratio is checked. */
-  static final long RATIO_FROM = 32L << 20;
-
-  /** DEFLATE peaks near 1032:1 on zeros; float weights compress a few times at most. */
-  static final long MAX_RATIO = 200;
-
   private SafeZip() {}
 
   /**
@@ -141,36 +136,16 @@ public final class SafeZip {
   private static byte[] entry(Path file, ZipFile zip, ZipArchiveEntry entry, long limit)
       throws IOException {
     long cap = Math.min(limit, Integer.MAX_VALUE - 8);
-    long declared = entry.getSize();
-    if (declared > cap) {
+    if (entry.getSize() > cap) {
       throw inflatesPast(file, entry, cap);
     }
-    long bound = declared >= 0 ? declared : cap;
     try (InputStream in = zip.getInputStream(entry)) {
-      ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(bound, 1 << 20));
-      byte[] chunk = new byte[1 << 16];
-      long total = 0;
-      for (int n; (n = in.read(chunk)) != -1; ) {
-        total += n;
-        if (total > bound) {
-          throw total > cap || declared < 0
-              ? inflatesPast(file, entry, cap)
-              : refused(file, entry, "inflates past the " + declared + " bytes it declares");
-        }
-        out.write(chunk, 0, n);
-        if (total > RATIO_FROM && in instanceof InputStreamStatistics stats) {
-          long compressed = Math.max(1, stats.getCompressedCount());
-          if (total / compressed > MAX_RATIO) {
-            throw refused(
-                file,
-                entry,
-                "inflates more than "
-                    + MAX_RATIO
-                    + " times its compressed size (a zip bomb, not model data)");
-          }
-        }
-      }
-      return out.toByteArray();
+      LongSupplier compressed =
+          in instanceof InputStreamStatistics stats
+              ? () -> Math.max(1, stats.getCompressedCount())
+              : () -> 0;
+      return BoundedInflation.read(
+          in, entry.getSize(), cap, compressed, why -> refused(file, entry, why));
     }
   }
 
