@@ -1,7 +1,6 @@
 package dev.graft.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.graft.GraftException;
 import dev.graft.data.ArrayData;
 import dev.graft.data.ArrayScaling;
 import dev.graft.data.LabelledArrays;
@@ -27,22 +26,17 @@ final class ArrayEval {
     int outputs = loaded.outputs();
     List<String> names = loaded.classNames();
     boolean numbered = a.classNames().equals(LabelledArrays.numbered(a.classNames().size()));
-    int[] toModel = new int[a.classNames().size()];
-    for (int c = 0; c < toModel.length; c++) {
-      String cls = a.classNames().get(c);
-      toModel[c] = numbered || names.isEmpty() ? c : ImageEval.indexOf(names, cls);
-      if (toModel[c] < 0 || toModel[c] >= Math.max(2, outputs)) {
-        throw GraftException.badInput(
-            a.source()
-                + ": class '"
-                + cls
-                + "' is not a class of "
-                + model
-                + (names.isEmpty() || numbered
-                    ? " (it has " + outputs + " outputs)"
-                    : " (its classes: " + names + ")"));
-      }
-    }
+    // a single sigmoid output still says two classes
+    int[] toModel =
+        ClassMatch.toModel(
+            a.classNames(),
+            names,
+            !numbered && !names.isEmpty(),
+            Math.max(2, outputs),
+            outputs,
+            a.source(),
+            "class",
+            model);
     int[] labels = new int[a.size()];
     for (int i = 0; i < labels.length; i++) {
       labels[i] = toModel[a.labels()[i]];

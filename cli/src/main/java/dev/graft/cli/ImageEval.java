@@ -1,7 +1,6 @@
 package dev.graft.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.graft.GraftException;
 import dev.graft.data.ImageFolder;
 import dev.graft.data.Preprocessing;
 import dev.graft.trainer.Evaluator;
@@ -11,7 +10,6 @@ import dev.graft.trainer.data.ImageFolderTask;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
@@ -34,22 +32,16 @@ final class ImageEval {
     ImageFolder folder = ImageFolder.forEvaluation(dir);
     int outputs = loaded.outputs();
     List<String> names = loaded.classNames();
-    int[] toModel = new int[folder.classes().size()];
-    for (int c = 0; c < toModel.length; c++) {
-      String cls = folder.classes().get(c);
-      toModel[c] = names.isEmpty() ? c : indexOf(names, cls);
-      if (toModel[c] < 0 || toModel[c] >= outputs) {
-        throw GraftException.badInput(
-            dir
-                + ": class folder '"
-                + cls
-                + "' is not a class of "
-                + model
-                + (names.isEmpty()
-                    ? " (it has " + outputs + " outputs)"
-                    : " (its classes: " + names + ")"));
-      }
-    }
+    int[] toModel =
+        ClassMatch.toModel(
+            folder.classes(),
+            names,
+            !names.isEmpty(),
+            outputs,
+            outputs,
+            dir.toString(),
+            "class folder",
+            model);
     ImageFolder.Split test = folder.test();
     int[] labels = new int[test.size()];
     for (int i = 0; i < labels.length; i++) {
@@ -93,15 +85,5 @@ final class ImageEval {
       out.add(i < folders.size() ? folders.get(i) : String.valueOf(i));
     }
     return out;
-  }
-
-  /** The index of {@code cls} in {@code names}, ignoring case; -1 when absent. */
-  static int indexOf(List<String> names, String cls) {
-    for (int i = 0; i < names.size(); i++) {
-      if (names.get(i).toLowerCase(Locale.ROOT).equals(cls.toLowerCase(Locale.ROOT))) {
-        return i;
-      }
-    }
-    return -1;
   }
 }

@@ -55,7 +55,7 @@ public final class CsvTable {
                 .parse(skipBom(in))) {
       List<String> header = csv.getHeaderNames();
       int labelAt =
-          labelRequired || labelColumn != null || hasColumn(header, "label")
+          labelRequired || labelColumn != null || columnIndex(header, "label") >= 0
               ? labelIndex(file, header, labelColumn)
               : -1;
       int d = header.size() - (labelAt >= 0 ? 1 : 0);
@@ -122,16 +122,21 @@ public final class CsvTable {
     return new LabelledArrays(x, new long[] {d}, y, names, false, file.toString());
   }
 
-  private static boolean hasColumn(List<String> header, String name) {
-    return header.stream().anyMatch(h -> h.equalsIgnoreCase(name));
+  /** The column named {@code name}, ignoring case, or -1. */
+  private static int columnIndex(List<String> header, String name) {
+    for (int c = 0; c < header.size(); c++) {
+      if (header.get(c).toLowerCase(Locale.ROOT).equals(name.toLowerCase(Locale.ROOT))) {
+        return c;
+      }
+    }
+    return -1;
   }
 
   private static int labelIndex(Path file, List<String> header, String labelColumn) {
     String wanted = labelColumn == null ? "label" : labelColumn;
-    for (int c = 0; c < header.size(); c++) {
-      if (header.get(c).toLowerCase(Locale.ROOT).equals(wanted.toLowerCase(Locale.ROOT))) {
-        return c;
-      }
+    int at = columnIndex(header, wanted);
+    if (at >= 0) {
+      return at;
     }
     throw GraftException.usage(
         file
