@@ -165,7 +165,7 @@ final class FinetuneCommand implements Callable<Integer> {
             imageDir != null || arrays != null,
             spec.commandLine().getParseResult());
     options = chosen.options();
-    if (chosen.note() != null) {
+    if (chosen.converges()) {
       spec.commandLine().getErr().println("graft: note: " + chosen.note());
     }
     if (onnxBase && !noCache) {
@@ -196,7 +196,7 @@ final class FinetuneCommand implements Callable<Integer> {
     // A head trained to convergence on the user's data trains on the trunk's cached activations
     // (the trunk runs once, in ONNX Runtime), as --cut just below the head would.
     String cutLayer =
-        cut == null && chosen.note() != null && freeze == null && !noCache
+        cut == null && chosen.converges() && freeze == null && !noCache
             ? CachedFineTuner.belowHead(network)
             : cut;
     // An ONNX base with --no-cache is imported as DL4J layers and trained as Keras bases are.

@@ -21,7 +21,12 @@ final class HeadDefaults {
   private HeadDefaults() {}
 
   /** The options to train with, and what was chosen for the user (null: nothing). */
-  record Chosen(FineTuneOptions options, String note) {}
+  record Chosen(FineTuneOptions options, String note) {
+    /** Whether the head trains to convergence (the defaults above were applied). */
+    boolean converges() {
+      return note != null;
+    }
+  }
 
   static Chosen apply(FineTuneOptions given, boolean cachedHead, boolean ownData, ParseResult p) {
     if (!(cachedHead || ownData) || chose(p, "--freeze-epochs", "--epochs")) {
