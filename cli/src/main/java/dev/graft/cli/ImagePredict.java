@@ -7,6 +7,7 @@ import dev.graft.GraftException;
 import dev.graft.data.ImageDecoder;
 import dev.graft.data.ImageFiles;
 import dev.graft.data.Npy;
+import dev.graft.data.PredictionCsv;
 import dev.graft.data.Preprocessing;
 import dev.graft.runtime.ExampleLayout;
 import java.nio.charset.StandardCharsets;
@@ -117,22 +118,9 @@ final class ImagePredict {
     }
     String text;
     if (ext.equals("csv")) {
-      StringBuilder sb = new StringBuilder("file,top_class,top_probability");
-      for (String c : classes) {
-        sb.append(',').append(csv(c));
-      }
-      sb.append('\n');
+      StringBuilder sb = new StringBuilder(PredictionCsv.header(classes));
       for (int i = 0; i < n; i++) {
-        int best = top(y, i, outputs, 1)[0];
-        sb.append(csv(files.get(i).toString()))
-            .append(',')
-            .append(csv(classes.get(best)))
-            .append(',')
-            .append(y[i * outputs + best]);
-        for (int c = 0; c < outputs; c++) {
-          sb.append(',').append(y[i * outputs + c]);
-        }
-        sb.append('\n');
+        sb.append(PredictionCsv.row(files.get(i).toString(), y, i * outputs, classes));
       }
       text = sb.toString();
     } else {
@@ -141,7 +129,7 @@ final class ImagePredict {
         ObjectNode row = rows.addObject();
         row.put("file", files.get(i).toString());
         ArrayNode topList = row.putArray("top");
-        for (int c : top(y, i, outputs, Math.min(topK, outputs))) {
+        for (int c : PredictionCsv.top(y, i * outputs, outputs, Math.min(topK, outputs))) {
           topList.addObject().put("class", classes.get(c)).put("probability", y[i * outputs + c]);
         }
       }
@@ -170,22 +158,6 @@ final class ImagePredict {
         "%s: %d images (%d other files skipped), preprocessed %s -> %s%ntop class: %s%n",
         model, n, images.skipped(), pre, output, counts.text());
     o.flush();
-  }
-
-  /** The k highest outputs of example i, best first. */
-  private static int[] top(float[] y, int i, int outputs, int k) {
-    return IntStream.range(0, outputs)
-        .boxed()
-        .sorted((a, b) -> Float.compare(y[i * outputs + b], y[i * outputs + a]))
-        .limit(k)
-        .mapToInt(Integer::intValue)
-        .toArray();
-  }
-
-  private static String csv(String s) {
-    return s.contains(",") || s.contains("\"") || s.contains("\n")
-        ? "\"" + s.replace("\"", "\"\"") + "\""
-        : s;
   }
 
   private static String extension(Path p) {

@@ -5,9 +5,9 @@ import dev.graft.AtomicWrite;
 import dev.graft.GraftException;
 import dev.graft.MetadataKeys;
 import dev.graft.onnx.ModelProto;
-import dev.graft.onnx.StringStringEntryProto;
 import dev.graft.runtime.ActivationCache;
 import dev.graft.runtime.GraphCut;
+import dev.graft.runtime.ModelMetadata;
 import dev.graft.runtime.ModelOptions;
 import dev.graft.runtime.OnnxModel;
 import dev.graft.trainer.CachedFineTuner;
@@ -92,9 +92,10 @@ final class OnnxFinetune {
     if (own != null) {
       // the class names and the images' preprocessing travel with the model
       stitched =
-          withMetadata(stitched, MetadataKeys.CLASS_NAMES, String.join("\n", own.classNames()));
+          ModelMetadata.with(
+              stitched, MetadataKeys.CLASS_NAMES, String.join("\n", own.classNames()));
       if (own.preprocessing() != null) {
-        stitched = withMetadata(stitched, MetadataKeys.PREPROCESSING, own.preprocessing());
+        stitched = ModelMetadata.with(stitched, MetadataKeys.PREPROCESSING, own.preprocessing());
       }
     }
     byte[] bytes = stitched.toByteArray();
@@ -146,15 +147,5 @@ final class OnnxFinetune {
         test.accuracy(), test.loss(), test.n(), target);
     o.flush();
     return 0;
-  }
-
-  /** The model with {@code key} set to {@code value} in its metadata (replacing the base's). */
-  private static ModelProto withMetadata(ModelProto model, String key, String value) {
-    ModelProto.Builder b = model.toBuilder().clearMetadataProps();
-    model.getMetadataPropsList().stream()
-        .filter(p -> !p.getKey().equals(key))
-        .forEach(b::addMetadataProps);
-    b.addMetadataProps(StringStringEntryProto.newBuilder().setKey(key).setValue(value));
-    return b.build();
   }
 }

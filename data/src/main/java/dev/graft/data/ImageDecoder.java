@@ -9,8 +9,10 @@ import com.twelvemonkeys.imageio.metadata.tiff.TIFF;
 import com.twelvemonkeys.imageio.metadata.tiff.TIFFReader;
 import dev.graft.GraftException;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -32,15 +34,37 @@ public final class ImageDecoder {
 
   private ImageDecoder() {}
 
+  /** Largest image file read, in bytes. */
+  public static final long MAX_FILE_BYTES = 1L << 30;
+
   public static RgbImage read(Path file) {
+    byte[] bytes;
     try {
-      String format = ImageFormats.sniff(file);
+      long size = Files.size(file);
+      if (size > MAX_FILE_BYTES) {
+        throw GraftException.badInput(
+            file + ": " + size + " bytes, more than an image graft reads (" + MAX_FILE_BYTES + ")");
+      }
+      bytes = Files.readAllBytes(file);
+    } catch (IOException e) {
+      throw GraftException.badInput(file + ": cannot read: " + e.getMessage(), e);
+    }
+    return decode(bytes, file.toString());
+  }
+
+  /**
+   * An image held in memory (a Spark row, an upload); {@code file} names it in messages. Read once:
+   * the EXIF orientation comes from the same bytes.
+   */
+  public static RgbImage decode(byte[] bytes, String file) {
+    try {
+      String format = ImageFormats.sniff(bytes, bytes.length);
       if (format == null) {
         throw GraftException.badInput(
             file + ": not an image graft reads (PNG, JPEG, BMP, GIF or WebP, by content)");
       }
       BufferedImage image;
-      try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+      try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
         Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
         if (!readers.hasNext()) {
           throw GraftException.badInput(file + ": no decoder for this " + format + " image");
@@ -80,7 +104,7 @@ public final class ImageDecoder {
           reader.dispose();
         }
       }
-      int orientation = format.equals("jpeg") ? exifOrientation(file) : 1;
+      int orientation = format.equals("jpeg") ? exifOrientation(bytes) : 1;
       return RgbImage.of(image).oriented(orientation);
     } catch (GraftException e) {
       throw e;
@@ -91,8 +115,8 @@ public final class ImageDecoder {
   }
 
   /** EXIF orientation 1-8 of a JPEG (1 when it has none or it cannot be read). */
-  static int exifOrientation(Path file) {
-    try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+  static int exifOrientation(byte[] jpeg) {
+    try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(jpeg))) {
       List<JPEGSegment> exif = JPEGSegmentUtil.readSegments(in, JPEG.APP1, "Exif");
       if (exif.isEmpty()) {
         return 1;

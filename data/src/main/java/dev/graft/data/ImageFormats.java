@@ -19,7 +19,8 @@ public final class ImageFormats {
     return sniff(h, n);
   }
 
-  static String sniff(byte[] h, int n) {
+  /** The same for the first {@code n} bytes of a file held in memory. */
+  public static String sniff(byte[] h, int n) {
     if (n >= 8 && (h[0] & 0xff) == 0x89 && h[1] == 'P' && h[2] == 'N' && h[3] == 'G') {
       return "png";
     }

@@ -13,7 +13,8 @@ import java.util.Locale;
  *     mean/std, {@code caffe} BGR minus ImageNet means, {@code none} 0-255 as they are (the model
  *     rescales itself)
  */
-public record Preprocessing(String resize, String scale, int width, int height, int channels) {
+public record Preprocessing(String resize, String scale, int width, int height, int channels)
+    implements java.io.Serializable {
   private static final double[] MEAN = {0.485, 0.456, 0.406};
   private static final double[] STD = {0.229, 0.224, 0.225};
   private static final double[] CAFFE_BGR_MEAN = {103.939, 116.779, 123.68};

@@ -1,0 +1,57 @@
+package dev.graft.spark;
+
+import dev.graft.GraftException;
+import dev.graft.data.Preprocessing;
+import java.util.List;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.util.LongAccumulator;
+
+/** A shipped model applied to examples across the cluster, and the errors that come back. */
+final class Distributed {
+  private Distributed() {}
+
+  /**
+   * The model's output for every example ({@link ModelOutputs#SCHEMA}), in partitions of a few
+   * batches each. {@code skipped}: counts bad images left out, or null to stop at the first.
+   */
+  static Dataset<Row> outputs(
+      SparkSession spark,
+      ShippedModel model,
+      List<Example> examples,
+      Preprocessing preprocessing,
+      long[] exampleShape,
+      int batchSize,
+      LongAccumulator skipped) {
+    JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    int n = examples.size();
+    // enough partitions for every core, and small ones (about 8 batches) so memory stays flat
+    int slices = Math.max(sc.defaultParallelism(), (int) Math.ceil(n / (8.0 * batchSize)));
+    slices = Math.max(1, Math.min(slices, n));
+    JavaRDD<Row> rows =
+        sc.parallelize(examples, slices)
+            .mapPartitions(
+                new ModelOutputs(model, preprocessing, exampleShape, batchSize, skipped));
+    return spark.createDataFrame(rows, ModelOutputs.SCHEMA);
+  }
+
+  /**
+   * Runs a Spark action; an executor's graft error (a corrupt image, named) comes back as itself
+   * instead of Spark's "Job aborted due to stage failure" wrapping.
+   */
+  static <T> T run(java.util.function.Supplier<T> action) {
+    try {
+      return action.get();
+    } catch (Exception e) { // Spark's SparkException is checked, undeclared
+      for (Throwable t = e; t != null; t = t.getCause()) {
+        if (t instanceof GraftException g) {
+          throw g;
+        }
+      }
+      throw e instanceof RuntimeException r ? r : new IllegalStateException(e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,30 @@
+package dev.graft.spark;
+
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The Spark session graft's jobs run in: the master given, else the one spark-submit set, else an
+ * embedded {@code local[*]}. An embedded session has no web UI (no port to bind) and logs warnings
+ * only.
+ */
+public final class SparkSessions {
+  private SparkSessions() {}
+
+  /** {@code master}: a Spark master URL, or null. */
+  public static SparkSession open(String master, String appName) {
+    SparkConf conf = new SparkConf(); // spark.* system properties: what spark-submit set
+    if (master != null) {
+      conf.setMaster(master);
+    } else if (!conf.contains("spark.master")) {
+      conf.setMaster("local[*]");
+    }
+    conf.setAppName(appName);
+    if (conf.get("spark.master").startsWith("local")) {
+      conf.setIfMissing("spark.ui.enabled", "false");
+    }
+    SparkSession session = SparkSession.builder().config(conf).getOrCreate();
+    session.sparkContext().setLogLevel("WARN");
+    return session;
+  }
+}

@@ -1,0 +1,132 @@
+package dev.graft.spark.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.graft.AtomicWrite;
+import dev.graft.GraftException;
+import dev.graft.runtime.ActivationCache;
+import dev.graft.spark.ExampleSources;
+import dev.graft.spark.ModelFile;
+import dev.graft.spark.SparkFinetune;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.apache.spark.api.java.JavaSparkContext;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(
+    name = "finetune",
+    mixinStandardHelpOptions = true,
+    header = "Fine-tune a new head on an ONNX base's frozen trunk, on Spark.",
+    description =
+        "The trunk featurizes the data on the executors (kept in the cache, keyed by content), a"
+            + " head trains with Spark MLlib (logistic regression with its L2 strength chosen on"
+            + " the validation split, or --hidden N for a perceptron), and trunk and head are"
+            + " stitched into one ONNX model carrying the class names and the preprocessing. The"
+            + " same --data as graft finetune; --json prints the same keys.")
+final class FinetuneCommand implements Callable<Integer> {
+  @Parameters(paramLabel = "BASE", description = "An .onnx model (graft convert makes one).")
+  Path base;
+
+  @Option(
+      names = "--out",
+      paramLabel = "MODEL.onnx",
+      description = "The stitched model (default: BASE-DATA.onnx).")
+  Path out;
+
+  @Option(
+      names = "--hidden",
+      defaultValue = "0",
+      paramLabel = "N",
+      description =
+          "A hidden layer of N sigmoid units (MLlib's perceptron); 0: logistic regression.")
+  int hidden;
+
+  @Option(
+      names = "--max-iter",
+      defaultValue = "200",
+      description = "Most L-BFGS iterations per fit (default: ${DEFAULT-VALUE}).")
+  int maxIter;
+
+  @Mixin DataOptions data;
+
+  @Mixin SparkOptions spark;
+
+  @Spec CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    if (hidden < 0 || maxIter < 1) {
+      throw GraftException.usage("--hidden must be 0 or more and --max-iter at least 1");
+    }
+    String name = base.getFileName().toString();
+    Path target =
+        out != null
+            ? out
+            : Path.of(
+                name.substring(0, name.length() - ".onnx".length()) + "-" + data.stem() + ".onnx");
+    if (!target.getFileName().toString().endsWith(".onnx")) {
+      throw GraftException.usage("--out: the stitched model is ONNX; end it in .onnx");
+    }
+    ModelFile model = ModelFile.read(base);
+    AtomicWrite.checkWritable(target);
+    ExampleSources sources = data.sources(model);
+    SparkFinetune.Options options =
+        new SparkFinetune.Options(
+            hidden, maxIter, data.seed, spark.batchSize, ActivationCache.defaultDir(data.cacheDir));
+    SparkFinetune.Result r =
+        spark.inSession(
+            "finetune",
+            s ->
+                SparkFinetune.run(
+                    s,
+                    model,
+                    data.cut,
+                    sources,
+                    options,
+                    spark.skipBad
+                        ? JavaSparkContext.fromSparkContext(s.sparkContext())
+                            .sc()
+                            .longAccumulator("unreadable images")
+                        : null));
+    AtomicWrite.writeBytes(target, r.stitched().toByteArray());
+    var o = spec.commandLine().getOut();
+    if (spark.json) {
+      ObjectNode j = SparkOptions.object();
+      j.put("test_accuracy", r.testAccuracy());
+      j.put("test_loss", r.testLoss());
+      j.put("epochs", r.iterations());
+      j.put("n", r.test());
+      j.put("cut", r.cutTensor());
+      j.put("cache_hits", r.cacheHit());
+      j.put("out", target.toString());
+      j.put("head", r.head());
+      j.put("train", r.train());
+      j.put("validation", r.valid());
+      o.println(j.toPrettyString());
+    } else {
+      o.printf(
+          "base %s cut at %s (features %s); classes %s: %d training, %d validation, %d test%n"
+              + "head %s, %d iterations%n"
+              + "stitched model: test accuracy %.4f, loss %.4f (%d examples)%nsaved %s%n",
+          base,
+          r.cutTensor(),
+          r.cacheHit() ? "reused from the cache" : "computed and cached",
+          sources.classNames(),
+          r.train(),
+          r.valid(),
+          r.test(),
+          r.head(),
+          r.iterations(),
+          r.testAccuracy(),
+          r.testLoss(),
+          r.test(),
+          target);
+    }
+    o.flush();
+    return 0;
+  }
+}
