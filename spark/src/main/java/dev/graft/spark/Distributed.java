@@ -8,7 +8,6 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.util.LongAccumulator;
 
 /** A shipped model applied to examples across the cluster, and the errors that come back. */
 final class Distributed {
@@ -16,7 +15,7 @@ final class Distributed {
 
   /**
    * The model's output for every example ({@link ModelOutputs#SCHEMA}), in partitions of a few
-   * batches each. {@code skipped}: counts bad images left out, or null to stop at the first.
+   * batches each. {@code skipBad}: leave unreadable images out instead of stopping at the first.
    */
   static Dataset<Row> outputs(
       SparkSession spark,
@@ -25,7 +24,7 @@ final class Distributed {
       Preprocessing preprocessing,
       long[] exampleShape,
       int batchSize,
-      LongAccumulator skipped) {
+      boolean skipBad) {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     int n = examples.size();
     // enough partitions for every core, and small ones (about 8 batches) so memory stays flat
@@ -34,7 +33,7 @@ final class Distributed {
     JavaRDD<Row> rows =
         sc.parallelize(examples, slices)
             .mapPartitions(
-                new ModelOutputs(model, preprocessing, exampleShape, batchSize, skipped));
+                new ModelOutputs(model, preprocessing, exampleShape, batchSize, skipBad));
     return spark.createDataFrame(rows, ModelOutputs.SCHEMA);
   }
 

@@ -21,7 +21,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.util.LongAccumulator;
 
 /**
  * Runs on the executors: a partition's examples, read and prepared batch by batch (images decoded
@@ -46,23 +45,23 @@ final class ModelOutputs implements FlatMapFunction<Iterator<Example>, Row> {
   private final Preprocessing preprocessing;
   private final long[] exampleShape;
   private final int batchSize;
-  private final LongAccumulator skipped;
+  private final boolean skipBad;
 
   /**
-   * {@code preprocessing}: how images become input, or null for array examples; {@code skipped}:
-   * counts bad images left out, or null to stop at the first.
+   * {@code preprocessing}: how images become input, or null for array examples; {@code skipBad}:
+   * leave unreadable images out (the caller counts the rows missing) instead of stopping.
    */
   ModelOutputs(
       ShippedModel model,
       Preprocessing preprocessing,
       long[] exampleShape,
       int batchSize,
-      LongAccumulator skipped) {
+      boolean skipBad) {
     this.model = model;
     this.preprocessing = preprocessing;
     this.exampleShape = exampleShape;
     this.batchSize = batchSize;
-    this.skipped = skipped;
+    this.skipBad = skipBad;
   }
 
   @Override
@@ -106,10 +105,9 @@ final class ModelOutputs implements FlatMapFunction<Iterator<Example>, Row> {
         }
         taken.add(e);
       } catch (GraftException bad) {
-        if (skipped == null) {
+        if (!skipBad) {
           throw bad;
         }
-        skipped.add(1);
       }
     }
     if (taken.isEmpty()) {

@@ -22,7 +22,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.MetadataBuilder;
-import org.apache.spark.util.LongAccumulator;
 
 /**
  * {@code graft spark featurize}: a frozen trunk (the model cut as {@code graft finetune --cut} cuts
@@ -45,7 +44,7 @@ public final class SparkFeaturize {
   /**
    * {@code cut}: a layer or tensor name, or null for the input of the last dense layer; {@code
    * cacheDir}: where entries live ({@code <dir>/spark/<key>.parquet}), or null to compute without
-   * keeping; {@code skipped}: counts unreadable images left out, or null to stop at the first.
+   * keeping; {@code skipBad}: leave unreadable images out instead of stopping at the first.
    */
   public static Features featurize(
       SparkSession spark,
@@ -54,7 +53,7 @@ public final class SparkFeaturize {
       ExampleSources sources,
       Path cacheDir,
       int batchSize,
-      LongAccumulator skipped) {
+      boolean skipBad) {
     String at = cut != null ? cut : GraphCut.belowHead(base.proto());
     GraphCut.Halves halves = GraphCut.cut(base.proto(), at);
     ModelProto trunk = halves.trunk();
@@ -78,11 +77,11 @@ public final class SparkFeaturize {
       if (complete(entry)) {
         return new Features(spark.read().parquet(entry), trunk, halves.tensor(), key, true);
       }
-      Dataset<Row> rows = compute(spark, trunkBytes, base, sources, batchSize, skipped, meta);
+      Dataset<Row> rows = compute(spark, trunkBytes, base, sources, batchSize, skipBad, meta);
       OutputFiles.writeParquet(rows, entry);
       return new Features(spark.read().parquet(entry), trunk, halves.tensor(), key, false);
     }
-    Dataset<Row> rows = compute(spark, trunkBytes, base, sources, batchSize, skipped, meta);
+    Dataset<Row> rows = compute(spark, trunkBytes, base, sources, batchSize, skipBad, meta);
     return new Features(rows, trunk, halves.tensor(), key, false);
   }
 
@@ -92,7 +91,7 @@ public final class SparkFeaturize {
       ModelFile base,
       ExampleSources sources,
       int batchSize,
-      LongAccumulator skipped,
+      boolean skipBad,
       Metadata meta) {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     return Distributed.outputs(
@@ -102,7 +101,7 @@ public final class SparkFeaturize {
             sources.preprocessing(),
             base.exampleShape(),
             batchSize,
-            skipped)
+            skipBad)
         .select(
             col("id"),
             col("file"),

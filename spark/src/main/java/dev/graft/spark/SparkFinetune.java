@@ -20,7 +20,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
-import org.apache.spark.util.LongAccumulator;
 
 /**
  * {@code graft spark finetune}: the frozen trunk featurizes the data on the executors (or the cache
@@ -63,10 +62,10 @@ public final class SparkFinetune {
       String cut,
       ExampleSources sources,
       Options options,
-      LongAccumulator skipped) {
+      boolean skipBad) {
     SparkFeaturize.Features f =
         SparkFeaturize.featurize(
-            spark, base, cut, sources, options.cacheDir(), options.batchSize(), skipped);
+            spark, base, cut, sources, options.cacheDir(), options.batchSize(), skipBad);
     int k = sources.classNames().size();
     Dataset<Row> all =
         f.rows()

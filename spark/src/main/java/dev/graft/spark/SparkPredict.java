@@ -24,7 +24,6 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.util.LongAccumulator;
 
 /**
  * {@code graft spark predict}: an ONNX model over images (a folder or one file) or an array (.npy,
@@ -71,17 +70,10 @@ public final class SparkPredict {
         ExampleSources.forPrediction(
             input, model.exampleShape(), pre, model.recorded(), preprocess);
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    LongAccumulator unreadable = skipBad ? sc.sc().longAccumulator("unreadable images") : null;
     ShippedModel shipped = ShippedModel.ship(sc, model.proto().toByteArray());
     Dataset<Row> outputs =
         Distributed.outputs(
-                spark,
-                shipped,
-                sources.examples(),
-                pre,
-                model.exampleShape(),
-                batchSize,
-                unreadable)
+                spark, shipped, sources.examples(), pre, model.exampleShape(), batchSize, skipBad)
             .orderBy("id");
     long n;
     Map<String, Long> counts;
@@ -135,7 +127,7 @@ public final class SparkPredict {
     return new Result(
         n,
         sources.skipped(),
-        unreadable == null ? 0 : unreadable.value(),
+        sources.examples().size() - n, // left out with skipBad: rows computed, not counted twice
         pre != null ? pre.toString() : "values scaled " + sources.scaling(),
         output,
         counts);

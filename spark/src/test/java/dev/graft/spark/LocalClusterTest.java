@@ -28,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * executor opens one session however many tasks it runs, and the predictions equal ONNX Runtime's
  * in this process.
  */
+@org.junit.jupiter.api.Tag("acceptance") // starts two executor JVMs: about 30 s
 class LocalClusterTest {
   @TempDir Path tmp;
 

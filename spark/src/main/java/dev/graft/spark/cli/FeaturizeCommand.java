@@ -7,8 +7,6 @@ import dev.graft.spark.ModelFile;
 import dev.graft.spark.SparkFeaturize;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.util.LongAccumulator;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -53,17 +51,12 @@ final class FeaturizeCommand implements Callable<Integer> {
     spark.inSession(
         "featurize",
         s -> {
-          LongAccumulator bad =
-              spark.skipBad
-                  ? JavaSparkContext.fromSparkContext(s.sparkContext())
-                      .sc()
-                      .longAccumulator("unreadable images")
-                  : null;
           SparkFeaturize.Features f =
-              SparkFeaturize.featurize(s, base, data.cut, sources, null, spark.batchSize, bad);
+              SparkFeaturize.featurize(
+                  s, base, data.cut, sources, null, spark.batchSize, spark.skipBad);
           dev.graft.spark.OutputFiles.writeParquet(f.rows(), output);
           done[0] = s.read().parquet(output).count();
-          done[1] = bad == null ? 0 : bad.value();
+          done[1] = sources.examples().size() - done[0];
           described[0] = f.cutTensor();
           described[1] = f.key();
           return null;

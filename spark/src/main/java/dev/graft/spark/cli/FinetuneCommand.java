@@ -9,7 +9,6 @@ import dev.graft.spark.ModelFile;
 import dev.graft.spark.SparkFinetune;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.apache.spark.api.java.JavaSparkContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -80,18 +79,7 @@ final class FinetuneCommand implements Callable<Integer> {
     SparkFinetune.Result r =
         spark.inSession(
             "finetune",
-            s ->
-                SparkFinetune.run(
-                    s,
-                    model,
-                    data.cut,
-                    sources,
-                    options,
-                    spark.skipBad
-                        ? JavaSparkContext.fromSparkContext(s.sparkContext())
-                            .sc()
-                            .longAccumulator("unreadable images")
-                        : null));
+            s -> SparkFinetune.run(s, model, data.cut, sources, options, spark.skipBad));
     AtomicWrite.writeBytes(target, r.stitched().toByteArray());
     var o = spec.commandLine().getOut();
     if (spark.json) {
