@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs {@code graft spark ...} as the launcher does: a JVM of its own on the spark module's class
- * path (Spark's jars, no DL4J) with Spark's Java 17 options, and keeps what it printed. A run that
+ * Runs {@code graft spark ...} as the launcher does: the jar users give spark-submit, in a JVM of
+ * its own on Spark's jars alone (no DL4J), with Spark's Java 17 options; keeps what it printed. A run that
  * does not end within five minutes is killed and fails the test: a hung job is a defect.
  */
 record SparkCli(int exitCode, String out, String err) {
@@ -30,9 +30,9 @@ record SparkCli(int exitCode, String out, String err) {
               + TARGET.resolve("../launcher/log4j2.properties").normalize());
       command.add("-cp");
       command.add(
-          TARGET.resolve("graft-spark.jar")
+          TARGET.resolve("graft-spark-submit.jar")
               + File.pathSeparator
-              + Files.readString(TARGET.resolve("launcher-classpath.txt")).strip());
+              + Files.readString(TARGET.resolve("../cluster/target/spark-classpath.txt").normalize()).strip());
       command.add("dev.graft.spark.cli.SparkMain");
       command.addAll(List.of(args));
       Path out = Files.createTempFile("graft-spark", ".out");
