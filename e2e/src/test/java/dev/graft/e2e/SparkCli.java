@@ -11,8 +11,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Runs {@code graft spark ...} as the launcher does: the jar users give spark-submit, in a JVM of
- * its own on Spark's jars alone (no DL4J), with Spark's Java 17 options; keeps what it printed. A run that
- * does not end within five minutes is killed and fails the test: a hung job is a defect.
+ * its own on Spark's jars alone (no DL4J), with Spark's Java 17 options; keeps what it printed. A
+ * run that does not end within five minutes is killed and fails the test: a hung job is a defect.
  */
 record SparkCli(int exitCode, String out, String err) {
   static final Path TARGET = Path.of("..", "spark", "target").toAbsolutePath().normalize();
@@ -32,7 +32,9 @@ record SparkCli(int exitCode, String out, String err) {
       command.add(
           TARGET.resolve("graft-spark-submit.jar")
               + File.pathSeparator
-              + Files.readString(TARGET.resolve("../cluster/target/spark-classpath.txt").normalize()).strip());
+              + Files.readString(
+                      TARGET.resolve("../cluster/target/spark-classpath.txt").normalize())
+                  .strip());
       command.add("dev.graft.spark.cli.SparkMain");
       command.addAll(List.of(args));
       Path out = Files.createTempFile("graft-spark", ".out");

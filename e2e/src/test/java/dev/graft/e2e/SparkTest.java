@@ -217,6 +217,7 @@ class SparkTest {
     assertEquals(3, stop.exitCode(), stop.err());
     String last = stop.err().strip().lines().reduce((x, y) -> y).orElse("");
     assertTrue(last.startsWith("graft: ") && last.contains(bad.toString()), stop.err());
+    assertFalse(stop.err().contains("\tat "), "no stack trace for a bad file: " + stop.err());
     assertFalse(Files.exists(out), "no partial output");
     try (Stream<Path> s = Files.list(tmp)) {
       assertEquals(0, s.filter(p -> p.getFileName().toString().contains("out.parquet")).count());

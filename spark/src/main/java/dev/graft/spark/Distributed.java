@@ -20,21 +20,26 @@ final class Distributed {
   static Dataset<Row> outputs(
       SparkSession spark,
       ShippedModel model,
-      List<Example> examples,
+      JavaRDD<Example> examples,
       Preprocessing preprocessing,
       long[] exampleShape,
       int batchSize,
       boolean skipBad) {
+    JavaRDD<Row> rows =
+        examples.mapPartitions(
+            new ModelOutputs(model, preprocessing, exampleShape, batchSize, skipBad));
+    return spark.createDataFrame(rows, ModelOutputs.SCHEMA);
+  }
+
+  /**
+   * The driver's examples as a distributed data set: enough partitions for every core, and small
+   * ones (about 8 batches each) so that an executor's memory stays flat.
+   */
+  static JavaRDD<Example> parallelize(SparkSession spark, List<Example> examples, int batchSize) {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     int n = examples.size();
-    // enough partitions for every core, and small ones (about 8 batches) so memory stays flat
     int slices = Math.max(sc.defaultParallelism(), (int) Math.ceil(n / (8.0 * batchSize)));
-    slices = Math.max(1, Math.min(slices, n));
-    JavaRDD<Row> rows =
-        sc.parallelize(examples, slices)
-            .mapPartitions(
-                new ModelOutputs(model, preprocessing, exampleShape, batchSize, skipBad));
-    return spark.createDataFrame(rows, ModelOutputs.SCHEMA);
+    return sc.parallelize(examples, Math.max(1, Math.min(slices, n)));
   }
 
   /**

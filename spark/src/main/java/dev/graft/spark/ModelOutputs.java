@@ -100,13 +100,27 @@ final class ModelOutputs implements FlatMapFunction<Iterator<Example>, Row> {
           inputs.add(preprocessing.apply(ImageDecoder.decode(bytes, e.file())));
           shas.add(ShippedModel.sha256(bytes));
         } else {
+          long expected = 1;
+          for (long d : exampleShape) {
+            expected *= d;
+          }
+          if (e.values().length != expected) {
+            throw GraftException.badInput(
+                e.file()
+                    + ": "
+                    + e.values().length
+                    + " values; the model takes "
+                    + expected
+                    + " per example "
+                    + java.util.Arrays.toString(exampleShape));
+          }
           inputs.add(e.values());
           shas.add(ShippedModel.sha256(floatBytes(e.values())));
         }
         taken.add(e);
       } catch (GraftException bad) {
-        if (!skipBad) {
-          throw bad;
+        if (!skipBad || e.uri() == null) {
+          throw bad; // only unreadable images are skipped; a bad array row is the data's fault
         }
       }
     }

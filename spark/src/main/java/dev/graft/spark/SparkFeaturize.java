@@ -97,7 +97,7 @@ public final class SparkFeaturize {
     return Distributed.outputs(
             spark,
             ShippedModel.ship(sc, trunk),
-            sources.examples(),
+            Distributed.parallelize(spark, sources.examples(), batchSize),
             sources.preprocessing(),
             base.exampleShape(),
             batchSize,

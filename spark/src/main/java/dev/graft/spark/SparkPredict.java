@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -61,19 +62,34 @@ public final class SparkPredict {
       AtomicWrite.checkWritable(Path.of(output));
     }
     ModelFile model = ModelFile.read(modelPath);
+    boolean parquet = OutputFiles.extension(input.toString()).equals("parquet");
     Preprocessing pre =
-        ExampleSources.isImages(input)
+        !parquet && ExampleSources.isImages(input)
             ? Preprocessing.forModel(
                 modelPath.toString(), model.exampleShape(), model.recorded(), preprocess, resize)
             : null;
-    ExampleSources sources =
-        ExampleSources.forPrediction(
-            input, model.exampleShape(), pre, model.recorded(), preprocess);
+    JavaRDD<Example> examples;
+    long total;
+    int skippedFiles = 0;
+    String described;
+    if (parquet) {
+      Dataset<Row> table = spark.read().parquet(input.toString());
+      examples = ParquetExamples.of(table, input.toString());
+      total = table.count();
+      described = "values as given";
+    } else {
+      ExampleSources sources =
+          ExampleSources.forPrediction(
+              input, model.exampleShape(), pre, model.recorded(), preprocess);
+      examples = Distributed.parallelize(spark, sources.examples(), batchSize);
+      total = sources.examples().size();
+      skippedFiles = sources.skipped();
+      described = pre != null ? pre.toString() : "values scaled " + sources.scaling();
+    }
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     ShippedModel shipped = ShippedModel.ship(sc, model.proto().toByteArray());
     Dataset<Row> outputs =
-        Distributed.outputs(
-                spark, shipped, sources.examples(), pre, model.exampleShape(), batchSize, skipBad)
+        Distributed.outputs(spark, shipped, examples, pre, model.exampleShape(), batchSize, skipBad)
             .orderBy("id");
     long n;
     Map<String, Long> counts;
@@ -124,13 +140,8 @@ public final class SparkPredict {
         AtomicWrite.write(Path.of(output), tmp -> Files.write(tmp, bytes));
       }
     }
-    return new Result(
-        n,
-        sources.skipped(),
-        sources.examples().size() - n, // left out with skipBad: rows computed, not counted twice
-        pre != null ? pre.toString() : "values scaled " + sources.scaling(),
-        output,
-        counts);
+    // left out with skipBad: counted from the rows written, which a re-run task cannot double
+    return new Result(n, skippedFiles, total - n, described, output, counts);
   }
 
   /** The class names for the model's k outputs: its own, or output_0, output_1, ... */
