@@ -39,11 +39,12 @@ record SparkCli(int exitCode, String out, String err) {
       command.addAll(List.of(args));
       Path out = Files.createTempFile("graft-spark", ".out");
       Path err = Files.createTempFile("graft-spark", ".err");
-      Process p =
-          new ProcessBuilder(command)
-              .redirectOutput(out.toFile())
-              .redirectError(err.toFile())
-              .start();
+      ProcessBuilder pb =
+          new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+      // a run without --cache-dir keeps its features in a folder of its own, not ~/.cache
+      Path cache = Files.createTempDirectory("graft-spark-cache");
+      pb.environment().put("GRAFT_CACHE_DIR", cache.toString());
+      Process p = pb.start();
       if (!p.waitFor(5, TimeUnit.MINUTES)) {
         p.destroyForcibly();
         throw new AssertionError("graft spark " + String.join(" ", args) + ": still running");
@@ -51,6 +52,7 @@ record SparkCli(int exitCode, String out, String err) {
       SparkCli r = new SparkCli(p.exitValue(), Files.readString(out), Files.readString(err));
       Files.delete(out);
       Files.delete(err);
+      org.apache.commons.io.FileUtils.deleteDirectory(cache.toFile());
       return r;
     } catch (java.io.IOException e) {
       throw new AssertionError(e);
