@@ -30,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * columns), predicted in table order: the same outputs as ONNX Runtime on the same values in one
  * process; a row of the wrong width is named.
  */
+@org.junit.jupiter.api.Tag("acceptance") // two Spark sessions' worth of jobs: about 15 s
 class ParquetInputTest {
   private static SparkSession spark;
   @TempDir static Path tmp;
