@@ -61,6 +61,85 @@ public record ImageFolder(List<String> classes, Split train, Split valid, Split 
   }
 
   /**
+   * The same layout read from a listing rather than a folder: the images' paths relative to the
+   * data's root ('/'-separated), as a file system that graft cannot walk itself lists them
+   * (Hadoop's, for Spark). Classes, their order, the splits and the seeded validation part come out
+   * as {@link #scan} gives them for the same files; files directly in the root or a split folder
+   * are not in any class and are left out. {@code skipped}: files the caller already left out.
+   */
+  public static ImageFolder fromListing(
+      List<String> images, int skipped, double validationSplit, long seed) {
+    List<String> sorted = images.stream().sorted().toList();
+    boolean splits = sorted.stream().anyMatch(p -> p.startsWith("train/"));
+    if (!splits) {
+      Split all = listed(sorted, "", null, "the data");
+      Split[] tv = draw(all, validationSplit, seed);
+      return new ImageFolder(classesOf(sorted, ""), tv[0], tv[1], null, skipped);
+    }
+    List<String> classes = classesOf(sorted, "train/");
+    Split train = listed(sorted, "train/", classes, "train");
+    String valPrefix = sorted.stream().anyMatch(p -> p.startsWith("val/")) ? "val/" : "validation/";
+    boolean hasVal = sorted.stream().anyMatch(p -> p.startsWith(valPrefix));
+    boolean hasTest = sorted.stream().anyMatch(p -> p.startsWith("test/"));
+    Split[] tv =
+        hasVal
+            ? new Split[] {train, listed(sorted, valPrefix, classes, valPrefix)}
+            : draw(train, validationSplit, seed);
+    Split test = hasTest ? listed(sorted, "test/", classes, "test") : null;
+    return new ImageFolder(classes, tv[0], tv[1], test, skipped);
+  }
+
+  private static List<String> classesOf(List<String> sorted, String prefix) {
+    List<String> classes =
+        sorted.stream()
+            .filter(p -> p.startsWith(prefix))
+            .map(p -> p.substring(prefix.length()))
+            .filter(p -> p.indexOf('/') > 0)
+            .map(p -> p.substring(0, p.indexOf('/')))
+            .distinct()
+            .sorted()
+            .toList();
+    if (classes.size() < 2) {
+      throw GraftException.badInput(
+          (prefix.isEmpty() ? "the data" : prefix)
+              + ": "
+              + classes.size()
+              + " class folder(s) with images; a classifier needs at least two");
+    }
+    return classes;
+  }
+
+  /** The images under {@code prefix}, labelled by their class folder, grouped in class order. */
+  private static Split listed(
+      List<String> sorted, String prefix, List<String> expected, String name) {
+    List<String> names = expected != null ? expected : classesOf(sorted, prefix);
+    List<Path> files = new ArrayList<>();
+    List<Integer> labels = new ArrayList<>();
+    for (int c = 0; c < names.size(); c++) {
+      String classPrefix = prefix + names.get(c) + "/";
+      for (String p : sorted) {
+        if (p.startsWith(classPrefix)) {
+          files.add(Path.of(p));
+          labels.add(c);
+        }
+      }
+    }
+    List<String> unknown =
+        sorted.stream()
+            .filter(p -> p.startsWith(prefix))
+            .map(p -> p.substring(prefix.length()))
+            .filter(p -> p.indexOf('/') > 0)
+            .map(p -> p.substring(0, p.indexOf('/')))
+            .filter(c -> !names.contains(c))
+            .distinct()
+            .toList();
+    if (!unknown.isEmpty()) {
+      throw GraftException.badInput(name + ": classes not in the training split: " + unknown);
+    }
+    return new Split(files, labels.stream().mapToInt(Integer::intValue).toArray());
+  }
+
+  /**
    * The images to evaluate a model on: {@code DIR/test} when the folder has splits, else every
    * image of its class folders.
    */

@@ -10,6 +10,7 @@ import dev.graft.trainer.data.FashionMnist;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -64,6 +65,72 @@ class SparkTest {
     assertEquals(Files.readAllLines(single), Files.readAllLines(spark));
     assertEquals(60, s.json().get("n").asInt());
     assertEquals(1, s.json().get("skipped").asInt(), "the SOURCES.tsv beside the photos");
+  }
+
+  @Test
+  @Tag("acceptance") // three Spark runs: about a minute
+  void aFileSystemUriIsListedThroughHadoopAsTheFolderIs() throws Exception {
+    Path single = tmp.resolve("single.csv");
+    Cli one =
+        Cli.run(
+            "predict", tm.toString(), "--input", photos.toString(), "--output", single.toString());
+    assertEquals(0, one.exitCode(), one.err());
+    String uri = photos.toUri().toString(); // file:///.../images/
+    Path spark = tmp.resolve("uri.csv");
+    SparkCli s =
+        SparkCli.run(
+            "predict",
+            tm.toString(),
+            "--input",
+            uri,
+            "--output",
+            spark.toString(),
+            "--master",
+            "local[2]",
+            "--json");
+    assertEquals(0, s.exitCode(), s.err());
+    assertEquals(1, s.json().get("skipped").asInt(), "SOURCES.tsv, recognised by content");
+    List<String> a = Files.readAllLines(single);
+    List<String> b = Files.readAllLines(spark);
+    assertEquals(a.size(), b.size());
+    for (int i = 1; i < a.size(); i++) {
+      // the same rows, named by the URI as given
+      String file = a.get(i).substring(0, a.get(i).indexOf(','));
+      String rest = a.get(i).substring(file.length());
+      assertEquals(uri + photos.relativize(Path.of(file)) + rest, b.get(i));
+    }
+    // the same seeded split through either listing, and the cache is keyed by content, not path
+    Path cache = tmp.resolve("cache");
+    SparkCli viaUri =
+        SparkCli.run(
+            "finetune",
+            tm.toString(),
+            "--data",
+            uri,
+            "--out",
+            tmp.resolve("u.onnx").toString(),
+            "--cache-dir",
+            cache.toString(),
+            "--master",
+            "local[2]",
+            "--json");
+    assertEquals(0, viaUri.exitCode(), viaUri.err());
+    SparkCli viaPath =
+        SparkCli.run(
+            "finetune",
+            tm.toString(),
+            "--data",
+            photos.toString(),
+            "--out",
+            tmp.resolve("p.onnx").toString(),
+            "--cache-dir",
+            cache.toString(),
+            "--master",
+            "local[2]",
+            "--json");
+    assertEquals(0, viaPath.exitCode(), viaPath.err());
+    assertTrue(viaPath.json().get("cache_hits").asBoolean(), viaPath.out());
+    assertEquals(viaUri.json().get("test_accuracy"), viaPath.json().get("test_accuracy"));
   }
 
   @Test

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.apache.spark.sql.SparkSession;
 
 /**
  * The examples a Spark job runs on, listed on the driver by graft's own data sources, so a Spark
@@ -41,20 +42,44 @@ public record ExampleSources(
   public static final String VALID = "valid";
   public static final String TEST = "test";
 
-  /** Whether {@code input} names images (a folder, or an image file) rather than an array file. */
-  public static boolean isImages(Path input) {
+  /**
+   * Whether {@code input} names images (a folder, an image file, or a file system URI that is not
+   * an array file) rather than an array file.
+   */
+  public static boolean isImages(String input) {
+    if (HadoopListing.isUri(input)) {
+      return !List.of("npy", "npz", "csv", "parquet").contains(OutputFiles.extension(input));
+    }
+    Path p = Path.of(input);
     try {
-      return Files.isDirectory(input)
-          || (Files.isRegularFile(input) && ImageFormats.sniff(input) != null);
+      return Files.isDirectory(p) || (Files.isRegularFile(p) && ImageFormats.sniff(p) != null);
     } catch (IOException e) {
       return false;
     }
   }
 
-  /** What {@code graft predict --input} takes: a folder, an image, a .npy or a CSV. */
+  /**
+   * What {@code graft predict --input} takes: a folder, an image, a .npy or a CSV; or images under
+   * a file system URI (hdfs://, s3a://, ...), listed through Hadoop.
+   */
   public static ExampleSources forPrediction(
-      Path input, long[] exampleShape, Preprocessing pre, String recorded, String preprocess) {
-    if (isImages(input)) {
+      SparkSession spark,
+      String inputName,
+      long[] exampleShape,
+      Preprocessing pre,
+      String recorded,
+      String preprocess) {
+    if (HadoopListing.isUri(inputName) && isImages(inputName)) {
+      HadoopListing.Images images = HadoopListing.images(spark, inputName);
+      List<Example> examples = new ArrayList<>();
+      for (HadoopListing.Listed f : images.images()) {
+        examples.add(listed(examples.size(), inputName, f, -1, ""));
+      }
+      return new ExampleSources(examples, List.of(), pre, null, images.skipped(), false);
+    }
+    arraysAreLocal(inputName);
+    Path input = Path.of(inputName);
+    if (isImages(inputName)) {
       ImageFiles images = ImageFiles.collect(input);
       List<Example> examples = new ArrayList<>();
       for (Path f : images.files()) {
@@ -80,6 +105,7 @@ public record ExampleSources(
    * folders or a seeded stratified validation split) or labelled arrays (.npz, X.npy,Y.npy, CSV).
    */
   public static ExampleSources forTraining(
+      SparkSession spark,
       String data,
       String labelColumn,
       long[] exampleShape,
@@ -87,6 +113,31 @@ public record ExampleSources(
       String recorded,
       double valSplit,
       long seed) {
+    if (HadoopListing.isUri(data) && isImages(data)) {
+      HadoopListing.Images listing = HadoopListing.images(spark, data);
+      java.util.Map<String, HadoopListing.Listed> byPath = new java.util.HashMap<>();
+      listing.images().forEach(f -> byPath.put(f.relative(), f));
+      ImageFolder folder =
+          ImageFolder.fromListing(
+              listing.images().stream().map(HadoopListing.Listed::relative).toList(),
+              listing.skipped(),
+              valSplit,
+              seed);
+      List<Example> examples = new ArrayList<>();
+      for (String split : List.of(TRAIN, VALID, TEST)) {
+        ImageFolder.Split s =
+            split.equals(TRAIN)
+                ? folder.train()
+                : split.equals(VALID) ? folder.valid() : folder.test();
+        for (int i = 0; s != null && i < s.size(); i++) {
+          HadoopListing.Listed f = byPath.get(s.files().get(i).toString());
+          examples.add(listed(examples.size(), data, f, s.labels()[i], split));
+        }
+      }
+      return new ExampleSources(
+          examples, folder.classes(), pre, null, folder.skipped(), folder.test() != null);
+    }
+    arraysAreLocal(data);
     Path dir = Path.of(data);
     if (ImageFolder.looksLikeOne(dir)) {
       ImageFolder folder = ImageFolder.scan(dir, valSplit, seed);
@@ -123,6 +174,25 @@ public record ExampleSources(
   /** How many examples a split holds. */
   public long count(String split) {
     return examples.stream().filter(e -> e.split().equals(split)).count();
+  }
+
+  /** A listed file, named in reports as the input as given followed by its relative path. */
+  private static Example listed(
+      long id, String input, HadoopListing.Listed f, int label, String split) {
+    String root = input.endsWith("/") ? input.substring(0, input.length() - 1) : input;
+    String name = f.relative().isEmpty() ? root : root + "/" + f.relative();
+    return new Example(id, name, f.uri(), null, label, split);
+  }
+
+  /** Arrays are read on the driver: a URI naming one is refused, saying so. */
+  private static void arraysAreLocal(String input) {
+    if (HadoopListing.isUri(input)) {
+      throw GraftException.usage(
+          input
+              + ": arrays (.npy, .npz, CSV) are read on the driver from a local path; on a"
+              + " cluster file system, store them as Parquet (graft spark predict reads it"
+              + " where it lies)");
+    }
   }
 
   private static Example image(long id, Path file, int label, String split) {

@@ -46,6 +46,7 @@ public final class SparkFinetune {
   /** The stitched model and how it did on the test split (the validation split when none). */
   public record Result(
       ModelProto stitched,
+      List<String> classes,
       String head,
       String cutTensor,
       boolean cacheHit,
@@ -143,6 +144,7 @@ public final class SparkFinetune {
       }
       return new Result(
           stitched,
+          sources.classNames(),
           head,
           f.cutTensor(),
           f.cacheHit(),

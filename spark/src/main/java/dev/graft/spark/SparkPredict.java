@@ -48,7 +48,7 @@ public final class SparkPredict {
   public static Result run(
       SparkSession spark,
       Path modelPath,
-      Path input,
+      String input,
       String output,
       String preprocess,
       String resize,
@@ -62,7 +62,7 @@ public final class SparkPredict {
       AtomicWrite.checkWritable(Path.of(output));
     }
     ModelFile model = ModelFile.read(modelPath);
-    boolean parquet = OutputFiles.extension(input.toString()).equals("parquet");
+    boolean parquet = OutputFiles.extension(input).equals("parquet");
     Preprocessing pre =
         !parquet && ExampleSources.isImages(input)
             ? Preprocessing.forModel(
@@ -73,14 +73,14 @@ public final class SparkPredict {
     int skippedFiles = 0;
     String described;
     if (parquet) {
-      Dataset<Row> table = spark.read().parquet(input.toString());
-      examples = ParquetExamples.of(table, input.toString());
+      Dataset<Row> table = spark.read().parquet(input);
+      examples = ParquetExamples.of(table, input);
       total = table.count();
       described = "values as given";
     } else {
       ExampleSources sources =
           ExampleSources.forPrediction(
-              input, model.exampleShape(), pre, model.recorded(), preprocess);
+              spark, input, model.exampleShape(), pre, model.recorded(), preprocess);
       examples = Distributed.parallelize(spark, sources.examples(), batchSize);
       total = sources.examples().size();
       skippedFiles = sources.skipped();

@@ -82,7 +82,8 @@ class LocalClusterTest {
             .getOrCreate();
     try {
       SparkPredict.Result result =
-          SparkPredict.run(spark, model, input, output.toString(), "auto", "auto", 16, false);
+          SparkPredict.run(
+              spark, model, input.toString(), output.toString(), "auto", "auto", 16, false);
       assertEquals(n, result.n());
       JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
       // after the job: which JVMs ran tasks, and how many sessions each opened

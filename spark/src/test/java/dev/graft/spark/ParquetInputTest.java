@@ -104,7 +104,8 @@ class ParquetInputTest {
     for (Path input : List.of(a, c)) {
       Path out = tmp.resolve(input.getFileName() + ".npy");
       SparkPredict.Result r =
-          SparkPredict.run(spark, model, input, out.toString(), "auto", "auto", 8, false);
+          SparkPredict.run(
+              spark, model, input.toString(), out.toString(), "auto", "auto", 8, false);
       assertEquals(N, r.n());
       assertArrayEquals(expected, Npy.read(out).data(), 1e-6f, input.toString());
     }
@@ -125,7 +126,9 @@ class ParquetInputTest {
     GraftException e =
         assertThrows(
             GraftException.class,
-            () -> SparkPredict.run(spark, model, bad, out.toString(), "auto", "auto", 8, true));
+            () ->
+                SparkPredict.run(
+                    spark, model, bad.toString(), out.toString(), "auto", "auto", 8, true));
     assertTrue(e.getMessage().startsWith("row 1: 1 values; the model takes 3"), e.getMessage());
     assertTrue(!Files.exists(out));
   }

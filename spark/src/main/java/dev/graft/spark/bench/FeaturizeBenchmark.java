@@ -42,14 +42,16 @@ public final class FeaturizeBenchmark {
     Preprocessing pre =
         Preprocessing.forModel(
             model.toString(), base.exampleShape(), base.recorded(), "auto", "auto");
-    ExampleSources sources =
-        ExampleSources.forTraining(data, null, base.exampleShape(), pre, base.recorded(), 0.2, 42);
-    int n = sources.examples().size();
     Map<String, List<Double>> seconds = new TreeMap<>();
+    int n = 0;
     for (int r = -1; r < runs; r++) { // run -1 warms the JIT up and is not counted
       for (String master : masters) {
         SparkSession spark = SparkSessions.open(master, "featurize benchmark");
         try {
+          ExampleSources sources =
+              ExampleSources.forTraining(
+                  spark, data, null, base.exampleShape(), pre, base.recorded(), 0.2, 42);
+          n = sources.examples().size();
           long t0 = System.nanoTime();
           long rows =
               SparkFeaturize.featurize(spark, base, cut, sources, null, 64, false).rows().count();

@@ -4,6 +4,7 @@ import dev.graft.data.Preprocessing;
 import dev.graft.spark.ExampleSources;
 import dev.graft.spark.ModelFile;
 import java.nio.file.Path;
+import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Option;
 
 /** The labelled data and the cut, as graft finetune takes them. */
@@ -13,8 +14,9 @@ final class DataOptions {
       required = true,
       paramLabel = "DIR|FILE",
       description =
-          "An image folder (DIR/<class>/*, or DIR/train, DIR/val, DIR/test), .npz (x, y or"
-              + " x_train, y_train, x_test, y_test), X.npy,Y.npy, or a CSV with --label.")
+          "An image folder (DIR/<class>/*, or DIR/train, DIR/val, DIR/test; a local path or a"
+              + " file system URI: hdfs://, s3a://, file:/), .npz (x, y or x_train, y_train, x_test,"
+              + " y_test), X.npy,Y.npy, or a CSV with --label.")
   String data;
 
   @Option(names = "--label", paramLabel = "COLUMN", description = "CSV: the label's column.")
@@ -48,14 +50,14 @@ final class DataOptions {
   Path cacheDir;
 
   /** The examples, prepared as {@code base} expects its input. */
-  ExampleSources sources(ModelFile base) {
+  ExampleSources sources(SparkSession spark, ModelFile base) {
     Preprocessing pre =
-        ExampleSources.isImages(Path.of(data))
+        ExampleSources.isImages(data)
             ? Preprocessing.forModel(
                 base.path().toString(), base.exampleShape(), base.recorded(), "auto", "auto")
             : null;
     return ExampleSources.forTraining(
-        data, label, base.exampleShape(), pre, base.recorded(), valSplit, seed);
+        spark, data, label, base.exampleShape(), pre, base.recorded(), valSplit, seed);
   }
 
   /** The data's name for default output names: the folder's or the file's, without extension. */

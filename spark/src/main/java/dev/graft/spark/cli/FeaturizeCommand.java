@@ -45,22 +45,23 @@ final class FeaturizeCommand implements Callable<Integer> {
       throw GraftException.usage("--output: a .parquet folder, not " + output);
     }
     ModelFile base = ModelFile.read(model);
-    ExampleSources sources = data.sources(base);
     long[] done = new long[2];
     String[] described = new String[2];
-    spark.inSession(
-        "featurize",
-        s -> {
-          SparkFeaturize.Features f =
-              SparkFeaturize.featurize(
-                  s, base, data.cut, sources, null, spark.batchSize, spark.skipBad);
-          dev.graft.spark.OutputFiles.writeParquet(f.rows(), output);
-          done[0] = s.read().parquet(output).count();
-          done[1] = sources.examples().size() - done[0];
-          described[0] = f.cutTensor();
-          described[1] = f.key();
-          return null;
-        });
+    ExampleSources sources =
+        spark.inSession(
+            "featurize",
+            s -> {
+              ExampleSources listed = data.sources(s, base);
+              SparkFeaturize.Features f =
+                  SparkFeaturize.featurize(
+                      s, base, data.cut, listed, null, spark.batchSize, spark.skipBad);
+              dev.graft.spark.OutputFiles.writeParquet(f.rows(), output);
+              done[0] = s.read().parquet(output).count();
+              done[1] = listed.examples().size() - done[0];
+              described[0] = f.cutTensor();
+              described[1] = f.key();
+              return listed;
+            });
     var o = spec.commandLine().getOut();
     if (spark.json) {
       ObjectNode j = SparkOptions.object();

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.graft.AtomicWrite;
 import dev.graft.GraftException;
 import dev.graft.runtime.ActivationCache;
-import dev.graft.spark.ExampleSources;
 import dev.graft.spark.ModelFile;
 import dev.graft.spark.SparkFinetune;
 import java.nio.file.Path;
@@ -72,14 +71,15 @@ final class FinetuneCommand implements Callable<Integer> {
     }
     ModelFile model = ModelFile.read(base);
     AtomicWrite.checkWritable(target);
-    ExampleSources sources = data.sources(model);
     SparkFinetune.Options options =
         new SparkFinetune.Options(
             hidden, maxIter, data.seed, spark.batchSize, ActivationCache.defaultDir(data.cacheDir));
     SparkFinetune.Result r =
         spark.inSession(
             "finetune",
-            s -> SparkFinetune.run(s, model, data.cut, sources, options, spark.skipBad));
+            s ->
+                SparkFinetune.run(
+                    s, model, data.cut, data.sources(s, model), options, spark.skipBad));
     AtomicWrite.writeBytes(target, r.stitched().toByteArray());
     var o = spec.commandLine().getOut();
     if (spark.json) {
@@ -103,7 +103,7 @@ final class FinetuneCommand implements Callable<Integer> {
           base,
           r.cutTensor(),
           r.cacheHit() ? "reused from the cache" : "computed and cached",
-          sources.classNames(),
+          r.classes(),
           r.train(),
           r.valid(),
           r.test(),

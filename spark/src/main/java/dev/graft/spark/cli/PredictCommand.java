@@ -26,8 +26,10 @@ final class PredictCommand implements Callable<Integer> {
       names = "--input",
       required = true,
       paramLabel = "DIR|IMAGE|X.npy|X.csv",
-      description = "A folder of images (searched recursively), one image, a .npy or a CSV.")
-  Path input;
+      description =
+          "A folder of images (searched recursively), one image, a .npy, a CSV or Parquet; images"
+              + " also under a file system URI (hdfs://, s3a://, file:/...).")
+  String input;
 
   @Option(
       names = "--output",
