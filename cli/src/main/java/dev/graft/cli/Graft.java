@@ -94,26 +94,7 @@ public final class Graft implements Runnable {
   }
 
   static int report(Exception e, PrintWriter err, boolean verbose) {
-    Throwable cause = e;
-    while (!(cause instanceof GraftException)
-        && cause.getCause() != null
-        && cause.getCause() != cause) {
-      cause = cause.getCause();
-    }
-    if (cause instanceof GraftException g) {
-      err.println("graft: " + g.getMessage());
-      if (verbose) {
-        e.printStackTrace(err);
-      }
-      err.flush();
-      return g.kind().exitCode();
-    }
-    err.println(
-        "graft: internal error: " + e + (verbose ? "" : " (run with --verbose for details)"));
-    if (verbose) {
-      e.printStackTrace(err);
-    }
-    err.flush();
-    return 1;
+    return dev.graft.ErrorReport.print(e, err, verbose);
   }
+
 }

@@ -89,16 +89,18 @@ public record ImageFolder(List<String> classes, Split train, Split valid, Split 
     return new ImageFolder(classes, tv[0], tv[1], test, skipped);
   }
 
+  /** The class folders that hold images below {@code prefix}, in listing order. */
+  private static Stream<String> classFolders(List<String> sorted, String prefix) {
+    return sorted.stream()
+        .filter(p -> p.startsWith(prefix))
+        .map(p -> p.substring(prefix.length()))
+        .filter(p -> p.indexOf('/') > 0)
+        .map(p -> p.substring(0, p.indexOf('/')))
+        .distinct();
+  }
+
   private static List<String> classesOf(List<String> sorted, String prefix) {
-    List<String> classes =
-        sorted.stream()
-            .filter(p -> p.startsWith(prefix))
-            .map(p -> p.substring(prefix.length()))
-            .filter(p -> p.indexOf('/') > 0)
-            .map(p -> p.substring(0, p.indexOf('/')))
-            .distinct()
-            .sorted()
-            .toList();
+    List<String> classes = classFolders(sorted, prefix).sorted().toList();
     if (classes.size() < 2) {
       throw GraftException.badInput(
           (prefix.isEmpty() ? "the data" : prefix)
@@ -124,15 +126,7 @@ public record ImageFolder(List<String> classes, Split train, Split valid, Split 
         }
       }
     }
-    List<String> unknown =
-        sorted.stream()
-            .filter(p -> p.startsWith(prefix))
-            .map(p -> p.substring(prefix.length()))
-            .filter(p -> p.indexOf('/') > 0)
-            .map(p -> p.substring(0, p.indexOf('/')))
-            .filter(c -> !names.contains(c))
-            .distinct()
-            .toList();
+    List<String> unknown = classFolders(sorted, prefix).filter(c -> !names.contains(c)).toList();
     if (!unknown.isEmpty()) {
       throw GraftException.badInput(name + ": classes not in the training split: " + unknown);
     }

@@ -1,6 +1,6 @@
 package dev.graft.spark.cli;
 
-import dev.graft.GraftException;
+import dev.graft.ErrorReport;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -48,27 +48,7 @@ public final class SparkMain implements Runnable {
     boolean verbose = java.util.Arrays.asList(args).contains("--verbose");
     CommandLine cli = new CommandLine(new SparkMain()).setOut(out).setErr(err);
     cli.setExecutionExceptionHandler(
-        (e, commandLine, parseResult) -> report(e, commandLine.getErr(), verbose));
+        (e, commandLine, parseResult) -> ErrorReport.print(e, commandLine.getErr(), verbose));
     return cli.execute(args);
-  }
-
-  static int report(Exception e, PrintWriter err, boolean verbose) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof GraftException g) {
-        err.println("graft: " + g.getMessage());
-        if (verbose) {
-          e.printStackTrace(err);
-        }
-        err.flush();
-        return g.kind().exitCode();
-      }
-    }
-    err.println(
-        "graft: internal error: " + e + (verbose ? "" : " (run with --verbose for details)"));
-    if (verbose) {
-      e.printStackTrace(err);
-    }
-    err.flush();
-    return 1;
   }
 }
