@@ -322,6 +322,17 @@ class SparkTest {
     assertFalse(Files.exists(tmp.resolve("x.onnx")));
   }
 
+  /** A JSON file, read. */
+  private static final class Json {
+    static JsonNode read(Path file) {
+      try {
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(file.toFile());
+      } catch (java.io.IOException e) {
+        throw new AssertionError(e);
+      }
+    }
+  }
+
   private static String[] append(String[] args, String... more) {
     String[] all = Arrays.copyOf(args, args.length + more.length);
     System.arraycopy(more, 0, all, args.length, more.length);

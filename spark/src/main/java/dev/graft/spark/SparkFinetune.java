@@ -32,7 +32,7 @@ public final class SparkFinetune {
   private SparkFinetune() {}
 
   /** L2 strengths tried for logistic regression, the one with the lowest validation loss kept. */
-  static final double[] REG_PARAMS = {1e-4, 1e-3, 1e-2, 1e-1};
+  static final double[] REG_PARAMS = {1e-4, 1e-3, 1e-2, 1e-1, 1};
 
   /** Keras's epsilon: probabilities are clipped to [eps, 1 - eps] before the log loss. */
   private static final double EPSILON = 1e-7;
@@ -47,8 +47,10 @@ public final class SparkFinetune {
   public record Result(
       ModelProto stitched,
       List<String> classes,
+      String preprocessing,
       String head,
       String cutTensor,
+      String cacheKey,
       boolean cacheHit,
       int iterations,
       long train,
@@ -145,8 +147,12 @@ public final class SparkFinetune {
       return new Result(
           stitched,
           sources.classNames(),
+          sources.preprocessing() != null
+              ? sources.preprocessing().toString()
+              : "arrays " + sources.scaling(),
           head,
           f.cutTensor(),
+          f.key(),
           f.cacheHit(),
           iterations,
           train.count(),

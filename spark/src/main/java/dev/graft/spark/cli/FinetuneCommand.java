@@ -71,6 +71,7 @@ final class FinetuneCommand implements Callable<Integer> {
     }
     ModelFile model = ModelFile.read(base);
     AtomicWrite.checkWritable(target);
+    AtomicWrite.checkWritable(record(target));
     SparkFinetune.Options options =
         new SparkFinetune.Options(
             hidden, maxIter, data.seed, spark.batchSize, ActivationCache.defaultDir(data.cacheDir));
@@ -81,6 +82,7 @@ final class FinetuneCommand implements Callable<Integer> {
                 SparkFinetune.run(
                     s, model, data.cut, data.sources(s, model), options, spark.skipBad));
     AtomicWrite.writeBytes(target, r.stitched().toByteArray());
+    AtomicWrite.writeString(record(target), provenance(r).toPrettyString() + "\n");
     var o = spec.commandLine().getOut();
     if (spark.json) {
       ObjectNode j = SparkOptions.object();
@@ -116,5 +118,38 @@ final class FinetuneCommand implements Callable<Integer> {
     }
     o.flush();
     return 0;
+  }
+
+  /** How the model was made, beside it as graft finetune's record is ({@code mine.json}). */
+  private ObjectNode provenance(SparkFinetune.Result r) {
+    ObjectNode j = SparkOptions.object();
+    j.put("base", base.toString());
+    try {
+      j.put(
+          "base_sha256",
+          dev.graft.spark.ShippedModel.sha256(java.nio.file.Files.readAllBytes(base)));
+    } catch (java.io.IOException e) {
+      throw GraftException.badInput(base + ": cannot read: " + e.getMessage(), e);
+    }
+    j.put("cut", r.cutTensor());
+    j.put("data", data.data);
+    j.putPOJO("classes", r.classes());
+    j.put("preprocessing", r.preprocessing());
+    j.put("train", r.train());
+    j.put("validation", r.valid());
+    j.put("test", r.test());
+    j.put("head", r.head());
+    j.put("iterations", r.iterations());
+    j.put("seed", data.seed);
+    j.put("test_accuracy", r.testAccuracy());
+    j.put("test_loss", r.testLoss());
+    j.put("features_cache_key", r.cacheKey());
+    j.put("trained_on", "Spark MLlib (graft spark finetune)");
+    return j;
+  }
+
+  private static Path record(Path target) {
+    String name = target.getFileName().toString();
+    return target.resolveSibling(name.substring(0, name.length() - ".onnx".length()) + ".json");
   }
 }
