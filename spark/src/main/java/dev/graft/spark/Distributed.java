@@ -13,21 +13,17 @@ import org.apache.spark.sql.SparkSession;
 final class Distributed {
   private Distributed() {}
 
-  /**
-   * The model's output for every example ({@link ModelOutputs#SCHEMA}), in partitions of a few
-   * batches each. {@code skipBad}: leave unreadable images out instead of stopping at the first.
-   */
+  /** The model's output for every example ({@link ModelOutputs#SCHEMA}), batch by batch. */
   static Dataset<Row> outputs(
       SparkSession spark,
       ShippedModel model,
       JavaRDD<Example> examples,
       Preprocessing preprocessing,
       long[] exampleShape,
-      int batchSize,
-      boolean skipBad) {
+      RunOptions run) {
     JavaRDD<Row> rows =
         examples.mapPartitions(
-            new ModelOutputs(model, preprocessing, exampleShape, batchSize, skipBad));
+            new ModelOutputs(model, preprocessing, exampleShape, run.batchSize(), run.skipBad()));
     return spark.createDataFrame(rows, ModelOutputs.SCHEMA);
   }
 

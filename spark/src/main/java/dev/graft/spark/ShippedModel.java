@@ -27,23 +27,27 @@ public final class ShippedModel implements Serializable {
 
   private final String sha256;
   private final Broadcast<byte[]> bytes;
+  private final String device;
 
-  private ShippedModel(String sha256, Broadcast<byte[]> bytes) {
+  private ShippedModel(String sha256, Broadcast<byte[]> bytes, String device) {
     this.sha256 = sha256;
     this.bytes = bytes;
+    this.device = device;
   }
 
-  public static ShippedModel ship(JavaSparkContext sc, byte[] model) {
-    return new ShippedModel(sha256(model), sc.broadcast(model));
+  /** {@code device}: cpu, cuda[:ID] or auto, as each executor's session is to use. */
+  public static ShippedModel ship(JavaSparkContext sc, byte[] model, String device) {
+    return new ShippedModel(sha256(model), sc.broadcast(model), device);
   }
 
   /** This JVM's session for the model, opened on first use. */
   public OnnxModel session() {
     return OPEN.computeIfAbsent(
-        sha256,
+        sha256 + " " + device,
         k -> {
           OPENED.incrementAndGet();
-          return OnnxModel.load(bytes.value(), ModelOptions.builder().intraOpThreads(1).build());
+          return OnnxModel.load(
+              bytes.value(), ModelOptions.builder().intraOpThreads(1).device(device).build());
         });
   }
 

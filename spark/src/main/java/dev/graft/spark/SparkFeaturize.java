@@ -44,7 +44,7 @@ public final class SparkFeaturize {
   /**
    * {@code cut}: a layer or tensor name, or null for the input of the last dense layer; {@code
    * cacheDir}: where entries live ({@code <dir>/spark/<key>.parquet}), or null to compute without
-   * keeping; {@code skipBad}: leave unreadable images out instead of stopping at the first.
+   * keeping.
    */
   public static Features featurize(
       SparkSession spark,
@@ -52,8 +52,7 @@ public final class SparkFeaturize {
       String cut,
       ExampleSources sources,
       Path cacheDir,
-      int batchSize,
-      boolean skipBad) {
+      RunOptions run) {
     String at = cut != null ? cut : GraphCut.belowHead(base.proto());
     GraphCut.Halves halves = GraphCut.cut(base.proto(), at);
     ModelProto trunk = halves.trunk();
@@ -77,11 +76,11 @@ public final class SparkFeaturize {
       if (complete(entry)) {
         return new Features(spark.read().parquet(entry), trunk, halves.tensor(), key, true);
       }
-      Dataset<Row> rows = compute(spark, trunkBytes, base, sources, batchSize, skipBad, meta);
+      Dataset<Row> rows = compute(spark, trunkBytes, base, sources, run, meta);
       OutputFiles.writeParquet(rows, entry);
       return new Features(spark.read().parquet(entry), trunk, halves.tensor(), key, false);
     }
-    Dataset<Row> rows = compute(spark, trunkBytes, base, sources, batchSize, skipBad, meta);
+    Dataset<Row> rows = compute(spark, trunkBytes, base, sources, run, meta);
     return new Features(rows, trunk, halves.tensor(), key, false);
   }
 
@@ -90,18 +89,16 @@ public final class SparkFeaturize {
       byte[] trunk,
       ModelFile base,
       ExampleSources sources,
-      int batchSize,
-      boolean skipBad,
+      RunOptions run,
       Metadata meta) {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     return Distributed.outputs(
             spark,
-            ShippedModel.ship(sc, trunk),
-            Distributed.parallelize(spark, sources.examples(), batchSize),
+            ShippedModel.ship(sc, trunk, run.device()),
+            Distributed.parallelize(spark, sources.examples(), run.batchSize()),
             sources.preprocessing(),
             base.exampleShape(),
-            batchSize,
-            skipBad)
+            run)
         .select(
             col("id"),
             col("file"),

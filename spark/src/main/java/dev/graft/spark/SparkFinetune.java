@@ -41,7 +41,7 @@ public final class SparkFinetune {
    * @param hidden units in a hidden layer (a perceptron), or 0 for logistic regression
    * @param maxIter most optimizer iterations (L-BFGS, for both)
    */
-  public record Options(int hidden, int maxIter, long seed, int batchSize, Path cacheDir) {}
+  public record Options(int hidden, int maxIter, long seed, Path cacheDir, RunOptions run) {}
 
   /** The stitched model and how it did on the test split (the validation split when none). */
   public record Result(
@@ -60,15 +60,9 @@ public final class SparkFinetune {
       double testLoss) {}
 
   public static Result run(
-      SparkSession spark,
-      ModelFile base,
-      String cut,
-      ExampleSources sources,
-      Options options,
-      boolean skipBad) {
+      SparkSession spark, ModelFile base, String cut, ExampleSources sources, Options options) {
     SparkFeaturize.Features f =
-        SparkFeaturize.featurize(
-            spark, base, cut, sources, options.cacheDir(), options.batchSize(), skipBad);
+        SparkFeaturize.featurize(spark, base, cut, sources, options.cacheDir(), options.run());
     int k = sources.classNames().size();
     Dataset<Row> all =
         f.rows()

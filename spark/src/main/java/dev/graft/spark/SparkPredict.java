@@ -44,7 +44,7 @@ public final class SparkPredict {
       String output,
       Map<String, Long> topClassCounts) {}
 
-  /** {@code skipBad}: leave unreadable images out and count them instead of stopping. */
+  /** {@code preprocess} and {@code resize}: as graft predict's (auto: what the model records). */
   public static Result run(
       SparkSession spark,
       Path modelPath,
@@ -52,8 +52,7 @@ public final class SparkPredict {
       String output,
       String preprocess,
       String resize,
-      int batchSize,
-      boolean skipBad) {
+      RunOptions run) {
     String ext = OutputFiles.extension(output);
     if (!List.of("parquet", "csv", "npy").contains(ext)) {
       throw GraftException.usage("--output: a .parquet, .csv or .npy, not " + output);
@@ -81,16 +80,15 @@ public final class SparkPredict {
       ExampleSources sources =
           ExampleSources.forPrediction(
               spark, input, model.exampleShape(), pre, model.recorded(), preprocess);
-      examples = Distributed.parallelize(spark, sources.examples(), batchSize);
+      examples = Distributed.parallelize(spark, sources.examples(), run.batchSize());
       total = sources.examples().size();
       skippedFiles = sources.skipped();
       described = pre != null ? pre.toString() : "values scaled " + sources.scaling();
     }
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-    ShippedModel shipped = ShippedModel.ship(sc, model.proto().toByteArray());
+    ShippedModel shipped = ShippedModel.ship(sc, model.proto().toByteArray(), run.device());
     Dataset<Row> outputs =
-        Distributed.outputs(spark, shipped, examples, pre, model.exampleShape(), batchSize, skipBad)
-            .orderBy("id");
+        Distributed.outputs(spark, shipped, examples, pre, model.exampleShape(), run).orderBy("id");
     long n;
     Map<String, Long> counts;
     if (ext.equals("parquet")) {

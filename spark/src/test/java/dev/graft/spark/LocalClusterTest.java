@@ -83,7 +83,13 @@ class LocalClusterTest {
     try {
       SparkPredict.Result result =
           SparkPredict.run(
-              spark, model, input.toString(), output.toString(), "auto", "auto", 16, false);
+              spark,
+              model,
+              input.toString(),
+              output.toString(),
+              "auto",
+              "auto",
+              new RunOptions(16, false, "cpu"));
       assertEquals(n, result.n());
       JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
       // after the job: which JVMs ran tasks, and how many sessions each opened

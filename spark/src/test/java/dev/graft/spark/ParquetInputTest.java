@@ -105,7 +105,13 @@ class ParquetInputTest {
       Path out = tmp.resolve(input.getFileName() + ".npy");
       SparkPredict.Result r =
           SparkPredict.run(
-              spark, model, input.toString(), out.toString(), "auto", "auto", 8, false);
+              spark,
+              model,
+              input.toString(),
+              out.toString(),
+              "auto",
+              "auto",
+              new RunOptions(8, false, "cpu"));
       assertEquals(N, r.n());
       assertArrayEquals(expected, Npy.read(out).data(), 1e-6f, input.toString());
     }
@@ -128,7 +134,13 @@ class ParquetInputTest {
             GraftException.class,
             () ->
                 SparkPredict.run(
-                    spark, model, bad.toString(), out.toString(), "auto", "auto", 8, true));
+                    spark,
+                    model,
+                    bad.toString(),
+                    out.toString(),
+                    "auto",
+                    "auto",
+                    new RunOptions(8, true, "cpu")));
     assertTrue(e.getMessage().startsWith("row 1: 1 values; the model takes 3"), e.getMessage());
     assertTrue(!Files.exists(out));
   }

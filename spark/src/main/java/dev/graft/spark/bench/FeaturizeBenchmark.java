@@ -3,6 +3,7 @@ package dev.graft.spark.bench;
 import dev.graft.data.Preprocessing;
 import dev.graft.spark.ExampleSources;
 import dev.graft.spark.ModelFile;
+import dev.graft.spark.RunOptions;
 import dev.graft.spark.ShippedModel;
 import dev.graft.spark.SparkFeaturize;
 import dev.graft.spark.SparkSessions;
@@ -54,7 +55,9 @@ public final class FeaturizeBenchmark {
           n = sources.examples().size();
           long t0 = System.nanoTime();
           long rows =
-              SparkFeaturize.featurize(spark, base, cut, sources, null, 64, false).rows().count();
+              SparkFeaturize.featurize(spark, base, cut, sources, null, RunOptions.defaults())
+                  .rows()
+                  .count();
           double s = (System.nanoTime() - t0) / 1e9;
           if (rows != n) {
             throw new IllegalStateException(rows + " rows featurized of " + n);

@@ -53,8 +53,7 @@ final class FeaturizeCommand implements Callable<Integer> {
             s -> {
               ExampleSources listed = data.sources(s, base);
               SparkFeaturize.Features f =
-                  SparkFeaturize.featurize(
-                      s, base, data.cut, listed, null, spark.batchSize, spark.skipBad);
+                  SparkFeaturize.featurize(s, base, data.cut, listed, null, spark.run());
               dev.graft.spark.OutputFiles.writeParquet(f.rows(), output);
               done[0] = s.read().parquet(output).count();
               done[1] = listed.examples().size() - done[0];

@@ -74,13 +74,11 @@ final class FinetuneCommand implements Callable<Integer> {
     AtomicWrite.checkWritable(record(target));
     SparkFinetune.Options options =
         new SparkFinetune.Options(
-            hidden, maxIter, data.seed, spark.batchSize, ActivationCache.defaultDir(data.cacheDir));
+            hidden, maxIter, data.seed, ActivationCache.defaultDir(data.cacheDir), spark.run());
     SparkFinetune.Result r =
         spark.inSession(
             "finetune",
-            s ->
-                SparkFinetune.run(
-                    s, model, data.cut, data.sources(s, model), options, spark.skipBad));
+            s -> SparkFinetune.run(s, model, data.cut, data.sources(s, model), options));
     AtomicWrite.writeBytes(target, r.stitched().toByteArray());
     AtomicWrite.writeString(record(target), provenance(r).toPrettyString() + "\n");
     var o = spec.commandLine().getOut();

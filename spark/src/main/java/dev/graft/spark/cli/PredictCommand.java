@@ -59,9 +59,7 @@ final class PredictCommand implements Callable<Integer> {
     SparkPredict.Result r =
         spark.inSession(
             "predict",
-            s ->
-                SparkPredict.run(
-                    s, model, input, output, preprocess, resize, spark.batchSize, spark.skipBad));
+            s -> SparkPredict.run(s, model, input, output, preprocess, resize, spark.run()));
     var o = spec.commandLine().getOut();
     if (spark.json) {
       ObjectNode j = SparkOptions.object();

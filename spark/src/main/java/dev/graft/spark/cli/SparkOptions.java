@@ -3,6 +3,7 @@ package dev.graft.spark.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.graft.GraftException;
+import dev.graft.spark.RunOptions;
 import dev.graft.spark.ShippedModel;
 import dev.graft.spark.SparkSessions;
 import java.util.function.Function;
@@ -32,6 +33,14 @@ final class SparkOptions {
       description = "Leave unreadable images out and count them, instead of stopping at the first.")
   boolean skipBad;
 
+  @Option(
+      names = "--device",
+      defaultValue = "cpu",
+      description =
+          "The executors' ONNX Runtime device: cpu, cuda[:ID] (a build with -Pcuda on executors"
+              + " with GPUs) or auto (default: ${DEFAULT-VALUE}).")
+  String device;
+
   @Option(names = "--json", description = "Print JSON.")
   boolean json;
 
@@ -40,9 +49,7 @@ final class SparkOptions {
 
   /** Runs {@code job} in a session that is stopped afterwards, however the job ends. */
   <T> T inSession(String name, Function<SparkSession, T> job) {
-    if (batchSize < 1) {
-      throw GraftException.usage("--batch-size must be at least 1");
-    }
+    run(); // options checked before Spark starts
     SparkSession spark = SparkSessions.open(master, "graft spark " + name);
     try {
       return job.apply(spark);
@@ -50,6 +57,13 @@ final class SparkOptions {
       ShippedModel.closeAll();
       spark.stop();
     }
+  }
+
+  RunOptions run() {
+    if (batchSize < 1) {
+      throw GraftException.usage("--batch-size must be at least 1");
+    }
+    return new RunOptions(batchSize, skipBad, device);
   }
 
   static ObjectNode object() {
