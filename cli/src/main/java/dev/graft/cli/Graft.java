@@ -96,5 +96,4 @@ public final class Graft implements Runnable {
   static int report(Exception e, PrintWriter err, boolean verbose) {
     return dev.graft.ErrorReport.print(e, err, verbose);
   }
-
 }

@@ -46,6 +46,7 @@ final class ImagePredict {
     }
   }
 
+  /** {@code skipBad}: leave out images that cannot be decoded, counted, instead of stopping. */
   int run(
       Path input,
       Path output,
@@ -53,6 +54,7 @@ final class ImagePredict {
       String resize,
       int batchSize,
       int topK,
+      boolean skipBad,
       boolean json) {
     String ext = extension(output);
     if (!List.of("csv", "json", "npy").contains(ext)) {
@@ -62,34 +64,57 @@ final class ImagePredict {
     long[] ex = loaded.classifier().exampleShape();
     Preprocessing pre =
         ImagePreprocessing.forModel(model, ex, loaded.preprocessing(), preprocess, resize);
-    int n = images.files().size();
     int size = pre.width() * pre.height() * pre.channels();
-    float[] y = null;
+    List<Path> kept = new ArrayList<>();
+    List<float[]> parts = new ArrayList<>();
     int outputs = 0;
-    for (int start = 0; start < n; start += batchSize) {
-      int m = Math.min(batchSize, n - start);
-      float[] batch = new float[m * size];
-      int from = start;
+    for (int start = 0; start < images.files().size(); start += batchSize) {
+      List<Path> files =
+          images.files().subList(start, Math.min(start + batchSize, images.files().size()));
+      float[][] decoded = new float[files.size()][];
       // decoding and resizing dominate: one image per core
-      IntStream.range(0, m)
+      IntStream.range(0, files.size())
           .parallel()
           .forEach(
               i -> {
-                float[] x = pre.apply(ImageDecoder.read(images.files().get(from + i)));
-                System.arraycopy(x, 0, batch, i * size, size);
+                try {
+                  decoded[i] = pre.apply(ImageDecoder.read(files.get(i)));
+                } catch (GraftException bad) {
+                  if (!skipBad) {
+                    throw bad;
+                  }
+                }
               });
+      float[] batch = new float[files.size() * size];
+      int m = 0;
+      for (int i = 0; i < files.size(); i++) {
+        if (decoded[i] != null) {
+          System.arraycopy(decoded[i], 0, batch, m++ * size, size);
+          kept.add(files.get(i));
+        }
+      }
+      if (m == 0) {
+        continue;
+      }
       ExampleLayout.Fitted fitted =
           ExampleLayout.fit(
-              batch,
+              java.util.Arrays.copyOf(batch, m * size),
               new long[] {m, pre.height(), pre.width(), pre.channels()},
               ex,
               input.toString());
       float[] part = loaded.classifier().predict(fitted.data(), m);
-      if (y == null) {
-        outputs = part.length / m;
-        y = new float[n * outputs];
-      }
-      System.arraycopy(part, 0, y, start * outputs, part.length);
+      outputs = part.length / m;
+      parts.add(part);
+    }
+    if (kept.isEmpty()) {
+      throw GraftException.badInput(input + ": no image could be decoded");
+    }
+    int n = kept.size();
+    float[] y = new float[n * outputs];
+    int at = 0;
+    for (float[] part : parts) {
+      System.arraycopy(part, 0, y, at, part.length);
+      at += part.length;
     }
     List<String> classes = loaded.classNames();
     if (classes.size() != outputs) {
@@ -98,8 +123,9 @@ final class ImagePredict {
         classes.add("output_" + c);
       }
     }
-    write(output, ext, images.files(), y, outputs, classes, topK);
-    report(images, pre, output, TopClassCounts.of(y, n, classes), json);
+    write(output, ext, kept, y, outputs, classes, topK);
+    int unreadable = images.files().size() - n;
+    report(images, n, unreadable, pre, output, TopClassCounts.of(y, n, classes), json);
     return 0;
   }
 
@@ -140,14 +166,20 @@ final class ImagePredict {
   }
 
   private void report(
-      ImageFiles images, Preprocessing pre, Path output, TopClassCounts counts, boolean json) {
-    int n = images.files().size();
+      ImageFiles images,
+      int n,
+      int unreadable,
+      Preprocessing pre,
+      Path output,
+      TopClassCounts counts,
+      boolean json) {
     var o = spec.commandLine().getOut();
     if (json) {
       ObjectNode j = Json.object();
       j.put("model", model.toString());
       j.put("n", n);
       j.put("skipped", images.skipped());
+      j.put("unreadable_images_skipped", unreadable);
       j.put("preprocessing", pre.toString());
       j.put("output", output.toString());
       counts.addTo(j);
@@ -155,8 +187,14 @@ final class ImagePredict {
       return;
     }
     o.printf(
-        "%s: %d images (%d other files skipped), preprocessed %s -> %s%ntop class: %s%n",
-        model, n, images.skipped(), pre, output, counts.text());
+        "%s: %d images (%d other files skipped%s), preprocessed %s -> %s%ntop class: %s%n",
+        model,
+        n,
+        images.skipped(),
+        unreadable == 0 ? "" : ", " + unreadable + " unreadable images left out",
+        pre,
+        output,
+        counts.text());
     o.flush();
   }
 

@@ -109,6 +109,13 @@ final class PredictCommand implements Callable<Integer> {
       description = "With --mc-dropout: the dropout masks' seed (default: ${DEFAULT-VALUE}).")
   long seed;
 
+  @Option(
+      names = "--skip-bad",
+      description =
+          "Images: leave out images that cannot be decoded (corrupt, truncated), counted in the"
+              + " report, instead of stopping at the first.")
+  boolean skipBad;
+
   @Option(names = "--json", description = "Print JSON.")
   boolean json;
 
@@ -132,7 +139,7 @@ final class PredictCommand implements Callable<Integer> {
           throw GraftException.usage("images go with one --output and without --mc-dropout");
         }
         return new ImagePredict(loaded, model, spec)
-            .run(inputs.get(0), outputs.get(0), preprocess, resize, batchSize, topK, json);
+            .run(inputs.get(0), outputs.get(0), preprocess, resize, batchSize, topK, skipBad, json);
       }
       if (loaded.inputNames().size() != 1 || loaded.outputNames().size() != 1) {
         if (mcDropout != 0) {

@@ -248,7 +248,7 @@ class SparkTest {
   }
 
   @Test
-  @Tag("acceptance") // three Spark runs: about a minute
+  @Tag("acceptance") // four Spark runs: about a minute
   void aCorruptImageIsNamedAndLeavesNoOutputOrIsSkippedAndCounted() throws Exception {
     Path dir = tmp.resolve("photos");
     Path cats = Files.createDirectories(dir.resolve("Cat"));
@@ -305,6 +305,44 @@ class SparkTest {
     assertEquals(8, skip.json().get("n").asInt());
     assertEquals(1, skip.json().get("unreadable_images_skipped").asInt());
     assertTrue(Files.isRegularFile(out.resolve("_SUCCESS")));
+    // graft predict on one machine stops, or skips and counts, alike; the rows kept are the same
+    Cli single =
+        Cli.run(
+            "predict",
+            tm.toString(),
+            "--input",
+            dir.toString(),
+            "--output",
+            tmp.resolve("single.csv").toString());
+    assertEquals(3, single.exitCode(), single.err());
+    assertTrue(single.err().contains(bad.toString()), single.err());
+    Cli singleSkip =
+        Cli.run(
+            "predict",
+            tm.toString(),
+            "--input",
+            dir.toString(),
+            "--output",
+            tmp.resolve("single.csv").toString(),
+            "--skip-bad",
+            "--json");
+    assertEquals(0, singleSkip.exitCode(), singleSkip.err());
+    assertEquals(1, singleSkip.json().get("unreadable_images_skipped").asInt());
+    SparkCli skipCsv =
+        SparkCli.run(
+            "predict",
+            tm.toString(),
+            "--input",
+            dir.toString(),
+            "--output",
+            tmp.resolve("spark.csv").toString(),
+            "--master",
+            "local[2]",
+            "--skip-bad");
+    assertEquals(0, skipCsv.exitCode(), skipCsv.err());
+    assertEquals(
+        Files.readAllLines(tmp.resolve("single.csv")),
+        Files.readAllLines(tmp.resolve("spark.csv")));
     SparkCli finetune =
         SparkCli.run(
             "finetune",
