@@ -2,7 +2,9 @@ package dev.graft.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.graft.AtomicWrite;
+import dev.graft.GraftException;
 import dev.graft.data.ArrayData;
+import dev.graft.data.RegressionArrays;
 import dev.graft.trainer.Evaluator;
 import dev.graft.trainer.Metrics;
 import dev.graft.trainer.data.Task;
@@ -51,6 +53,13 @@ final class EvalCommand implements Callable<Integer> {
               + " counted in the report, instead of stopping at the first.")
   boolean skipBad;
 
+  @Option(
+      names = "--regression",
+      description =
+          "Arrays: y holds regression targets (MSE and MAE), even when every target is a whole"
+              + " number. Without it, targets with fractions or signs are read as regression.")
+  boolean regression;
+
   @Spec CommandSpec spec;
 
   @Override
@@ -62,6 +71,16 @@ final class EvalCommand implements Callable<Integer> {
       Path images = taskOptions.imageFolder();
       if (images != null) {
         return ImageEval.run(loaded, model, images, json, plot, skipBad, spec);
+      }
+      if (taskOptions.data != null
+          && ArrayData.looksLikeOne(taskOptions.data.toString())
+          && !taskOptions.data.toString().toLowerCase(java.util.Locale.ROOT).endsWith(".csv")) {
+        ArrayData.Pair pair = ArrayData.evaluationPair(taskOptions.data.toString());
+        if (regression || ArrayData.holdsTargets(pair.y())) {
+          return RegressionEval.run(loaded, model, RegressionArrays.of(pair), 256, json, spec);
+        }
+      } else if (regression) {
+        throw GraftException.usage("--regression goes with --data X.npz or X.npy,Y.npy");
       }
       ArrayData arrays = taskOptions.arrays();
       if (arrays != null) {

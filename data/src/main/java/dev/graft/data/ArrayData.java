@@ -21,6 +21,58 @@ public record ArrayData(LabelledArrays train, LabelledArrays test) {
     return s.endsWith(".npz") || s.endsWith(".csv") || s.endsWith(".npy");
   }
 
+  /** An x and y pair as the file holds them, before y is read as classes or as targets. */
+  public record Pair(Npy.Array x, Npy.Array y, String label) {}
+
+  /**
+   * The pair to evaluate on, as NumPy holds it: an .npz's x_test/y_test when it has them, else its
+   * x/y (or x_train/y_train); or an X.npy,Y.npy pair.
+   */
+  public static Pair evaluationPair(String spec) {
+    String lower = spec.toLowerCase(Locale.ROOT);
+    if (lower.endsWith(".csv")) {
+      throw GraftException.usage(
+          "--data " + spec + ": regression targets are read from .npz or X.npy,Y.npy");
+    }
+    if (lower.endsWith(".npz")) {
+      Path file = existing(spec);
+      Map<String, Npy.Array> a = Npz.read(file);
+      for (String[] keys :
+          new String[][] {{"x_test", "y_test"}, {"x", "y"}, {"x_train", "y_train"}}) {
+        if (a.containsKey(keys[0]) && a.containsKey(keys[1])) {
+          return new Pair(
+              a.get(keys[0]), a.get(keys[1]), file + "[" + keys[0] + ", " + keys[1] + "]");
+        }
+      }
+      throw GraftException.badInput(
+          file
+              + ": holds arrays "
+              + List.copyOf(a.keySet())
+              + "; expected x and y, or x_test and y_test");
+    }
+    String[] pair = spec.split(",");
+    if (pair.length != 2) {
+      throw GraftException.usage(
+          "--data " + spec + ": give .npy arrays as a pair, X.npy,Y.npy (examples, then targets)");
+    }
+    Path x = existing(pair[0]);
+    Path y = existing(pair[1]);
+    return new Pair(Npy.read(x), Npy.read(y), x + "," + y);
+  }
+
+  /**
+   * Whether y holds regression targets rather than classes: a value that is not a whole number from
+   * 0 (a fraction, a negative number). Whole-number targets read as classes unless told.
+   */
+  public static boolean holdsTargets(Npy.Array y) {
+    for (float v : y.data()) {
+      if (!(v >= 0) || v != Math.rint(v)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** {@code labelColumn}: for CSV, the label's column (null: "label"). */
   public static ArrayData load(String spec, String labelColumn) {
     String lower = spec.toLowerCase(Locale.ROOT);
