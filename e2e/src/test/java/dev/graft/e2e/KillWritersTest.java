@@ -88,7 +88,8 @@ class KillWritersTest {
 
   /**
    * Runs the command once to learn how long it takes, then kills it {@link #KILLS} times at random
-   * points of that span (checking the folder after each), then runs it to the end once more.
+   * points of that span (checking the folder after each; a run that ends before its kill shortens
+   * the span), then runs it to the end once more.
    */
   private void killLoop(Path target, boolean deterministic, String... args) throws Exception {
     Path folder = Files.createDirectories(target.getParent());
@@ -101,8 +102,13 @@ class KillWritersTest {
     int leftPartial = 0;
     for (int i = 0; i < KILLS; i++) {
       long at = (long) (millis * (0.5 + 0.8 * rng.nextDouble()));
+      long t0 = System.nanoTime();
       if (!run(args, at)) {
         killedBeforeDone++;
+      } else {
+        // it finished first: the first run was slow (a loaded machine, cold caches); aim at this
+        // run's length from now on
+        millis = Math.min(millis, (System.nanoTime() - t0) / 1_000_000);
       }
       if (checkNames(folder)) {
         leftPartial++;
