@@ -101,7 +101,7 @@ class KillWritersTest {
     int killedBeforeDone = 0;
     int leftPartial = 0;
     for (int i = 0; i < KILLS; i++) {
-      long at = (long) (millis * (0.5 + 0.8 * rng.nextDouble()));
+      long at = (long) (millis * (0.3 + 0.8 * rng.nextDouble()));
       long t0 = System.nanoTime();
       if (!run(args, at)) {
         killedBeforeDone++;
