@@ -47,7 +47,7 @@ public final class SparkPredict {
   /** {@code preprocess} and {@code resize}: as graft predict's (auto: what the model records). */
   public static Result run(
       SparkSession spark,
-      Path modelPath,
+      ModelFile model,
       String input,
       String output,
       String preprocess,
@@ -60,12 +60,11 @@ public final class SparkPredict {
     if (!ext.equals("parquet")) {
       AtomicWrite.checkWritable(Path.of(output));
     }
-    ModelFile model = ModelFile.read(modelPath);
     boolean parquet = OutputFiles.extension(input).equals("parquet");
     Preprocessing pre =
         !parquet && ExampleSources.isImages(input)
             ? Preprocessing.forModel(
-                modelPath.toString(), model.exampleShape(), model.recorded(), preprocess, resize)
+                model.path().toString(), model.exampleShape(), model.recorded(), preprocess, resize)
             : null;
     JavaRDD<Example> examples;
     long total;

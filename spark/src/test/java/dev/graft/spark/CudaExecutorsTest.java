@@ -66,7 +66,7 @@ class CudaExecutorsTest {
     Path cuda = tmp.resolve("cuda.npy");
     SparkPredict.run(
         spark,
-        model,
+        ModelFile.read(model),
         input.toString(),
         cpu.toString(),
         "auto",
@@ -74,7 +74,7 @@ class CudaExecutorsTest {
         new RunOptions(16, false, "cpu"));
     SparkPredict.run(
         spark,
-        model,
+        ModelFile.read(model),
         input.toString(),
         cuda.toString(),
         "auto",
@@ -93,7 +93,7 @@ class CudaExecutorsTest {
             () ->
                 SparkPredict.run(
                     spark,
-                    model,
+                    ModelFile.read(model),
                     input.toString(),
                     out.toString(),
                     "auto",

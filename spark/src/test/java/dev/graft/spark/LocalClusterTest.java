@@ -84,7 +84,7 @@ class LocalClusterTest {
       SparkPredict.Result result =
           SparkPredict.run(
               spark,
-              model,
+              ModelFile.read(model),
               input.toString(),
               output.toString(),
               "auto",

@@ -106,7 +106,7 @@ class ParquetInputTest {
       SparkPredict.Result r =
           SparkPredict.run(
               spark,
-              model,
+              ModelFile.read(model),
               input.toString(),
               out.toString(),
               "auto",
@@ -135,7 +135,7 @@ class ParquetInputTest {
             () ->
                 SparkPredict.run(
                     spark,
-                    model,
+                    ModelFile.read(model),
                     bad.toString(),
                     out.toString(),
                     "auto",

@@ -1,6 +1,7 @@
 package dev.graft.spark.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.graft.spark.ModelFile;
 import dev.graft.spark.SparkPredict;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -56,10 +57,11 @@ final class PredictCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    ModelFile read = ModelFile.read(model); // a bad model file is refused before Spark starts
     SparkPredict.Result r =
         spark.inSession(
             "predict",
-            s -> SparkPredict.run(s, model, input, output, preprocess, resize, spark.run()));
+            s -> SparkPredict.run(s, read, input, output, preprocess, resize, spark.run()));
     var o = spec.commandLine().getOut();
     if (spark.json) {
       ObjectNode j = SparkOptions.object();
