@@ -248,7 +248,7 @@ class SparkTest {
   }
 
   @Test
-  @Tag("acceptance") // four Spark runs: about a minute
+  @Tag("acceptance") // five Spark runs: about a minute
   void aCorruptImageIsNamedAndLeavesNoOutputOrIsSkippedAndCounted() throws Exception {
     Path dir = tmp.resolve("photos");
     Path cats = Files.createDirectories(dir.resolve("Cat"));
@@ -358,6 +358,22 @@ class SparkTest {
     assertEquals(3, finetune.exitCode(), finetune.err());
     assertTrue(finetune.err().contains(bad.toString()), finetune.err());
     assertFalse(Files.exists(tmp.resolve("x.onnx")));
+    SparkCli finetuneSkip =
+        SparkCli.run(
+            "finetune",
+            tm.toString(),
+            "--data",
+            dir.toString(),
+            "--out",
+            tmp.resolve("x.onnx").toString(),
+            "--cache-dir",
+            tmp.resolve("c").toString(),
+            "--master",
+            "local[2]",
+            "--skip-bad",
+            "--json");
+    assertEquals(0, finetuneSkip.exitCode(), finetuneSkip.err());
+    assertEquals(1, finetuneSkip.json().get("unreadable_images_skipped").asInt());
   }
 
   /** A JSON file, read. */

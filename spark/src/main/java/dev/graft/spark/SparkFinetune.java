@@ -56,6 +56,8 @@ public final class SparkFinetune {
       long train,
       long valid,
       long test,
+      boolean testIsValidation,
+      long unreadableSkipped,
       double testAccuracy,
       double testLoss) {}
 
@@ -152,6 +154,8 @@ public final class SparkFinetune {
           train.count(),
           valid.count(),
           test.count(),
+          !sources.hasTestSplit(),
+          sources.examples().size() - all.count(),
           m[0],
           m[1]);
     } finally {

@@ -94,10 +94,11 @@ final class FinetuneCommand implements Callable<Integer> {
       j.put("head", r.head());
       j.put("train", r.train());
       j.put("validation", r.valid());
+      j.put("unreadable_images_skipped", r.unreadableSkipped());
       o.println(j.toPrettyString());
     } else {
       o.printf(
-          "base %s cut at %s (features %s); classes %s: %d training, %d validation, %d test%n"
+          "base %s cut at %s (features %s); classes %s: %d training, %d validation, %s%n"
               + "head %s, %d iterations%n"
               + "stitched model: test accuracy %.4f, loss %.4f (%d examples)%nsaved %s%n",
           base,
@@ -106,7 +107,10 @@ final class FinetuneCommand implements Callable<Integer> {
           r.classes(),
           r.train(),
           r.valid(),
-          r.test(),
+          (r.testIsValidation() ? "the validation examples as test" : r.test() + " test")
+              + (r.unreadableSkipped() == 0
+                  ? ""
+                  : "; " + r.unreadableSkipped() + " unreadable images left out"),
           r.head(),
           r.iterations(),
           r.testAccuracy(),
