@@ -168,7 +168,18 @@ final class FinetuneCommand implements Callable<Integer> {
     if (chosen.converges()) {
       spec.commandLine().getErr().println("graft: note: " + chosen.note());
     }
+    String taskName =
+        imageDir != null
+            ? imageDir.getFileName().toString()
+            : arrays != null ? stem(taskOptions.data) : task.name();
     if (onnxBase && !noCache) {
+      Path onnxTarget = out != null ? out : Path.of(stem(base) + "-" + taskName + ".onnx");
+      if (!onnxTarget.getFileName().toString().endsWith(".onnx")) {
+        throw GraftException.usage(
+            "an ONNX base gives an ONNX model (trunk and new head stitched): --out must end in"
+                + " .onnx");
+      }
+      FineTuneRecord.checkTargets(onnxTarget); // before any image is decoded
       OwnData own = null;
       if (imageDir != null || arrays != null) {
         try (LoadedModel loaded = LoadedModel.open(base, "cpu")) {
@@ -177,13 +188,9 @@ final class FinetuneCommand implements Callable<Integer> {
         }
       }
       TaskData data = own != null ? own.data() : taskOptions.load(task);
-      return new OnnxFinetune(this, data, own, options).run();
+      return new OnnxFinetune(this, data, own, options, onnxTarget).run();
     }
     Network network = ModelLoader.load(base);
-    String taskName =
-        imageDir != null
-            ? imageDir.getFileName().toString()
-            : arrays != null ? stem(taskOptions.data) : task.name();
     Path target = out != null ? out : Path.of(stem(base) + "-" + taskName + ".zip");
     FineTuneRecord.checkTargets(target); // after the base is checked, before training
     OwnData own =

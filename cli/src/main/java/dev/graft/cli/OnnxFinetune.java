@@ -2,7 +2,6 @@ package dev.graft.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.graft.AtomicWrite;
-import dev.graft.GraftException;
 import dev.graft.MetadataKeys;
 import dev.graft.onnx.ModelProto;
 import dev.graft.runtime.ActivationCache;
@@ -33,25 +32,21 @@ final class OnnxFinetune {
   private final TaskData data;
   private final OwnData own;
   private final FineTuneOptions options;
+  private final Path target;
 
   /** {@code own}: the user's images or arrays behind {@code data}, or null for a task. */
-  OnnxFinetune(FinetuneCommand command, TaskData data, OwnData own, FineTuneOptions options) {
+  OnnxFinetune(
+      FinetuneCommand command, TaskData data, OwnData own, FineTuneOptions options, Path target) {
     this.c = command;
     this.task = data.task();
     this.data = data;
     this.own = own;
     this.options = options;
+    this.target = target;
   }
 
   int run() {
     ModelProto base = dev.graft.ExternalData.parseChecked(c.base);
-    Path target =
-        c.out != null ? c.out : Path.of(FinetuneCommand.stem(c.base) + "-" + task.name() + ".onnx");
-    if (!target.getFileName().toString().endsWith(".onnx")) {
-      throw GraftException.usage(
-          "an ONNX base gives an ONNX model (trunk and new head stitched): --out must end in .onnx");
-    }
-    FineTuneRecord.checkTargets(target); // after the base is checked, before training
     String cut = c.cut != null ? c.cut : GraphCut.belowHead(base);
     int epochs = options.freezeEpochs() + options.epochs();
     FineTuneOptions headOptions =
