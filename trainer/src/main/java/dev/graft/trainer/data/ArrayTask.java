@@ -25,7 +25,7 @@ public final class ArrayTask {
       long seed,
       String name) {
     int k = data.classCount();
-    Task task = Task.ofOwnClasses(name, k, "arrays");
+    Task task = Task.ofOwnClasses(name, k);
     int[][] parts = StratifiedSplit.indices(data.train().labels(), valSplit, seed);
     Examples train = examples(data.train().pick(parts[0]), modelInput, scale, k);
     Examples valid = examples(data.train().pick(parts[1]), modelInput, scale, k);

@@ -28,7 +28,7 @@ public final class ImageFolderTask {
   public static TaskData load(
       ImageFolder folder, Preprocessing pre, String name, List<Path> skipped) {
     int k = folder.classes().size();
-    Task task = Task.ofOwnClasses(name, k, "image folders");
+    Task task = Task.ofOwnClasses(name, k);
     Examples train = examples(folder.train(), folder.train().labels(), pre, k, skipped);
     Examples valid = examples(folder.valid(), folder.valid().labels(), pre, k, skipped);
     Examples test =

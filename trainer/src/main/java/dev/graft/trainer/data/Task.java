@@ -10,9 +10,11 @@ import java.util.TreeSet;
  * Which Fashion-MNIST classes a task uses and how they are labelled: either every class but some
  * ({@code --exclude 5,6}, the rest renumbered in order), or a chosen list ({@code --classes 5,6});
  * with {@code --positive} a two-class task becomes binary (label 1 for the positive class). {@code
- * trainLimit} keeps only the first N training images of the task (0: all).
+ * trainLimit} keeps only the first N training images of the task (0: all). A task on the user's own
+ * data has {@code ownNames}, its classes' names (any number of classes); Fashion-MNIST's have null.
  */
-public record Task(String name, List<Integer> classes, Integer positive, int trainLimit) {
+public record Task(
+    String name, List<Integer> classes, Integer positive, int trainLimit, List<String> ownNames) {
 
   /** The chapter's tasks, by name. */
   public static final Map<String, Task> PRESETS =
@@ -23,8 +25,17 @@ public record Task(String name, List<Integer> classes, Integer positive, int tra
           "all-but-tshirt-pullover", exclude("all-but-tshirt-pullover", List.of(0, 2), 0),
           "all", exclude("all", List.of(), 0));
 
+  /** A Fashion-MNIST task. */
+  public Task(String name, List<Integer> classes, Integer positive, int trainLimit) {
+    this(name, classes, positive, trainLimit, null);
+  }
+
   public Task {
     classes = List.copyOf(classes);
+    ownNames = ownNames == null ? null : List.copyOf(ownNames);
+    if (ownNames != null && (ownNames.size() != classes.size() || positive != null)) {
+      throw new IllegalArgumentException("own classes: one name per class, no positive class");
+    }
     if (classes.isEmpty()) {
       throw GraftException.usage("a task needs at least one class");
     }
@@ -32,7 +43,7 @@ public record Task(String name, List<Integer> classes, Integer positive, int tra
       throw GraftException.usage("task classes repeat a class: " + classes);
     }
     for (int c : classes) {
-      if (c < 0 || c > 9) {
+      if (ownNames == null && (c < 0 || c > 9)) {
         throw GraftException.usage("Fashion-MNIST classes are 0..9, not " + c);
       }
     }
@@ -50,22 +61,20 @@ public record Task(String name, List<Integer> classes, Integer positive, int tra
   }
 
   /**
-   * The user's own classes, numbered 0..k-1 ({@code what}: "image folders", "arrays", for the
-   * message): two to ten of them for now (Fashion-MNIST's class numbers bound a task).
+   * The user's own classes, numbered 0..k-1 and named "0".."k-1" (their real names travel with the
+   * data). Any number from two.
    */
-  public static Task ofOwnClasses(String name, int k, String what) {
+  public static Task ofOwnClasses(String name, int k) {
     if (k < 2) {
       throw GraftException.badInput(name + ": every example has the same class; nothing to learn");
     }
-    if (k > 10) {
-      throw GraftException.unsupported(
-          name + ": " + k + " classes; fine-tuning on " + what + " takes up to 10 for now");
-    }
     List<Integer> classes = new ArrayList<>();
+    List<String> names = new ArrayList<>();
     for (int c = 0; c < k; c++) {
       classes.add(c);
+      names.add(String.valueOf(c));
     }
-    return new Task(name, classes, null, 0);
+    return new Task(name, classes, null, 0, names);
   }
 
   public static Task preset(String name) {
@@ -94,7 +103,7 @@ public record Task(String name, List<Integer> classes, Integer positive, int tra
   }
 
   public Task withTrainLimit(int limit) {
-    return new Task(name, classes, positive, limit);
+    return new Task(name, classes, positive, limit, ownNames);
   }
 
   public boolean binary() {
@@ -121,6 +130,9 @@ public record Task(String name, List<Integer> classes, Integer positive, int tra
 
   /** Names of the task's labels, in label order. */
   public List<String> labelNames() {
+    if (ownNames != null) {
+      return ownNames;
+    }
     if (binary()) {
       int negative = classes.get(0).equals(positive) ? classes.get(1) : classes.get(0);
       return List.of(
