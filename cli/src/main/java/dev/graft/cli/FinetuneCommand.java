@@ -173,6 +173,8 @@ final class FinetuneCommand implements Callable<Integer> {
             ? imageDir.getFileName().toString()
             : arrays != null ? stem(taskOptions.data) : task.name();
     if (onnxBase && !noCache) {
+      // the base is checked first (a hostile file is refused as such), then --out, then the data
+      dev.graft.onnx.ModelProto checked = dev.graft.ExternalData.parseChecked(base);
       Path onnxTarget = out != null ? out : Path.of(stem(base) + "-" + taskName + ".onnx");
       if (!onnxTarget.getFileName().toString().endsWith(".onnx")) {
         throw GraftException.usage(
@@ -188,7 +190,7 @@ final class FinetuneCommand implements Callable<Integer> {
         }
       }
       TaskData data = own != null ? own.data() : taskOptions.load(task);
-      return new OnnxFinetune(this, data, own, options, onnxTarget).run();
+      return new OnnxFinetune(this, checked, data, own, options, onnxTarget).run();
     }
     Network network = ModelLoader.load(base);
     Path target = out != null ? out : Path.of(stem(base) + "-" + taskName + ".zip");

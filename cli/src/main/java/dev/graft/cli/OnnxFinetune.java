@@ -33,20 +33,27 @@ final class OnnxFinetune {
   private final OwnData own;
   private final FineTuneOptions options;
   private final Path target;
+  private final ModelProto base;
 
   /** {@code own}: the user's images or arrays behind {@code data}, or null for a task. */
+  /** {@code base}: the base, parsed and checked; {@code target}: checked to be writable. */
   OnnxFinetune(
-      FinetuneCommand command, TaskData data, OwnData own, FineTuneOptions options, Path target) {
+      FinetuneCommand command,
+      ModelProto base,
+      TaskData data,
+      OwnData own,
+      FineTuneOptions options,
+      Path target) {
     this.c = command;
     this.task = data.task();
     this.data = data;
     this.own = own;
     this.options = options;
     this.target = target;
+    this.base = base;
   }
 
   int run() {
-    ModelProto base = dev.graft.ExternalData.parseChecked(c.base);
     String cut = c.cut != null ? c.cut : GraphCut.belowHead(base);
     int epochs = options.freezeEpochs() + options.epochs();
     FineTuneOptions headOptions =
