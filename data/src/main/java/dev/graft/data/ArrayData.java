@@ -50,10 +50,15 @@ public record ArrayData(LabelledArrays train, LabelledArrays test) {
               + List.copyOf(a.keySet())
               + "; expected x and y, or x_test and y_test");
     }
+    return npyPair(spec);
+  }
+
+  /** {@code X.npy,Y.npy}: the examples, then their labels or targets. */
+  private static Pair npyPair(String spec) {
     String[] pair = spec.split(",");
     if (pair.length != 2) {
       throw GraftException.usage(
-          "--data " + spec + ": give .npy arrays as a pair, X.npy,Y.npy (examples, then targets)");
+          "--data " + spec + ": give .npy arrays as a pair, X.npy,Y.npy (examples, then labels)");
     }
     Path x = existing(pair[0]);
     Path y = existing(pair[1]);
@@ -85,14 +90,8 @@ public record ArrayData(LabelledArrays train, LabelledArrays test) {
     if (lower.endsWith(".npz")) {
       return npz(existing(spec));
     }
-    String[] pair = spec.split(",");
-    if (pair.length != 2) {
-      throw GraftException.usage(
-          "--data " + spec + ": give .npy arrays as a pair, X.npy,Y.npy (examples, then labels)");
-    }
-    Path x = existing(pair[0]);
-    Path y = existing(pair[1]);
-    return new ArrayData(LabelledArrays.of(Npy.read(x), Npy.read(y), x + "," + y), null);
+    Pair p = npyPair(spec);
+    return new ArrayData(LabelledArrays.of(p.x(), p.y(), p.label()), null);
   }
 
   private static ArrayData npz(Path file) {

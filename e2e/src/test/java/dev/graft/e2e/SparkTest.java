@@ -343,35 +343,23 @@ class SparkTest {
     assertEquals(
         Files.readAllLines(tmp.resolve("single.csv")),
         Files.readAllLines(tmp.resolve("spark.csv")));
-    SparkCli finetune =
-        SparkCli.run(
-            "finetune",
-            tm.toString(),
-            "--data",
-            dir.toString(),
-            "--out",
-            tmp.resolve("x.onnx").toString(),
-            "--cache-dir",
-            tmp.resolve("c").toString(),
-            "--master",
-            "local[2]");
+    String[] finetuneArgs = {
+      "finetune",
+      tm.toString(),
+      "--data",
+      dir.toString(),
+      "--out",
+      tmp.resolve("x.onnx").toString(),
+      "--cache-dir",
+      tmp.resolve("c").toString(),
+      "--master",
+      "local[2]"
+    };
+    SparkCli finetune = SparkCli.run(finetuneArgs);
     assertEquals(3, finetune.exitCode(), finetune.err());
     assertTrue(finetune.err().contains(bad.toString()), finetune.err());
     assertFalse(Files.exists(tmp.resolve("x.onnx")));
-    SparkCli finetuneSkip =
-        SparkCli.run(
-            "finetune",
-            tm.toString(),
-            "--data",
-            dir.toString(),
-            "--out",
-            tmp.resolve("x.onnx").toString(),
-            "--cache-dir",
-            tmp.resolve("c").toString(),
-            "--master",
-            "local[2]",
-            "--skip-bad",
-            "--json");
+    SparkCli finetuneSkip = SparkCli.run(append(finetuneArgs, "--skip-bad", "--json"));
     assertEquals(0, finetuneSkip.exitCode(), finetuneSkip.err());
     assertEquals(1, finetuneSkip.json().get("unreadable_images_skipped").asInt());
   }

@@ -7,10 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.graft.GraftException;
 import dev.graft.data.Npy;
-import dev.graft.runtime.DenseHeadOnnx;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Random;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -37,19 +35,8 @@ class CudaExecutorsTest {
   static void start() throws Exception {
     spark = SparkSessions.open("local[2]", "CudaExecutorsTest");
     Random r = new Random(4);
-    float[] w = new float[5 * 3];
-    float[] x = new float[100 * 5];
-    for (int i = 0; i < w.length; i++) {
-      w[i] = (float) r.nextGaussian();
-    }
-    for (int i = 0; i < x.length; i++) {
-      x[i] = (float) r.nextGaussian();
-    }
-    model = tmp.resolve("m.onnx");
-    Files.write(
-        model,
-        DenseHeadOnnx.of(List.of(new DenseHeadOnnx.Layer(w, new float[3], 5, 3, "softmax")), "p")
-            .toByteArray());
+    model = SoftmaxModels.write(tmp.resolve("m.onnx"), 5, 3, r);
+    float[] x = SoftmaxModels.gaussian(100 * 5, r);
     input = tmp.resolve("x.npy");
     Npy.write(input, x, new long[] {100, 5});
   }

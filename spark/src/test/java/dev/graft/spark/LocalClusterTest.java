@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.graft.data.Npy;
-import dev.graft.runtime.DenseHeadOnnx;
 import dev.graft.runtime.ModelOptions;
 import dev.graft.runtime.OnnxModel;
 import java.io.File;
@@ -54,21 +53,8 @@ class LocalClusterTest {
     Random r = new Random(11);
     int n = 500;
     int f = 6;
-    int k = 4;
-    float[] w = new float[f * k];
-    float[] b = new float[k];
-    float[] x = new float[n * f];
-    for (int i = 0; i < w.length; i++) {
-      w[i] = (float) r.nextGaussian();
-    }
-    for (int i = 0; i < x.length; i++) {
-      x[i] = (float) r.nextGaussian();
-    }
-    Path model = tmp.resolve("head.onnx");
-    Files.write(
-        model,
-        DenseHeadOnnx.of(List.of(new DenseHeadOnnx.Layer(w, b, f, k, "softmax")), "p")
-            .toByteArray());
+    Path model = SoftmaxModels.write(tmp.resolve("head.onnx"), f, 4, r);
+    float[] x = SoftmaxModels.gaussian(n * f, r);
     Path input = tmp.resolve("x.npy");
     Npy.write(input, x, new long[] {n, f});
     Path output = tmp.resolve("y.npy");

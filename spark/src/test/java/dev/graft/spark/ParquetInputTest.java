@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.graft.GraftException;
 import dev.graft.data.Npy;
-import dev.graft.runtime.DenseHeadOnnx;
 import dev.graft.runtime.ModelOptions;
 import dev.graft.runtime.OnnxModel;
 import java.nio.file.Files;
@@ -43,19 +42,8 @@ class ParquetInputTest {
   static void start() throws Exception {
     spark = SparkSessions.open("local[2]", "ParquetInputTest");
     Random r = new Random(2);
-    x = new float[N * F];
-    for (int i = 0; i < x.length; i++) {
-      x[i] = (float) r.nextGaussian();
-    }
-    float[] w = new float[F * 2];
-    for (int i = 0; i < w.length; i++) {
-      w[i] = (float) r.nextGaussian();
-    }
-    model = tmp.resolve("m.onnx");
-    Files.write(
-        model,
-        DenseHeadOnnx.of(List.of(new DenseHeadOnnx.Layer(w, new float[2], F, 2, "softmax")), "p")
-            .toByteArray());
+    x = SoftmaxModels.gaussian(N * F, r);
+    model = SoftmaxModels.write(tmp.resolve("m.onnx"), F, 2, r);
   }
 
   @AfterAll
