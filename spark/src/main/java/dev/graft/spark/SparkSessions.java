@@ -27,4 +27,32 @@ public final class SparkSessions {
     session.sparkContext().setLogLevel("WARN");
     return session;
   }
+
+  /**
+   * Stops a session once no task runs any more: after a job failed on one partition, the others'
+   * tasks are cancelled and their ends awaited (at most 30 s), so none reports to a scheduler that
+   * is shutting down (Spark logs those races as errors with stack traces).
+   */
+  public static void close(SparkSession session) {
+    var sc = session.sparkContext();
+    sc.cancelAllJobs();
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (System.nanoTime() < deadline && running(sc) > 0) {
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    session.stop();
+  }
+
+  private static int running(org.apache.spark.SparkContext sc) {
+    int n = 0;
+    for (var e : sc.statusTracker().getExecutorInfos()) {
+      n += e.numRunningTasks();
+    }
+    return n;
+  }
 }

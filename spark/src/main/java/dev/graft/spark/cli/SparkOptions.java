@@ -54,8 +54,8 @@ final class SparkOptions {
     try {
       return job.apply(spark);
     } finally {
+      SparkSessions.close(spark);
       ShippedModel.closeAll();
-      spark.stop();
     }
   }
 
