@@ -181,7 +181,7 @@ public record ExampleSources(
       long id, String input, HadoopListing.Listed f, int label, String split) {
     String root = input.endsWith("/") ? input.substring(0, input.length() - 1) : input;
     String name = f.relative().isEmpty() ? root : root + "/" + f.relative();
-    return new Example(id, name, f.uri(), null, label, split);
+    return new Example(id, name, f.uri(), null, label, split, null);
   }
 
   /** Arrays are read on the driver: a URI naming one is refused, saying so. */
@@ -197,7 +197,7 @@ public record ExampleSources(
 
   private static Example image(long id, Path file, int label, String split) {
     return new Example(
-        id, file.toString(), file.toAbsolutePath().toUri().toString(), null, label, split);
+        id, file.toString(), file.toAbsolutePath().toUri().toString(), null, label, split, null);
   }
 
   private static void addImages(List<Example> out, ImageFolder.Split split, String name) {
@@ -222,7 +222,7 @@ public record ExampleSources(
       float[] row = java.util.Arrays.copyOfRange(x, i * d, (i + 1) * d);
       int label = labels == null ? -1 : labels[i];
       String name = split.isEmpty() ? "row " + i : split + " row " + i;
-      out.add(new Example(out.size(), name, null, row, label, split));
+      out.add(new Example(out.size(), name, null, row, label, split, null));
     }
   }
 }

@@ -38,12 +38,13 @@ final class ModelOutputs implements FlatMapFunction<Iterator<Example>, Row> {
           .add("file", DataTypes.StringType, false)
           .add("label", DataTypes.IntegerType, false)
           .add("split", DataTypes.StringType, false)
-          .add("content_sha256", DataTypes.StringType, false)
+          .add("content_sha256", DataTypes.StringType, true)
           .add("values", DataTypes.createArrayType(DataTypes.FloatType, false), false);
 
   private final ShippedModel model;
   private final Preprocessing preprocessing;
   private final long[] exampleShape;
+  private final long exampleSize;
   private final int batchSize;
   private final boolean skipBad;
 
@@ -60,6 +61,7 @@ final class ModelOutputs implements FlatMapFunction<Iterator<Example>, Row> {
     this.model = model;
     this.preprocessing = preprocessing;
     this.exampleShape = exampleShape;
+    this.exampleSize = java.util.Arrays.stream(exampleShape).reduce(1, (a, b) -> a * b);
     this.batchSize = batchSize;
     this.skipBad = skipBad;
   }
@@ -91,31 +93,24 @@ final class ModelOutputs implements FlatMapFunction<Iterator<Example>, Row> {
   private List<Row> batch(OnnxModel session, Configuration hadoop, Iterator<Example> examples) {
     List<Example> taken = new ArrayList<>();
     List<float[]> inputs = new ArrayList<>();
-    List<String> shas = new ArrayList<>();
     while (taken.size() < batchSize && examples.hasNext()) {
       Example e = examples.next();
       try {
         if (e.uri() != null) {
           byte[] bytes = read(hadoop, e);
           inputs.add(preprocessing.apply(ImageDecoder.decode(bytes, e.file())));
-          shas.add(ShippedModel.sha256(bytes));
         } else {
-          long expected = 1;
-          for (long d : exampleShape) {
-            expected *= d;
-          }
-          if (e.values().length != expected) {
+          if (e.values().length != exampleSize) {
             throw GraftException.badInput(
                 e.file()
                     + ": "
                     + e.values().length
                     + " values; the model takes "
-                    + expected
+                    + exampleSize
                     + " per example "
                     + java.util.Arrays.toString(exampleShape));
           }
           inputs.add(e.values());
-          shas.add(ShippedModel.sha256(floatBytes(e.values())));
         }
         taken.add(e);
       } catch (GraftException bad) {
@@ -143,7 +138,8 @@ final class ModelOutputs implements FlatMapFunction<Iterator<Example>, Row> {
     for (int i = 0; i < m; i++) {
       Example e = taken.get(i);
       float[] values = java.util.Arrays.copyOfRange(y, i * k, (i + 1) * k);
-      rows.add(RowFactory.create(e.id(), e.file(), e.label(), e.split(), shas.get(i), values));
+      rows.add(
+          RowFactory.create(e.id(), e.file(), e.label(), e.split(), e.contentSha256(), values));
     }
     return rows;
   }

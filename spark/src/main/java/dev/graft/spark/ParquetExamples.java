@@ -52,6 +52,6 @@ final class ParquetExamples {
     for (int c = 0; c < values.length; c++) {
       values[c] = v.get(c);
     }
-    return new Example(i, "row " + i, null, values, -1, "");
+    return new Example(i, "row " + i, null, values, -1, "", null);
   }
 }

@@ -61,8 +61,9 @@ public final class SparkFeaturize {
         sources.preprocessing() != null
             ? sources.preprocessing().toString()
             : "arrays " + sources.scaling();
-    List<String> shas = contentShas(spark, sources);
-    String key = key(trunkBytes, halves.tensor(), preprocessing, sources.examples(), shas);
+    // hashed once: the key is made of them, and the rows carry them
+    List<Example> examples = withContentShas(spark, sources.examples());
+    String key = key(trunkBytes, halves.tensor(), preprocessing, examples);
     Metadata meta =
         new MetadataBuilder()
             .putString("graft.trunk_sha256", ShippedModel.sha256(trunkBytes))
@@ -76,11 +77,11 @@ public final class SparkFeaturize {
       if (complete(entry)) {
         return new Features(spark.read().parquet(entry), trunk, halves.tensor(), key, true);
       }
-      Dataset<Row> rows = compute(spark, trunkBytes, base, sources, run, meta);
+      Dataset<Row> rows = compute(spark, trunkBytes, base, sources, examples, run, meta);
       OutputFiles.writeParquet(rows, entry);
       return new Features(spark.read().parquet(entry), trunk, halves.tensor(), key, false);
     }
-    Dataset<Row> rows = compute(spark, trunkBytes, base, sources, run, meta);
+    Dataset<Row> rows = compute(spark, trunkBytes, base, sources, examples, run, meta);
     return new Features(rows, trunk, halves.tensor(), key, false);
   }
 
@@ -89,13 +90,14 @@ public final class SparkFeaturize {
       byte[] trunk,
       ModelFile base,
       ExampleSources sources,
+      List<Example> examples,
       RunOptions run,
       Metadata meta) {
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     return Distributed.outputs(
             spark,
             ShippedModel.ship(sc, trunk, run.device()),
-            Distributed.parallelize(spark, sources.examples(), run.batchSize()),
+            Distributed.parallelize(spark, examples, run.batchSize()),
             sources.preprocessing(),
             base.exampleShape(),
             run)
@@ -108,18 +110,17 @@ public final class SparkFeaturize {
             col("values").as("features", meta));
   }
 
-  /** Each example's content SHA-256, in order: image files read on the executors. */
-  static List<String> contentShas(SparkSession spark, ExampleSources sources) {
-    List<Example> examples = sources.examples();
+  /** The examples with their content SHA-256, in order: image files read on the executors. */
+  static List<Example> withContentShas(SparkSession spark, List<Example> examples) {
     if (examples.isEmpty() || examples.get(0).uri() == null) {
       return examples.stream()
-          .map(e -> ShippedModel.sha256(ModelOutputs.floatBytes(e.values())))
+          .map(e -> e.withContentSha256(ShippedModel.sha256(ModelOutputs.floatBytes(e.values()))))
           .toList();
     }
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     int slices = Math.max(1, Math.min(examples.size(), sc.defaultParallelism() * 4));
     return Distributed.run(
-        () -> sc.parallelize(examples, slices).map(SparkFeaturize::fileSha).collect());
+        () -> sc.parallelize(examples, slices).map(e -> e.withContentSha256(fileSha(e))).collect());
   }
 
   private static String fileSha(Example e) throws IOException, NoSuchAlgorithmException {
@@ -135,12 +136,7 @@ public final class SparkFeaturize {
     return HexFormat.of().formatHex(d.digest());
   }
 
-  static String key(
-      byte[] trunk,
-      String cut,
-      String preprocessing,
-      List<Example> examples,
-      List<String> contentShas) {
+  static String key(byte[] trunk, String cut, String preprocessing, List<Example> examples) {
     try {
       MessageDigest d = MessageDigest.getInstance("SHA-256");
       d.update(trunk);
@@ -148,9 +144,8 @@ public final class SparkFeaturize {
         d.update((byte) 0);
         d.update(s.getBytes(StandardCharsets.UTF_8));
       }
-      for (int i = 0; i < examples.size(); i++) {
-        Example e = examples.get(i);
-        String line = "\n" + e.split() + " " + e.label() + " " + contentShas.get(i);
+      for (Example e : examples) {
+        String line = "\n" + e.split() + " " + e.label() + " " + e.contentSha256();
         d.update(line.getBytes(StandardCharsets.UTF_8));
       }
       return HexFormat.of().formatHex(d.digest());
