@@ -116,13 +116,7 @@ final class ImagePredict {
       System.arraycopy(part, 0, y, at, part.length);
       at += part.length;
     }
-    List<String> classes = loaded.classNames();
-    if (classes.size() != outputs) {
-      classes = new ArrayList<>();
-      for (int c = 0; c < outputs; c++) {
-        classes.add("output_" + c);
-      }
-    }
+    List<String> classes = PredictionCsv.classNames(loaded.classNames(), outputs);
     write(output, ext, kept, y, outputs, classes, topK);
     int unreadable = images.files().size() - n;
     report(images, n, unreadable, pre, output, TopClassCounts.of(y, n, classes), json);

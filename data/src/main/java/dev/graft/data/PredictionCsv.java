@@ -12,6 +12,14 @@ import java.util.stream.IntStream;
 public final class PredictionCsv {
   private PredictionCsv() {}
 
+  /** The columns' class names for k outputs: the model's own, else output_0, output_1, ... */
+  public static List<String> classNames(List<String> recorded, int k) {
+    if (recorded.size() == k) {
+      return recorded;
+    }
+    return IntStream.range(0, k).mapToObj(c -> "output_" + c).toList();
+  }
+
   public static String header(List<String> classes) {
     StringBuilder sb = new StringBuilder("file,top_class,top_probability");
     for (String c : classes) {

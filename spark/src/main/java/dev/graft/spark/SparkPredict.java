@@ -91,7 +91,7 @@ public final class SparkPredict {
     long n;
     Map<String, Long> counts;
     if (ext.equals("parquet")) {
-      List<String> classes = names(model.classNames(), model.outputs());
+      List<String> classes = PredictionCsv.classNames(model.classNames(), model.outputs());
       Column values = col("values");
       Column best = array_position(values, array_max(values)).cast("int");
       Column names = array(classes.stream().map(c -> lit(c)).toArray(Column[]::new));
@@ -124,7 +124,7 @@ public final class SparkPredict {
           y[i * k + c] = v.get(c);
         }
       }
-      List<String> classes = names(model.classNames(), k);
+      List<String> classes = PredictionCsv.classNames(model.classNames(), k);
       counts = topCounts(y, k, classes);
       if (ext.equals("npy")) {
         Npy.write(Path.of(output), y, new long[] {n, k});
@@ -139,18 +139,6 @@ public final class SparkPredict {
     }
     // left out with skipBad: counted from the rows written, which a re-run task cannot double
     return new Result(n, skippedFiles, total - n, described, output, counts);
-  }
-
-  /** The class names for the model's k outputs: its own, or output_0, output_1, ... */
-  static List<String> names(List<String> recorded, int k) {
-    if (recorded.size() == k) {
-      return recorded;
-    }
-    List<String> names = new ArrayList<>();
-    for (int c = 0; c < k; c++) {
-      names.add("output_" + c);
-    }
-    return names;
   }
 
   /** Examples per top class (the first of equal outputs), as graft predict counts them. */
