@@ -13,9 +13,18 @@ public final class ErrorReport {
 
   /** Prints the report and returns the exit code. */
   public static int print(Throwable e, PrintWriter err, boolean verbose) {
+    return print(e, err, verbose, java.util.Map.of());
+  }
+
+  /**
+   * As {@link #print(Throwable, PrintWriter, boolean)}, an error about a library parameter naming
+   * the flag {@code flags} maps it to.
+   */
+  public static int print(
+      Throwable e, PrintWriter err, boolean verbose, java.util.Map<String, String> flags) {
     for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
       if (t instanceof GraftException g) {
-        err.println("graft: " + g.getMessage());
+        err.println("graft: " + g.naming(flags));
         if (verbose) {
           e.printStackTrace(err);
         }

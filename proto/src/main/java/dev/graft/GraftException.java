@@ -30,19 +30,48 @@ public class GraftException extends RuntimeException {
   }
 
   private final Kind kind;
+  private final String parameter;
 
   public GraftException(Kind kind, String message) {
-    super(message);
-    this.kind = kind;
+    this(kind, message, (Throwable) null);
   }
 
   public GraftException(Kind kind, String message, Throwable cause) {
     super(message, cause);
     this.kind = kind;
+    this.parameter = null;
+  }
+
+  private GraftException(Kind kind, String parameter, String problem) {
+    super(parameter + " " + problem);
+    this.kind = kind;
+    this.parameter = parameter;
   }
 
   public Kind kind() {
     return kind;
+  }
+
+  /**
+   * The library parameter the message starts with (a usage error about one option, e.g. {@code
+   * dropTop}), or null; a command line names its own flag instead, through {@link #naming}.
+   */
+  public String parameter() {
+    return parameter;
+  }
+
+  /**
+   * The message with its leading parameter name replaced by what {@code names} maps it to (the
+   * command line's flag for it), else as it is.
+   */
+  public String naming(java.util.Map<String, String> names) {
+    String flag = parameter == null ? null : names.get(parameter);
+    return flag == null ? getMessage() : flag + getMessage().substring(parameter.length());
+  }
+
+  /** A usage error about one library parameter: "{@code parameter problem}". */
+  public static GraftException parameter(String parameter, String problem) {
+    return new GraftException(Kind.USAGE, parameter, problem);
   }
 
   public static GraftException usage(String message) {

@@ -1,29 +1,25 @@
 package dev.graft.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.graft.GraftException;
 import dev.graft.converter.ModelFormat;
-import dev.graft.converter.ModelLoader;
-import dev.graft.converter.Network;
-import dev.graft.data.ArrayData;
-import dev.graft.runtime.ActivationCache;
-import dev.graft.trainer.CachedFineTuner;
 import dev.graft.trainer.DenseSpec;
 import dev.graft.trainer.EpochStats;
 import dev.graft.trainer.FineTuneOptions;
 import dev.graft.trainer.FineTuneRecord;
-import dev.graft.trainer.FineTuneResult;
-import dev.graft.trainer.FineTuner;
-import dev.graft.trainer.data.Task;
-import dev.graft.trainer.data.TaskData;
+import dev.graft.trainer.FineTuned;
+import dev.graft.trainer.FineTuning;
+import dev.graft.trainer.data.DataOptions;
+import dev.graft.trainer.data.DataSource;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
 
 @Command(
@@ -139,182 +135,96 @@ final class FinetuneCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    // --data DIR of class folders: the user's own images instead of a Fashion-MNIST task
-    Path imageDir = taskOptions.imageFolder();
-    // --data FILE: labelled arrays (.npz, X.npy,Y.npy, CSV)
-    ArrayData arrays = imageDir == null ? taskOptions.arrays() : null;
-    Task task = imageDir != null || arrays != null ? null : taskOptions.resolve(null);
-    FineTuneOptions options =
+    ParseResult p = spec.commandLine().getParseResult();
+    FineTuneOptions.Builder options =
         FineTuneOptions.builder()
             .dropTop(drop)
             .head(head == null ? null : head.stream().map(DenseSpec::parse).toList())
             .freeze(freeze)
-            .freezeEpochs(freezeEpochs)
-            .epochs(epochs)
-            .optimizer(training.optimizer())
-            .freezeOptimizer(
-                freezeLr == null ? null : training.optimizer().withLearningRate(freezeLr))
             .batchSize(training.batchSize)
-            .seed(training.seed)
-            .build();
-    boolean onnxBase = ModelFormat.detect(base) == ModelFormat.ONNX;
-    HeadDefaults.Chosen chosen =
-        HeadDefaults.apply(
-            options,
-            !noCache && !keepUpper && (onnxBase || cut != null),
-            imageDir != null || arrays != null,
-            spec.commandLine().getParseResult());
-    options = chosen.options();
-    if (chosen.converges()) {
-      spec.commandLine().getErr().println("graft: note: " + chosen.note());
+            .seed(training.seed);
+    // epochs and optimizers left unset mean "the library's defaults for this path"
+    if (p.hasMatchedOption("--freeze-epochs")) {
+      options.freezeEpochs(freezeEpochs);
     }
-    String taskName =
-        imageDir != null
-            ? imageDir.getFileName().toString()
-            : arrays != null ? stem(taskOptions.data) : task.name();
-    if (onnxBase && !noCache) {
-      // the base is checked first (a hostile file is refused as such), then --out, then the data
-      dev.graft.onnx.ModelProto checked = dev.graft.ExternalData.parseChecked(base);
-      Path onnxTarget = out != null ? out : Path.of(stem(base) + "-" + taskName + ".onnx");
-      if (!onnxTarget.getFileName().toString().endsWith(".onnx")) {
-        throw GraftException.usage(
-            "an ONNX base gives an ONNX model (trunk and new head stitched): --out must end in"
-                + " .onnx");
-      }
-      FineTuneRecord.checkTargets(onnxTarget); // before any image is decoded
-      OwnData own = null;
-      if (imageDir != null || arrays != null) {
-        try (LoadedModel loaded = LoadedModel.open(base, "cpu")) {
-          own =
-              ownData(imageDir, arrays, loaded.classifier().exampleShape(), loaded.preprocessing());
-        }
-      }
-      TaskData data = own != null ? own.data() : taskOptions.load(task);
-      return new OnnxFinetune(this, checked, data, own, options, onnxTarget).run();
+    if (p.hasMatchedOption("--epochs")) {
+      options.epochs(epochs);
     }
-    Network network = ModelLoader.load(base);
-    Path target = out != null ? out : Path.of(stem(base) + "-" + taskName + ".zip");
-    FineTuneRecord.checkTargets(target); // after the base is checked, before training
-    OwnData own =
-        imageDir != null || arrays != null
-            ? ownData(imageDir, arrays, network.inputShape(), network.preprocessing())
-            : null;
-    TaskData data = own != null ? own.data() : taskOptions.load(task);
-    task = data.task();
-    var listener = Progress.forTraining("finetune");
-    // A head trained to convergence on the user's data trains on the trunk's cached activations
-    // (the trunk runs once, in ONNX Runtime), as --cut just below the head would.
-    String cutLayer =
-        cut == null && chosen.converges() && freeze == null && !noCache
-            ? CachedFineTuner.belowHead(network)
-            : cut;
-    // An ONNX base with --no-cache is imported as DL4J layers and trained as Keras bases are.
-    FineTuneResult result =
-        cutLayer == null || noCache
-            ? FineTuner.fineTune(
-                network,
-                data,
-                noCache && cut != null ? dropAbove(network, options) : options,
-                listener)
-            : CachedFineTuner.fineTune(
-                network,
-                cutLayer,
-                data,
-                options,
-                new ActivationCache(ActivationCache.defaultDir(cacheDir)),
-                listener);
-    ObjectNode record = FineTuneRecord.describe(network, data, options, result);
-    Network tuned = result.network();
-    if (own != null) {
-      // the class names and the images' preprocessing travel with the model
-      tuned = tuned.withClassNames(own.classNames());
-      if (own.preprocessing() != null) {
-        tuned = tuned.withPreprocessing(own.preprocessing());
-      }
-      record.set(own.recordKey(), own.source());
+    if (Stream.of("--optimizer", "--lr", "--momentum").anyMatch(p::hasMatchedOption)) {
+      options.optimizer(training.optimizer());
     }
-    FineTuneRecord.save(tuned, target, record);
+    if (freezeLr != null) {
+      options.freezeOptimizer(training.optimizer().withLearningRate(freezeLr));
+    }
+    DataSource data =
+        taskOptions.source(
+            DataOptions.builder().valSplit(valSplit).seed(training.seed).skipBad(skipBad).build(),
+            null);
+    boolean onnxTrunk = ModelFormat.detect(base) == ModelFormat.ONNX && !noCache;
+    Path target =
+        out != null
+            ? out
+            : Path.of(stem(base) + "-" + data.name() + (onnxTrunk ? ".onnx" : ".zip"));
+    FineTuned tuned =
+        FineTuning.builder()
+            .base(base)
+            .data(data)
+            .options(options.build())
+            .cut(cut)
+            .keepUpper(keepUpper)
+            .noCache(noCache)
+            .cacheDir(cacheDir)
+            .listener(Progress.forTraining("finetune", spec.commandLine().getErr()))
+            .out(target)
+            .build()
+            .run();
+    report(tuned, target);
+    return 0;
+  }
 
+  private void report(FineTuned tuned, Path target) {
     var o = spec.commandLine().getOut();
-    // as many as ran: a head trained to convergence stops when it stops improving
-    long frozenEpochs =
-        result.history().stream().filter(e -> !e.phase().equals("unfrozen")).count();
+    ObjectNode record = tuned.record();
+    long frozenEpochs = tuned.frozenEpochs(); // as many as ran: a converging head stops early
     if (json) {
       ObjectNode j = Json.object();
-      j.put("test_accuracy", result.test().accuracy());
-      j.put("test_loss", result.test().loss());
-      j.put("epochs", result.history().size());
+      j.put("test_accuracy", tuned.test().accuracy());
+      j.put("test_loss", tuned.test().loss());
+      j.put("epochs", tuned.history().size());
       j.put("freeze_epochs", frozenEpochs);
-      j.put("unfrozen_epochs", result.history().size() - frozenEpochs);
-      j.put("n", result.test().n());
+      j.put("unfrozen_epochs", tuned.history().size() - frozenEpochs);
+      j.put("n", tuned.test().n());
+      j.put("cut", tuned.cut());
+      j.put("cache_hits", tuned.cacheHit());
       j.put("out", target.toString());
       j.set("record", record);
       Json.print(o, j);
-      return 0;
+      return;
     }
-    if (own != null) {
-      o.printf("base %s (%s), %s%n", base, network.producer(), own.summary());
-    } else {
+    o.printf(
+        "base %s (%s), %s%n",
+        base, record.get("base").get("producer").asText(), tuned.dataSummary());
+    if (tuned.cut() != null) {
       o.printf(
-          "base %s (%s), task %s: %d training images%n",
-          base, network.producer(), task.describe(), data.train().size());
+          "head on the cached activations of %s (%s)%n",
+          tuned.cut(), tuned.cacheHit() ? "reused from the cache" : "computed and cached");
     }
     o.printf(
         "reused %d layers, frozen for %d epochs: %s; new head %s%n",
-        result.reusedLayers().size(),
-        frozenEpochs,
-        shortList(result.frozenLayers()),
-        result.head());
-    for (EpochStats e : result.history()) {
+        tuned.reusedLayers().size(), frozenEpochs, shortList(tuned.frozenLayers()), tuned.head());
+    for (EpochStats e : tuned.history()) {
       o.printf(
           "  %-8s epoch %2d  loss %.4f  val_loss %.4f  val_accuracy %.4f%n",
           e.phase(), e.epoch(), e.trainLoss(), e.validLoss(), e.validAccuracy());
     }
     o.printf(
-        "test accuracy %.4f, loss %.4f (%d images)%nsaved %s and %s%n",
-        result.test().accuracy(),
-        result.test().loss(),
-        result.test().n(),
+        "test accuracy %.4f, loss %.4f (%d examples)%nsaved %s and %s%n",
+        tuned.test().accuracy(),
+        tuned.test().loss(),
+        tuned.test().n(),
         target,
         FineTuneRecord.sidecar(target));
     o.flush();
-    return 0;
-  }
-
-  /**
-   * --no-cache with --cut: the plain path with the same layers reused (everything up to the cut).
-   */
-  private FineTuneOptions dropAbove(Network network, FineTuneOptions options) {
-    int index = network.layerNames().indexOf(cut);
-    if (index < 0) {
-      throw GraftException.usage(
-          "--cut: no layer named '" + cut + "'; layers: " + network.layerNames());
-    }
-    return FineTuneOptions.builder()
-        .dropTop(network.layerNames().size() - index - 1)
-        .head(options.head())
-        .freeze(options.freeze())
-        .freezeEpochs(options.freezeEpochs())
-        .epochs(options.epochs())
-        .optimizer(options.optimizer())
-        .freezeOptimizer(options.freezeOptimizer())
-        .batchSize(options.batchSize())
-        .seed(options.seed())
-        .build();
-  }
-
-  /** The user's images or arrays, prepared for a base taking {@code inputShape}. */
-  private OwnData ownData(Path imageDir, ArrayData arrays, long[] inputShape, String recorded) {
-    return OwnData.load(
-        base,
-        imageDir,
-        arrays,
-        taskOptions.data,
-        inputShape,
-        recorded,
-        valSplit,
-        training.seed,
-        skipBad);
   }
 
   /** A long layer list (a MobileNet has 150) as its first and last names. */

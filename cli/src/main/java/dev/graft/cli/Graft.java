@@ -94,6 +94,6 @@ public final class Graft implements Runnable {
   }
 
   static int report(Exception e, PrintWriter err, boolean verbose) {
-    return dev.graft.ErrorReport.print(e, err, verbose);
+    return dev.graft.ErrorReport.print(e, err, verbose, Flags.OF_PARAMETER);
   }
 }

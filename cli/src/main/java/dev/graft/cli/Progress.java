@@ -24,6 +24,43 @@ final class Progress implements TrainingListener {
     return interactive() ? new Progress(label) : TrainingListener.NONE;
   }
 
+  /** As {@link #forTraining(String)}, with the library's notes printed to {@code err}. */
+  static TrainingListener forTraining(String label, java.io.PrintWriter err) {
+    TrainingListener bars = forTraining(label);
+    return new TrainingListener() {
+      @Override
+      public void note(String text) {
+        err.println("graft: note: " + text);
+        err.flush();
+      }
+
+      @Override
+      public void phaseStarted(String phase, int epochs, int batchesPerEpoch) {
+        bars.phaseStarted(phase, epochs, batchesPerEpoch);
+      }
+
+      @Override
+      public void batchDone() {
+        bars.batchDone();
+      }
+
+      @Override
+      public void epochDone(EpochStats stats) {
+        bars.epochDone(stats);
+      }
+
+      @Override
+      public void phaseDone(String phase) {
+        bars.phaseDone(phase);
+      }
+
+      @Override
+      public void featuresComputed(String what, long done, long total) {
+        bars.featuresComputed(what, done, total);
+      }
+    };
+  }
+
   static boolean interactive() {
     return System.console() != null && System.getenv("CI") == null;
   }

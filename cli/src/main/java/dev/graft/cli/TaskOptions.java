@@ -3,6 +3,8 @@ package dev.graft.cli;
 import dev.graft.GraftException;
 import dev.graft.data.ArrayData;
 import dev.graft.data.ImageFolder;
+import dev.graft.trainer.data.DataOptions;
+import dev.graft.trainer.data.DataSource;
 import dev.graft.trainer.data.FashionMnist;
 import dev.graft.trainer.data.Task;
 import dev.graft.trainer.data.TaskData;
@@ -63,10 +65,7 @@ final class TaskOptions {
     if (data == null || !ImageFolder.looksLikeOne(data)) {
       return null;
     }
-    if (given()) {
-      throw GraftException.usage(
-          "--data " + data + " holds class folders: it goes without --task, --classes, --exclude");
-    }
+    refuseTask("class folders");
     return data;
   }
 
@@ -78,13 +77,37 @@ final class TaskOptions {
       }
       return null;
     }
+    refuseTask("labelled arrays");
+    return ArrayData.load(data.toString(), label);
+  }
+
+  /**
+   * What --data names for a command that trains: a folder of class folders, labelled arrays, or a
+   * Fashion-MNIST task (--task, --exclude, --classes, or {@code fallback}), read with {@code
+   * options} (and --label).
+   */
+  DataSource source(DataOptions options, String fallback) {
+    Path dir = imageFolder();
+    if (dir != null) {
+      return DataSource.imageFolder(dir).with(options);
+    }
+    if (data != null && ArrayData.looksLikeOne(data.toString())) {
+      refuseTask("labelled arrays");
+      return DataSource.arrays(data.toString())
+          .with(options.toBuilder().labelColumn(label).build());
+    }
+    if (label != null) {
+      throw GraftException.usage("--label goes with --data FILE.csv");
+    }
+    return DataSource.fashionMnist(data, resolve(fallback));
+  }
+
+  /** --data holds the user's own {@code what}: a Fashion-MNIST task cannot go with it. */
+  private void refuseTask(String what) {
     if (given()) {
       throw GraftException.usage(
-          "--data "
-              + data
-              + " holds labelled arrays: it goes without --task, --classes, --exclude");
+          "--data " + data + " holds " + what + ": it goes without --task, --classes, --exclude");
     }
-    return ArrayData.load(data.toString(), label);
   }
 
   boolean given() {

@@ -23,6 +23,11 @@ public final class ExportOptions {
     return new Builder();
   }
 
+  /** A builder holding these options, to change some. */
+  public Builder toBuilder() {
+    return builder().opset(opset).labels(labels);
+  }
+
   public int opset() {
     return opset;
   }
@@ -48,8 +53,8 @@ public final class ExportOptions {
 
     public ExportOptions build() {
       if (opset < MIN_OPSET || opset > MAX_OPSET) {
-        throw GraftException.usage(
-            "--opset must be between " + MIN_OPSET + " and " + MAX_OPSET + ", not " + opset);
+        throw GraftException.parameter(
+            "opset", "must be between " + MIN_OPSET + " and " + MAX_OPSET + ", not " + opset);
       }
       return new ExportOptions(this);
     }

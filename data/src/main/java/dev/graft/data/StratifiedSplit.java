@@ -17,7 +17,7 @@ public final class StratifiedSplit {
   /** The indices of the training part and of the validation part. */
   public static int[][] indices(int[] labels, double fraction, long seed) {
     if (!(fraction > 0 && fraction < 1)) {
-      throw GraftException.usage("--val-split must be between 0 and 1, not " + fraction);
+      throw GraftException.parameter("valSplit", "must be between 0 and 1, not " + fraction);
     }
     Random random = new Random(seed);
     List<Integer> train = new ArrayList<>();

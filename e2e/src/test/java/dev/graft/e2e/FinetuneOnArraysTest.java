@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.graft.converter.SharedModels;
 import dev.graft.data.Npy;
-import dev.graft.trainer.data.FashionMnist;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
@@ -22,13 +21,12 @@ import org.junit.jupiter.api.io.TempDir;
  * differ: a stratified fifth of the 250 is held out for validation); CSV class names travel.
  */
 class FinetuneOnArraysTest {
-  @TempDir static Path arrays;
+  private static Path arrays;
   @TempDir Path tmp;
 
   @BeforeAll
   static void write() throws Exception {
-    ChapterReuseTest.requireData();
-    Scripts.run("make_fashion_arrays.py", FashionMnist.locate(null).toString(), arrays.toString());
+    arrays = FashionArrays.dir();
   }
 
   private static Path modelA() {

@@ -12,9 +12,11 @@ import dev.graft.converter.Network;
 import dev.graft.converter.SharedModels;
 import dev.graft.converter.onnx.OnnxExporter;
 import dev.graft.data.Npy;
-import dev.graft.runtime.ImageClassifier;
 import dev.graft.runtime.ModelOptions;
 import dev.graft.runtime.OnnxModel;
+import dev.graft.runtime.Prediction;
+import dev.graft.runtime.Predictor;
+import dev.graft.trainer.Predictors;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -216,8 +218,9 @@ class RealKerasFilesTest {
     assertEquals(0, eval.exitCode(), eval.err());
     assertEquals(60, eval.json().get("n").asInt());
     assertEquals(right / 60.0, eval.json().get("accuracy").asDouble(), 1e-9);
-    // the library's ImageClassifier on the model converted to ONNX: NumPy's probabilities for
-    // every photo, from the files themselves (graft decodes and prepares them)
+    // the library's Predictor on the model converted to ONNX, and on the Keras file itself (in
+    // DL4J): NumPy's probabilities for every photo, from the files themselves (graft decodes and
+    // prepares them as the model records)
     Path onnx = tmp.resolve("dog-cat.onnx");
     assertEquals(0, Cli.run("convert", model.toString(), onnx.toString()).exitCode());
     List<Path> files = new java.util.ArrayList<>();
@@ -226,19 +229,26 @@ class RealKerasFilesTest {
         listed.map(Path::toString).sorted().forEach(f -> files.add(Path.of(f)));
       }
     }
-    try (ImageClassifier classifier = ImageClassifier.open(onnx, ModelOptions.defaults())) {
-      assertEquals(List.of("Dog", "Cat"), classifier.classNames());
-      List<ImageClassifier.Result> results = classifier.classify(files);
-      int classifierRight = 0;
-      for (int i = 0; i < files.size(); i++) {
-        ImageClassifier.Result r = results.get(i);
-        assertEquals(
-            expected[2 * i], r.classes().get(0).probability(), 1e-4, files.get(i) + " Dog");
-        assertEquals(
-            expected[2 * i + 1], r.classes().get(1).probability(), 1e-4, files.get(i) + " Cat");
-        classifierRight += r.best().name().equals(truth.get(i)) ? 1 : 0;
+    for (Path file : List.of(onnx, model)) {
+      try (Predictor predictor = Predictors.open(file, ModelOptions.defaults())) {
+        assertEquals(List.of("Dog", "Cat"), predictor.classNames());
+        List<Prediction> results = predictor.predict(files);
+        int predictorRight = 0;
+        for (int i = 0; i < files.size(); i++) {
+          Prediction r = results.get(i);
+          assertEquals(
+              expected[2 * i], r.classes().get(0).probability(), 1e-4, files.get(i) + " Dog");
+          assertEquals(
+              expected[2 * i + 1], r.classes().get(1).probability(), 1e-4, files.get(i) + " Cat");
+          predictorRight += r.best().name().equals(truth.get(i)) ? 1 : 0;
+        }
+        assertEquals(right, predictorRight, file.toString());
+        // one photo alone, and as a BufferedImage, as in the batch
+        Prediction one = predictor.predict(files.get(7));
+        assertEquals(expected[14], one.classes().get(0).probability(), 1e-4);
+        Prediction fromImage = predictor.predict(javax.imageio.ImageIO.read(files.get(7).toFile()));
+        assertEquals(one.best().name(), fromImage.best().name());
       }
-      assertEquals(right, classifierRight);
     }
     // its confusion matrix is NumPy's (rows: true class in the model's order Dog, Cat), and its
     // per-class recall is the diagonal over the row

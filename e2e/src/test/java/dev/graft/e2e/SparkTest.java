@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.graft.converter.SharedModels;
-import dev.graft.trainer.data.FashionMnist;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -137,10 +136,7 @@ class SparkTest {
   @Tag("acceptance") // four Spark runs and two fine-tunes: about 2 minutes
   void headsOnModelAMatchTheDl4jHeadAndTheStitchedModelEvaluatesAsReported() throws Exception {
     ChapterReuseTest.requireData();
-    Path arrays = tmp.resolve("arrays");
-    Files.createDirectories(arrays);
-    Scripts.run("make_fashion_arrays.py", FashionMnist.locate(null).toString(), arrays.toString());
-    Path npz = arrays.resolve("shirt_sandal.npz");
+    Path npz = FashionArrays.dir().resolve("shirt_sandal.npz");
     Path a = tmp.resolve("a.onnx");
     Path h5 = SharedModels.require("keras2/chapter11/my_model_A__keras-2.4.0.h5");
     assertEquals(0, Cli.run("convert", h5.toString(), a.toString()).exitCode());

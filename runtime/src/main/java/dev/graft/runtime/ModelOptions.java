@@ -25,6 +25,15 @@ public final class ModelOptions {
     return new Builder();
   }
 
+  /** A builder holding these options, to change some. */
+  public Builder toBuilder() {
+    return builder()
+        .device(device)
+        .intraOpThreads(intraOpThreads)
+        .interOpThreads(interOpThreads)
+        .optimization(optimization);
+  }
+
   public Device device() {
     return device;
   }
@@ -74,7 +83,8 @@ public final class ModelOptions {
 
     public ModelOptions build() {
       if (intraOpThreads < 0 || interOpThreads < 0) {
-        throw GraftException.usage("thread counts must be >= 0");
+        throw GraftException.parameter(
+            "intraOpThreads", "and interOpThreads must be >= 0 (0: ONNX Runtime's default)");
       }
       return new ModelOptions(this);
     }

@@ -1,48 +1,56 @@
 package dev.graft.samples;
 
-import dev.graft.converter.ModelLoader;
-import dev.graft.converter.Network;
-import dev.graft.runtime.ImageClassifier;
 import dev.graft.runtime.ModelOptions;
 import dev.graft.runtime.OnnxModel;
+import dev.graft.runtime.Prediction;
+import dev.graft.runtime.Predictor;
 import dev.graft.trainer.FineTuneOptions;
-import dev.graft.trainer.FineTuneRecord;
-import dev.graft.trainer.FineTuneResult;
-import dev.graft.trainer.FineTuner;
-import dev.graft.trainer.TrainingListener;
-import dev.graft.trainer.data.FashionMnist;
+import dev.graft.trainer.FineTuned;
+import dev.graft.trainer.FineTuning;
+import dev.graft.trainer.Predictors;
+import dev.graft.trainer.data.DataSource;
 import dev.graft.trainer.data.Task;
-import dev.graft.trainer.data.TaskData;
 import java.nio.file.Path;
 
 /**
  * The README's Java API section, compiled by the build so the README cannot drift from the API:
  * each method body is one snippet, as printed there.
  *
- * <p>Run: {@code samples/run ReadmeJavaApi MODEL.h5 OUT.zip}
+ * <p>Run: {@code samples/run ReadmeJavaApi MODEL.h5 PHOTO_FOLDER PHOTO} (writes mine.onnx)
  */
 public final class ReadmeJavaApi {
   private ReadmeJavaApi() {}
 
   public static void main(String[] args) {
     fineTune(Path.of(args[0]), Path.of(args[1]));
+    System.out.println(classify(Path.of(args[2])));
   }
 
-  static void fineTune(Path modelFile, Path outFile) {
-    Network base = ModelLoader.load(modelFile);
-    TaskData data = TaskData.of(FashionMnist.load(null), Task.preset("shirt-vs-sandal"));
-    FineTuneOptions options = FineTuneOptions.builder().freezeEpochs(4).epochs(16).seed(1).build();
-    FineTuneResult result = FineTuner.fineTune(base, data, options, TrainingListener.NONE);
-    FineTuneRecord.save(
-        result.network(), outFile, FineTuneRecord.describe(base, data, options, result));
+  static FineTuned fineTune(Path modelFile, Path photos) {
+    FineTuned tuned =
+        FineTuning.builder()
+            .base(modelFile) // Keras .h5 or .keras, graft/DL4J .zip, or ONNX
+            .data(DataSource.imageFolder(photos)) // or DataSource.arrays("x.npz"), ...
+            .out(Path.of("mine.onnx")) // the format its extension names, a record beside it
+            .build()
+            .run();
+    System.out.println(tuned.test().accuracy() + " on " + tuned.dataSummary());
+    return tuned;
+  }
+
+  static FineTuned fineTuneTheChapter(Path modelA) {
+    return FineTuning.builder()
+        .base(modelA)
+        .data(DataSource.fashionMnist(null, Task.preset("shirt-vs-sandal")))
+        .options(FineTuneOptions.builder().freezeEpochs(4).epochs(16).seed(1).build())
+        .build()
+        .run();
   }
 
   static String classify(Path photo) {
-    try (ImageClassifier classifier =
-        ImageClassifier.open(Path.of("mine.onnx"), ModelOptions.defaults())) {
-      ImageClassifier.Result result =
-          classifier.classify(photo); // decoded and prepared as recorded
-      return result.best().name() + " " + result.best().probability();
+    try (Predictor predictor = Predictors.open(Path.of("mine.onnx"), ModelOptions.defaults())) {
+      Prediction p = predictor.predict(photo); // decoded and prepared as the model records
+      return p.best().name() + " " + p.best().probability();
     }
   }
 

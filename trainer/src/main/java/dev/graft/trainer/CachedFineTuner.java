@@ -69,8 +69,9 @@ public final class CachedFineTuner {
       TrainingListener listener,
       Random shuffler) {
     if (options.freezeEpochs() < 1) {
-      throw GraftException.usage(
-          "the cached path trains the head with the trunk frozen: --freeze-epochs must be at least 1");
+      throw GraftException.parameter(
+          "freezeEpochs",
+          "must be at least 1: the head trains on cached activations, with the trunk frozen");
     }
     GraphCut.Halves halves = GraphCut.cut(base, cut);
     Cached c = features(halves, data, cache, runtime, listener);
@@ -207,6 +208,18 @@ public final class CachedFineTuner {
       FineTuneOptions options,
       ActivationCache cache,
       TrainingListener listener) {
+    return fineTune(base, cutLayer, data, options, cache, listener, new boolean[1]);
+  }
+
+  /** As above; {@code allFromCache[0]} tells whether the trunk never ran. */
+  static FineTuneResult fineTune(
+      Network base,
+      String cutLayer,
+      TaskData data,
+      FineTuneOptions options,
+      ActivationCache cache,
+      TrainingListener listener,
+      boolean[] allFromCache) {
     Fitter.refuseMasked(base);
     List<String> names =
         base.isSequential()
@@ -216,8 +229,9 @@ public final class CachedFineTuner {
     if (base.isSequential()
         ? keep == 0 || keep == names.size()
         : !cutLayer.equals(belowHead(base))) {
-      throw GraftException.usage(
-          "--cut names the last layer kept; '"
+      throw GraftException.parameter(
+          "cut",
+          "names the last layer kept; '"
               + cutLayer
               + "' is not one of "
               + (base.isSequential()
@@ -225,9 +239,10 @@ public final class CachedFineTuner {
                   : "[" + belowHead(base) + "] (in a graph, the head replaces the output layer)"));
     }
     if (options.freeze() != null) {
-      throw GraftException.usage(
-          "--cut trains the head on cached activations, so every layer below the cut is frozen; "
-              + "leave out --freeze");
+      throw GraftException.parameter(
+          "freeze",
+          "does not apply when the head trains on cached activations: every layer below the cut"
+              + " is frozen");
     }
     ModelProto onnx = OnnxExporter.export(base, ExportOptions.defaults());
     Random shuffler = new Random(options.seed());
@@ -241,6 +256,7 @@ public final class CachedFineTuner {
             ModelOptions.defaults(),
             listener,
             shuffler);
+    allFromCache[0] = allHits(cached);
     List<DenseSpec> head = headOf(options, data);
     var trained = cached.head().sequential();
     Model net;
@@ -306,6 +322,17 @@ public final class CachedFineTuner {
       return names.size() < 2 ? null : names.get(names.size() - 2);
     }
     return GraphSurgery.intoOutput((ComputationGraph) base.model());
+  }
+
+  /** Whether every split's activations came from the cache. */
+  static boolean allHits(Result r) {
+    boolean[] hits = r.cacheHits();
+    for (boolean hit : hits) {
+      if (!hit) {
+        return false;
+      }
+    }
+    return true;
   }
 
   static List<DenseSpec> headOf(FineTuneOptions options, TaskData data) {

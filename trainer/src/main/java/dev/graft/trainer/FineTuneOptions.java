@@ -21,8 +21,12 @@ public final class FineTuneOptions {
   private final long seed;
   private final boolean fastPath;
   private final int headPatience;
+  private final boolean epochsChosen;
+  private final boolean optimizerChosen;
 
   private FineTuneOptions(Builder b) {
+    this.epochsChosen = b.epochsChosen;
+    this.optimizerChosen = b.optimizerChosen;
     this.dropTop = b.dropTop;
     this.head = b.head;
     this.freeze = b.freeze;
@@ -96,6 +100,22 @@ public final class FineTuneOptions {
     return headPatience;
   }
 
+  /**
+   * Whether the epochs were set (either phase's), rather than left at the chapter's defaults: where
+   * a head trains on cached activations or on the user's own data, unset epochs mean "to
+   * convergence" ({@link FineTuning}).
+   */
+  public boolean epochsChosen() {
+    return epochsChosen;
+  }
+
+  /**
+   * Whether an optimizer was set (either phase's); unset, a head trained to convergence uses Adam.
+   */
+  public boolean optimizerChosen() {
+    return optimizerChosen;
+  }
+
   /** A builder holding these options, to change some. */
   public Builder toBuilder() {
     Builder b = new Builder();
@@ -110,6 +130,8 @@ public final class FineTuneOptions {
     b.seed = seed;
     b.fastPath = fastPath;
     b.headPatience = headPatience;
+    b.epochsChosen = epochsChosen;
+    b.optimizerChosen = optimizerChosen;
     return b;
   }
 
@@ -125,6 +147,8 @@ public final class FineTuneOptions {
     private long seed = 42;
     private boolean fastPath = true;
     private int headPatience;
+    private boolean epochsChosen;
+    private boolean optimizerChosen;
 
     public Builder headPatience(int epochs) {
       if (epochs < 0) {
@@ -151,22 +175,26 @@ public final class FineTuneOptions {
 
     public Builder freezeEpochs(int n) {
       this.freezeEpochs = n;
+      this.epochsChosen = true;
       return this;
     }
 
     public Builder epochs(int n) {
       this.epochs = n;
+      this.epochsChosen = true;
       return this;
     }
 
     /** Optimizer of the frozen phase; by default the same as {@link #optimizer}. */
     public Builder freezeOptimizer(Optimizer o) {
       this.freezeOptimizer = o;
+      this.optimizerChosen |= o != null;
       return this;
     }
 
     public Builder optimizer(Optimizer o) {
       this.optimizer = o;
+      this.optimizerChosen = true;
       return this;
     }
 
@@ -191,8 +219,8 @@ public final class FineTuneOptions {
 
     public FineTuneOptions build() {
       if (dropTop < 1) {
-        throw GraftException.usage(
-            "--drop must be at least 1 (the old output layer goes), not " + dropTop);
+        throw GraftException.parameter(
+            "dropTop", "must be at least 1 (the old output layer goes), not " + dropTop);
       }
       if (freezeEpochs < 0 || epochs < 0 || freezeEpochs + epochs == 0) {
         throw GraftException.usage(
@@ -203,10 +231,10 @@ public final class FineTuneOptions {
                 + ")");
       }
       if (batchSize < 1) {
-        throw GraftException.usage("--batch-size must be at least 1, not " + batchSize);
+        throw GraftException.parameter("batchSize", "must be at least 1, not " + batchSize);
       }
       if (head != null && head.isEmpty()) {
-        throw GraftException.usage("the new head needs at least one layer");
+        throw GraftException.parameter("head", "needs at least one layer");
       }
       return new FineTuneOptions(this);
     }

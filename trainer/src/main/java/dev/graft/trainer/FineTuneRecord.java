@@ -23,11 +23,22 @@ public final class FineTuneRecord {
 
   public static ObjectNode describe(
       Network base, TaskData data, FineTuneOptions options, FineTuneResult result) {
+    return describe(base.label(), base.sourceSha256(), base.producer(), data, options, result);
+  }
+
+  /** The record of a base known by its file's name, SHA-256 and producer. */
+  static ObjectNode describe(
+      String file,
+      String sha256,
+      String producer,
+      TaskData data,
+      FineTuneOptions options,
+      FineTuneResult result) {
     ObjectNode r = JSON.createObjectNode();
     ObjectNode b = r.putObject("base");
-    b.put("file", base.label());
-    b.put("sha256", base.sourceSha256());
-    b.put("producer", base.producer());
+    b.put("file", file);
+    b.put("sha256", sha256);
+    b.put("producer", producer);
     stringArray(r.putArray("reused_layers"), result.reusedLayers());
     stringArray(r.putArray("frozen_layers"), result.frozenLayers());
     r.put("dropped_top_layers", options.dropTop());

@@ -30,16 +30,15 @@ public final class FineTuner {
             : GraphSurgery.reusedLayers((ComputationGraph) base.model());
     int keep = base.isSequential() ? names.size() - options.dropTop() : names.size();
     if (!base.isSequential() && options.dropTop() != 1) {
-      throw GraftException.usage(
-          "--drop "
-              + options.dropTop()
-              + ": for a Functional (graph) model only the output "
-              + "layer can be replaced (--drop 1)");
+      throw GraftException.parameter(
+          "dropTop",
+          options.dropTop()
+              + ": for a Functional (graph) model only the output layer can be replaced (1)");
     }
     if (keep < 1) {
-      throw GraftException.usage(
-          "--drop "
-              + options.dropTop()
+      throw GraftException.parameter(
+          "dropTop",
+          options.dropTop()
               + " would drop every layer of "
               + base.label()
               + " (it has "
@@ -60,8 +59,9 @@ public final class FineTuner {
                     : new DenseSpec(data.task().outputs(), "softmax"));
     int outputs = head.get(head.size() - 1).units();
     if (outputs != data.task().outputs()) {
-      throw GraftException.usage(
-          "the new head has "
+      throw GraftException.parameter(
+          "head",
+          "has "
               + outputs
               + " outputs but task "
               + data.task().name()

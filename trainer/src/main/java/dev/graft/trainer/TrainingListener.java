@@ -4,6 +4,9 @@ package dev.graft.trainer;
 public interface TrainingListener {
   TrainingListener NONE = new TrainingListener() {};
 
+  /** Something chosen for the caller before training starts (defaults that were applied). */
+  default void note(String text) {}
+
   default void phaseStarted(String phase, int epochs, int batchesPerEpoch) {}
 
   default void batchDone() {}

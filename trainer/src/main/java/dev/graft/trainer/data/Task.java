@@ -48,15 +48,16 @@ public record Task(
       }
     }
     if (positive != null && (classes.size() != 2 || !classes.contains(positive))) {
-      throw GraftException.usage(
-          "--positive must be one of exactly two --classes (got classes "
+      throw GraftException.parameter(
+          "positive",
+          "must be one of exactly two classes (got classes "
               + classes
               + ", positive "
               + positive
               + ")");
     }
     if (trainLimit < 0) {
-      throw GraftException.usage("--train-limit must be >= 0, not " + trainLimit);
+      throw GraftException.parameter("trainLimit", "must be >= 0, not " + trainLimit);
     }
   }
 

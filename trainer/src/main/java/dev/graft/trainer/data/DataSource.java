@@ -1,0 +1,197 @@
+package dev.graft.trainer.data;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.graft.GraftException;
+import dev.graft.data.ArrayData;
+import dev.graft.data.ArrayScaling;
+import dev.graft.data.ImageFolder;
+import dev.graft.data.LabelledArrays;
+import dev.graft.data.Preprocessing;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Labelled examples the user brings, not yet read: a folder of images in Keras's {@code
+ * image_dataset_from_directory} layout, labelled arrays (a {@code .npz}, a pair {@code
+ * X.npy,Y.npy}, a CSV with a label column), or one of the chapter's Fashion-MNIST tasks. {@link
+ * #prepare} reads them for one model: images decoded, resized and scaled as the model expects,
+ * arrays fitted to its input. Nothing is read before then, so a fine-tune checks its base model and
+ * output first.
+ */
+public final class DataSource {
+  static final String IMAGE_FOLDER = "image_folder";
+  static final String ARRAYS = "arrays";
+  static final String FASHION_MNIST = "fashion_mnist";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final String kind;
+  private final Path path;
+  private final String spec;
+  private final Task task;
+  private final DataOptions options;
+
+  private DataSource(String kind, Path path, String spec, Task task, DataOptions options) {
+    this.kind = kind;
+    this.path = path;
+    this.spec = spec;
+    this.task = task;
+    this.options = options;
+  }
+
+  /** {@code DIR/<class>/*}, with optional train/, val/ (or validation/) and test/ splits. */
+  public static DataSource imageFolder(Path dir) {
+    return new DataSource(IMAGE_FOLDER, dir, dir.toString(), null, DataOptions.defaults());
+  }
+
+  /**
+   * {@code file.npz} (x and y, or Keras's x_train, y_train, x_test, y_test), {@code X.npy,Y.npy},
+   * or {@code file.csv} with a header and the {@link DataOptions#labelColumn()} column.
+   */
+  public static DataSource arrays(String spec) {
+    return new DataSource(ARRAYS, Path.of(spec.split(",")[0]), spec, null, DataOptions.defaults());
+  }
+
+  /** A folder of class folders or labelled arrays, whichever {@code path} holds. */
+  public static DataSource of(Path path) {
+    if (ImageFolder.looksLikeOne(path)) {
+      return imageFolder(path);
+    }
+    if (ArrayData.looksLikeOne(path.toString())) {
+      return arrays(path.toString());
+    }
+    throw GraftException.parameter(
+        "data",
+        path
+            + " is neither a folder of class folders nor labelled arrays (.npz, X.npy,Y.npy,"
+            + " .csv)");
+  }
+
+  /**
+   * A Fashion-MNIST task ({@link Task#preset}); {@code dir}: the IDX files' folder, null for the
+   * usual places ({@link FashionMnist#load}).
+   */
+  public static DataSource fashionMnist(Path dir, Task task) {
+    return new DataSource(FASHION_MNIST, dir, task.name(), task, DataOptions.defaults());
+  }
+
+  /** The same data read with {@code options}. */
+  public DataSource with(DataOptions options) {
+    return new DataSource(kind, path, spec, task, options);
+  }
+
+  public DataOptions options() {
+    return options;
+  }
+
+  /** A short name for output files and reports: the folder's or file's name, or the task's. */
+  public String name() {
+    if (task != null) {
+      return task.name();
+    }
+    String name = path.getFileName().toString();
+    int dot = name.lastIndexOf('.');
+    return kind.equals(ARRAYS) && dot > 0 ? name.substring(0, dot) : name;
+  }
+
+  /** The user's own examples, not one of the chapter's Fashion-MNIST tasks. */
+  public boolean own() {
+    return task == null;
+  }
+
+  /**
+   * Reads the examples for a model named {@code model} (in messages) that takes examples of {@code
+   * inputShape} and records {@code recorded} preprocessing (null: none).
+   */
+  public LabelledData prepare(String model, long[] inputShape, String recorded) {
+    return switch (kind) {
+      case IMAGE_FOLDER -> images(model, inputShape, recorded);
+      case ARRAYS -> arrays(inputShape, recorded);
+      default -> fashion();
+    };
+  }
+
+  private LabelledData fashion() {
+    TaskData data = TaskData.of(FashionMnist.load(path), task);
+    return new LabelledData(
+        data,
+        task.labelNames(),
+        null,
+        FASHION_MNIST,
+        null,
+        String.format("task %s: %d training images", task.describe(), data.train().size()));
+  }
+
+  private LabelledData images(String model, long[] inputShape, String recorded) {
+    Preprocessing pre =
+        Preprocessing.forModel(model, inputShape, recorded, options.preprocess(), options.resize());
+    ImageFolder folder = ImageFolder.scan(path, options.valSplit(), options.seed());
+    List<Path> unreadable = options.skipBad() ? new ArrayList<>() : null;
+    TaskData data = ImageFolderTask.load(folder, pre, name(), unreadable);
+    String test = folder.test() == null ? "the validation images" : "" + folder.test().size();
+    int bad = unreadable == null ? 0 : unreadable.size();
+    ObjectNode source = JSON.createObjectNode();
+    source.put("path", path.toString());
+    source.putPOJO("classes", folder.classes());
+    source.put("train", data.train().size());
+    source.put("validation", data.valid().size());
+    source.put("test", test);
+    source.put("skipped_files", folder.skipped());
+    source.put("unreadable_images_skipped", bad);
+    source.put("preprocessing", pre.toString());
+    return new LabelledData(
+        data,
+        folder.classes(),
+        pre.resize() + "+" + pre.scale(),
+        IMAGE_FOLDER,
+        source,
+        String.format(
+            "images in %s: classes %s; %d training, %d validation, %s test images"
+                + " (%d other files skipped%s); preprocessed %s",
+            path,
+            folder.classes(),
+            data.train().size(),
+            data.valid().size(),
+            folder.test() == null ? "the validation images as" : test,
+            folder.skipped(),
+            bad == 0 ? "" : ", " + bad + " unreadable images left out, e.g. " + unreadable.get(0),
+            pre));
+  }
+
+  private LabelledData arrays(long[] inputShape, String recorded) {
+    ArrayData arrays = ArrayData.load(spec, options.labelColumn());
+    ArrayScaling scaling =
+        ArrayScaling.of(arrays.train().integerFeatures(), recorded, options.preprocess());
+    TaskData data =
+        ArrayTask.load(arrays, inputShape, scaling, options.valSplit(), options.seed(), name());
+    int k = data.task().numClasses();
+    List<String> classes =
+        arrays.train().classNames().size() == k
+            ? arrays.train().classNames()
+            : LabelledArrays.numbered(k);
+    String test = arrays.test() == null ? "the validation examples" : "" + data.test().size();
+    ObjectNode source = JSON.createObjectNode();
+    source.put("path", spec);
+    source.putPOJO("classes", classes);
+    source.put("train", data.train().size());
+    source.put("validation", data.valid().size());
+    source.put("test", test);
+    source.put("scaling", scaling.toString());
+    return new LabelledData(
+        data,
+        classes,
+        null,
+        ARRAYS,
+        source,
+        String.format(
+            "arrays in %s: classes %s; %d training, %d validation, %s test examples;"
+                + " values scaled %s",
+            spec,
+            classes,
+            data.train().size(),
+            data.valid().size(),
+            arrays.test() == null ? "the validation examples as" : test,
+            scaling));
+  }
+}
