@@ -125,6 +125,14 @@ final class FinetuneCommand implements Callable<Integer> {
   double valSplit;
 
   @Option(
+      names = "--regression",
+      description =
+          "Labelled arrays: y holds regression targets even when its values are whole numbers"
+              + " (fractions or negative values always do): a linear head trained with MSE,"
+              + " reported as MSE and MAE.")
+  boolean regression;
+
+  @Option(
       names = "--skip-bad",
       description =
           "A folder of images: leave out images that cannot be decoded (corrupt, truncated),"
@@ -188,7 +196,12 @@ final class FinetuneCommand implements Callable<Integer> {
     long frozenEpochs = tuned.frozenEpochs(); // as many as ran: a converging head stops early
     if (json) {
       ObjectNode j = Json.object();
-      j.put("test_accuracy", tuned.test().accuracy());
+      if (tuned.test().regression()) {
+        j.put("test_mse", tuned.test().loss());
+        j.put("test_mae", tuned.test().mae());
+      } else {
+        j.put("test_accuracy", tuned.test().accuracy());
+      }
       j.put("test_loss", tuned.test().loss());
       j.put("epochs", tuned.history().size());
       j.put("freeze_epochs", frozenEpochs);
@@ -214,16 +227,23 @@ final class FinetuneCommand implements Callable<Integer> {
         tuned.reusedLayers().size(), frozenEpochs, shortList(tuned.frozenLayers()), tuned.head());
     for (EpochStats e : tuned.history()) {
       o.printf(
-          "  %-8s epoch %2d  loss %.4f  val_loss %.4f  val_accuracy %.4f%n",
-          e.phase(), e.epoch(), e.trainLoss(), e.validLoss(), e.validAccuracy());
+          "  %-8s epoch %2d  loss %.4f  val_loss %.4f%s%n",
+          e.phase(),
+          e.epoch(),
+          e.trainLoss(),
+          e.validLoss(),
+          Double.isNaN(e.validAccuracy())
+              ? ""
+              : String.format("  val_accuracy %.4f", e.validAccuracy()));
     }
+    o.print(
+        tuned.test().regression()
+            ? String.format("test MSE %.4f, MAE %.4f", tuned.test().loss(), tuned.test().mae())
+            : String.format(
+                "test accuracy %.4f, loss %.4f", tuned.test().accuracy(), tuned.test().loss()));
     o.printf(
-        "test accuracy %.4f, loss %.4f (%d examples)%nsaved %s and %s%n",
-        tuned.test().accuracy(),
-        tuned.test().loss(),
-        tuned.test().n(),
-        target,
-        FineTuneRecord.sidecar(target));
+        " (%d examples)%nsaved %s and %s%n",
+        tuned.test().n(), target, FineTuneRecord.sidecar(target));
     o.flush();
   }
 

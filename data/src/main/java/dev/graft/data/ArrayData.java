@@ -87,35 +87,56 @@ public record ArrayData(LabelledArrays train, LabelledArrays test) {
     if (labelColumn != null) {
       throw GraftException.usage("--label names a CSV column; " + spec + " is not a CSV file");
     }
-    if (lower.endsWith(".npz")) {
-      return npz(existing(spec));
-    }
-    Pair p = npyPair(spec);
-    return new ArrayData(LabelledArrays.of(p.x(), p.y(), p.label()), null);
+    Pair[] pairs = trainingPairs(spec);
+    LabelledArrays train = LabelledArrays.of(pairs[0].x(), pairs[0].y(), pairs[0].label());
+    LabelledArrays test =
+        pairs[1] == null ? null : LabelledArrays.of(pairs[1].x(), pairs[1].y(), pairs[1].label());
+    return new ArrayData(train, test);
   }
 
-  private static ArrayData npz(Path file) {
+  /**
+   * The pairs to train on, as NumPy holds them, before y is read as classes or as targets: an
+   * .npz's x/y, or its x_train/y_train with x_test/y_test as the test pair when it has them; an
+   * X.npy,Y.npy pair. The second is null when there is no test pair.
+   */
+  public static Pair[] trainingPairs(String spec) {
+    if (spec.toLowerCase(Locale.ROOT).endsWith(".csv")) {
+      throw GraftException.usage(
+          "--data " + spec + ": regression targets are read from .npz or X.npy,Y.npy");
+    }
+    if (!spec.toLowerCase(Locale.ROOT).endsWith(".npz")) {
+      return new Pair[] {npyPair(spec), null};
+    }
+    Path file = existing(spec);
     Map<String, Npy.Array> a = Npz.read(file);
     if (a.containsKey("x") && a.containsKey("y")) {
-      return new ArrayData(LabelledArrays.of(a.get("x"), a.get("y"), file.toString()), null);
+      return new Pair[] {new Pair(a.get("x"), a.get("y"), file.toString()), null};
     }
     if (a.containsKey("x_train") && a.containsKey("y_train")) {
-      LabelledArrays train =
-          LabelledArrays.of(a.get("x_train"), a.get("y_train"), file + "[x_train, y_train]");
-      LabelledArrays test =
+      Pair train = new Pair(a.get("x_train"), a.get("y_train"), file + "[x_train, y_train]");
+      Pair test =
           a.containsKey("x_test") && a.containsKey("y_test")
-              ? LabelledArrays.of(a.get("x_test"), a.get("y_test"), file + "[x_test, y_test]")
+              ? new Pair(a.get("x_test"), a.get("y_test"), file + "[x_test, y_test]")
               : null;
-      if (test != null && !java.util.Arrays.equals(test.exampleShape(), train.exampleShape())) {
+      if (test != null && !sameExamples(train.x(), test.x())) {
         throw GraftException.badInput(file + ": x_test's examples are not shaped as x_train's");
       }
-      return new ArrayData(train, test);
+      return new Pair[] {train, test};
     }
     throw GraftException.badInput(
         file
             + ": holds arrays "
             + List.copyOf(a.keySet())
             + "; expected x and y, or x_train and y_train (with x_test and y_test)");
+  }
+
+  private static boolean sameExamples(Npy.Array a, Npy.Array b) {
+    long[] s = a.shape();
+    long[] t = b.shape();
+    return s.length == t.length
+        && java.util.Arrays.equals(
+            java.util.Arrays.copyOfRange(s, 1, s.length),
+            java.util.Arrays.copyOfRange(t, 1, t.length));
   }
 
   private static Path existing(String name) {

@@ -19,6 +19,18 @@ public record RegressionArrays(
     return targets.length / width;
   }
 
+  /** The examples at {@code indices}, in that order. */
+  public RegressionArrays pick(int[] indices) {
+    int d = features.length / Math.max(1, size());
+    float[] x = new float[indices.length * d];
+    float[] y = new float[indices.length * width];
+    for (int k = 0; k < indices.length; k++) {
+      System.arraycopy(features, indices[k] * d, x, k * d, d);
+      System.arraycopy(targets, indices[k] * width, y, k * width, width);
+    }
+    return new RegressionArrays(x, exampleShape, y, width, integerFeatures, source);
+  }
+
   public static RegressionArrays of(ArrayData.Pair p) {
     Npy.Array x = p.x();
     Npy.Array y = p.y();

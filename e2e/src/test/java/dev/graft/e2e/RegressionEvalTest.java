@@ -13,25 +13,33 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * eval on regression targets: the book's chapter-10 California-housing MLP (one linear output,
- * Keras 3 .h5) scored with MSE and MAE; the predictions behind them come from the NumPy forward
- * pass written from Keras's equations (scripts/keras3_forward.py), not from graft.
+ * Regression: finetune puts a linear head (MSE) on a regression model's features, and eval on
+ * regression targets: the book's chapter-10 California-housing MLP (one linear output, Keras 3 .h5)
+ * scored with MSE and MAE; the predictions behind them come from the NumPy forward pass written
+ * from Keras's equations (scripts/keras3_forward.py), not from graft.
  */
 class RegressionEvalTest {
+  private static final String HOUSING =
+      "keras3-h5/homl-ch10-california-housing-mlp-regressor__keras-3.3.3.h5";
+
   @TempDir Path tmp;
+
+  /** Inputs as the housing model's standardized features look: N(0, 1). */
+  private static float[] gaussian(Random r, int count) {
+    float[] x = new float[count];
+    for (int i = 0; i < count; i++) {
+      x[i] = (float) r.nextGaussian();
+    }
+    return x;
+  }
 
   @Test
   void mseAndMaeAreThoseOfNumpysPredictions() throws Exception {
-    Path model =
-        SharedModels.require(
-            "keras3-h5/homl-ch10-california-housing-mlp-regressor__keras-3.3.3.h5");
+    Path model = SharedModels.require(HOUSING);
     int n = 300;
     Random r = new Random(8);
-    float[] x = new float[n * 8];
+    float[] x = gaussian(r, n * 8);
     float[] y = new float[n];
-    for (int i = 0; i < x.length; i++) {
-      x[i] = (float) r.nextGaussian();
-    }
     for (int i = 0; i < n; i++) {
       y[i] = (float) (0.5 + 4.5 * r.nextDouble()); // house values in 100,000s of dollars
     }
@@ -72,5 +80,67 @@ class RegressionEvalTest {
     Cli wide = Cli.run("eval", model.toString(), "--data", xs + "," + ys, "--regression");
     assertEquals(3, wide.exitCode(), wide.err());
     assertTrue(wide.err().contains("2 target(s) per example"), wide.err());
+  }
+
+  /**
+   * New targets that are a linear function of the housing MLP's last hidden layer (twice NumPy's
+   * predictions plus one: house values in another unit): a converged linear head on its features
+   * can fit them exactly (least squares reaches 0), so graft's default fine-tune must bring the
+   * error below 1e-4 of the targets' variance (what predicting their mean would score; Adam alone
+   * left 1% after 200 epochs, before the head started from the least-squares fit).
+   */
+  @Test
+  void finetuneFitsALinearHeadToNewTargets() throws Exception {
+    Path model = SharedModels.require(HOUSING);
+    int n = 1000;
+    float[] x = gaussian(new Random(3), n * 8);
+    float[] p = KerasWriterTest.pythonForward(model, Nd4j.create(x, new long[] {n, 8}), tmp);
+    float[] y = new float[n];
+    double mean = 0;
+    for (int i = 0; i < n; i++) {
+      y[i] = 2 * p[i] + 1;
+      mean += y[i] / n;
+    }
+    double variance = 0;
+    for (int i = 0; i < n; i++) {
+      variance += (y[i] - mean) * (y[i] - mean) / n;
+    }
+    Path xs = tmp.resolve("x.npy");
+    Path ys = tmp.resolve("y.npy");
+    Npy.write(xs, x, new long[] {n, 8});
+    Npy.write(ys, y, new long[] {n});
+    Path out = tmp.resolve("rescaled.onnx");
+    Cli tune =
+        Cli.run(
+            "finetune",
+            model.toString(),
+            "--data",
+            xs + "," + ys,
+            "--out",
+            out.toString(),
+            "--cache-dir",
+            tmp.resolve("cache").toString(),
+            "--json");
+    assertEquals(0, tune.exitCode(), tune.err());
+    JsonNode j = tune.json();
+    assertEquals(200, j.get("n").asInt(), "a fifth held out, and used as the test set");
+    assertTrue(j.get("test_accuracy") == null, "no accuracy for targets");
+    double mse = j.get("test_mse").asDouble();
+    assertTrue(
+        mse < 1e-4 * variance,
+        "MSE "
+            + mse
+            + " vs the targets' variance "
+            + variance
+            + ": "
+            + j.get("record").get("history"));
+    assertTrue(j.get("test_mae").asDouble() < Math.sqrt(mse) * 1.5 + 1e-9, j.toString());
+    assertEquals("Dense(1, linear)", j.get("record").get("head").get(0).asText());
+
+    // the saved model, run by ONNX Runtime over all 1,000 examples: as small an error
+    Cli eval = Cli.run("eval", out.toString(), "--data", xs + "," + ys, "--json");
+    assertEquals(0, eval.exitCode(), eval.err());
+    assertEquals(n, eval.json().get("n").asInt());
+    assertTrue(eval.json().get("mse").asDouble() < 1e-4 * variance, eval.out());
   }
 }

@@ -12,6 +12,7 @@ import dev.graft.runtime.GraphStitch;
 import dev.graft.runtime.ModelOptions;
 import dev.graft.runtime.OnnxModel;
 import dev.graft.trainer.data.Examples;
+import dev.graft.trainer.data.Task;
 import dev.graft.trainer.data.TaskData;
 import java.util.ArrayList;
 import java.util.List;
@@ -86,6 +87,8 @@ public final class CachedFineTuner {
             head.get(head.size() - 1),
             options.freezeOptimizer(),
             options.seed());
+    TargetMeanBias.apply(headNet.sequential(), c.train());
+    LeastSquaresHead.fit(headNet.sequential(), head.get(head.size() - 1), hidden.size(), c.train());
     Nd4j.getRandom().setSeed(options.seed());
     List<EpochStats> history =
         Fitter.fit(
@@ -335,13 +338,14 @@ public final class CachedFineTuner {
     return true;
   }
 
+  /** The head given, else one output layer fitted to the task: sigmoid, softmax or linear. */
   static List<DenseSpec> headOf(FineTuneOptions options, TaskData data) {
-    return options.head() != null
-        ? options.head()
-        : List.of(
-            data.task().binary()
-                ? new DenseSpec(1, "sigmoid")
-                : new DenseSpec(data.task().outputs(), "softmax"));
+    if (options.head() != null) {
+      return options.head();
+    }
+    Task task = data.task();
+    String activation = task.regression() ? "linear" : task.binary() ? "sigmoid" : "softmax";
+    return List.of(new DenseSpec(task.outputs(), activation));
   }
 
   /** {@code computed[0]} is set when the trunk had to run (nothing usable in the cache). */
@@ -384,7 +388,7 @@ public final class CachedFineTuner {
         listener.featuresComputed("activations", to, rows);
       }
     }
-    return new Examples(values, split.labels(), columns, split.outputs());
+    return split.withFeatures(values, columns);
   }
 
   private static long product(long[] shape) {

@@ -24,6 +24,9 @@ public final class Evaluator {
       throw GraftException.usage("no examples to evaluate on");
     }
     Fitter.checkInput(model.label(), model.inputSize(), examples);
+    if (examples.regression()) {
+      return errors(model, examples);
+    }
     int d = examples.featureCount();
     int outputs = -1;
     int correct = 0;
@@ -53,6 +56,35 @@ public final class Evaluator {
       }
     }
     return new Metrics((double) correct / n, lossSum / n, n, confusion);
+  }
+
+  /** Mean squared and absolute errors over every output of every example. */
+  private static Metrics errors(Classifier model, Examples examples) {
+    int n = examples.size();
+    int d = examples.featureCount();
+    int k = examples.outputs();
+    double se = 0;
+    double ae = 0;
+    for (int start = 0; start < n; start += BATCH) {
+      int end = Math.min(n, start + BATCH);
+      float[] rows = java.util.Arrays.copyOfRange(examples.features(), start * d, end * d);
+      float[] p = model.predict(rows, end - start);
+      if (p.length != (end - start) * k) {
+        throw GraftException.usage(
+            model.label()
+                + ": the model has "
+                + p.length / (end - start)
+                + " outputs but the data has "
+                + k
+                + " targets per example");
+      }
+      for (int j = 0; j < p.length; j++) {
+        double e = p[j] - examples.targets()[start * k + j];
+        se += e * e;
+        ae += Math.abs(e);
+      }
+    }
+    return Metrics.regression(se / ((double) n * k), ae / ((double) n * k), n);
   }
 
   /**

@@ -55,7 +55,12 @@ public final class FineTuneRecord {
     r.put("optimizer", options.optimizer().toString());
     r.put("batch_size", options.batchSize());
     r.put("seed", options.seed());
-    r.put("test_accuracy", result.test().accuracy());
+    if (result.test().regression()) {
+      r.put("test_mse", result.test().loss());
+      r.put("test_mae", result.test().mae());
+    } else {
+      r.put("test_accuracy", result.test().accuracy());
+    }
     r.put("test_loss", result.test().loss());
     ArrayNode history = r.putArray("history");
     for (EpochStats e : result.history()) {

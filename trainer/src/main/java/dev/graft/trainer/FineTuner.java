@@ -50,13 +50,7 @@ public final class FineTuner {
         options.freeze() == null
             ? allIndices(keep)
             : LayerSelector.of(options.freeze()).select(reused);
-    List<DenseSpec> head =
-        options.head() != null
-            ? options.head()
-            : List.of(
-                data.task().binary()
-                    ? new DenseSpec(1, "sigmoid")
-                    : new DenseSpec(data.task().outputs(), "softmax"));
+    List<DenseSpec> head = CachedFineTuner.headOf(options, data);
     int outputs = head.get(head.size() - 1).units();
     if (outputs != data.task().outputs()) {
       throw GraftException.parameter(
@@ -88,6 +82,7 @@ public final class FineTuner {
                 namesOf(phaseOneFrozen, reused),
                 options.freezeOptimizer().updater(),
                 options.seed());
+    TargetMeanBias.apply(net, data.train());
     if (options.freezeEpochs() > 0) {
       history.addAll(
           Fitter.fit(

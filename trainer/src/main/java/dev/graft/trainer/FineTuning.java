@@ -105,7 +105,7 @@ public final class FineTuning {
     addSource(record, labelled);
     record.put("cut", cached ? cut : null);
     Network tuned = result.network();
-    if (labelled.own()) {
+    if (labelled.own() && !labelled.classNames().isEmpty()) {
       // the class names and the images' preprocessing travel with the model
       tuned = tuned.withClassNames(labelled.classNames());
       if (labelled.preprocessing() != null) {
@@ -151,7 +151,7 @@ public final class FineTuning {
             : CachedFineTuner.train(
                 base, cut, data, headOnly(options), cache, b.runtime, b.listener);
     ModelProto stitched = r.stitched();
-    if (labelled.own()) {
+    if (labelled.own() && !labelled.classNames().isEmpty()) {
       stitched =
           ModelMetadata.with(
               stitched, MetadataKeys.CLASS_NAMES, String.join("\n", labelled.classNames()));

@@ -1,8 +1,10 @@
 package dev.graft.trainer.data;
 
+import dev.graft.GraftException;
 import dev.graft.data.ArrayData;
 import dev.graft.data.ArrayScaling;
 import dev.graft.data.LabelledArrays;
+import dev.graft.data.RegressionArrays;
 import dev.graft.data.StratifiedSplit;
 import dev.graft.runtime.ExampleLayout;
 
@@ -33,14 +35,60 @@ public final class ArrayTask {
     return TaskData.ofOwn(task, train, valid, test);
   }
 
+  /**
+   * Regression targets: a seeded random validation share of {@code train} ({@code test} null: the
+   * validation examples are the test ones too).
+   */
+  public static TaskData loadRegression(
+      RegressionArrays train,
+      RegressionArrays test,
+      long[] modelInput,
+      ArrayScaling scale,
+      double valSplit,
+      long seed,
+      String name) {
+    Task task = Task.regression(name, train.width());
+    if (test != null && test.width() != train.width()) {
+      throw GraftException.badInput(
+          test.source()
+              + ": "
+              + test.width()
+              + " targets per example, "
+              + train.width()
+              + " in training");
+    }
+    // one stratum: a plain seeded shuffle, as Keras's validation_split would draw it at random
+    int[][] parts = StratifiedSplit.indices(new int[train.size()], valSplit, seed);
+    Examples trainPart = examples(train.pick(parts[0]), modelInput, scale);
+    Examples valid = examples(train.pick(parts[1]), modelInput, scale);
+    return TaskData.ofOwn(
+        task, trainPart, valid, test == null ? valid : examples(test, modelInput, scale));
+  }
+
+  private static Examples examples(RegressionArrays a, long[] modelInput, ArrayScaling scale) {
+    float[] x = fitted(a.features(), a.size(), a.exampleShape(), modelInput, a.source(), scale);
+    return Examples.regression(x, a.targets().clone(), x.length / Math.max(1, a.size()), a.width());
+  }
+
   /** The arrays as examples for a model taking {@code modelInput}, labelled for {@code outputs}. */
   public static Examples examples(
       LabelledArrays a, long[] modelInput, ArrayScaling scale, int outputs) {
-    long[] shape = new long[a.exampleShape().length + 1];
-    shape[0] = a.size();
-    System.arraycopy(a.exampleShape(), 0, shape, 1, a.exampleShape().length);
-    float[] x = scale.apply(ExampleLayout.fit(a.features(), shape, modelInput, a.source()).data());
+    float[] x = fitted(a.features(), a.size(), a.exampleShape(), modelInput, a.source(), scale);
     int d = x.length / Math.max(1, a.size());
     return new Examples(x, a.labels().clone(), d, outputs);
+  }
+
+  /** n examples of {@code example} shape laid out as the model takes them, then scaled. */
+  private static float[] fitted(
+      float[] features,
+      int n,
+      long[] example,
+      long[] modelInput,
+      String source,
+      ArrayScaling scale) {
+    long[] shape = new long[example.length + 1];
+    shape[0] = n;
+    System.arraycopy(example, 0, shape, 1, example.length);
+    return scale.apply(ExampleLayout.fit(features, shape, modelInput, source).data());
   }
 }

@@ -17,8 +17,10 @@ public final class DataOptions {
   private final String preprocess;
   private final String resize;
   private final String labelColumn;
+  private final boolean regression;
 
   private DataOptions(Builder b) {
+    this.regression = b.regression;
     this.valSplit = b.valSplit;
     this.seed = b.seed;
     this.skipBad = b.skipBad;
@@ -42,7 +44,16 @@ public final class DataOptions {
         .skipBad(skipBad)
         .preprocess(preprocess)
         .resize(resize)
-        .labelColumn(labelColumn);
+        .labelColumn(labelColumn)
+        .regression(regression);
+  }
+
+  /**
+   * Whether labelled arrays' y holds regression targets even when every value is a whole number
+   * from 0; fractions or negative values always read as targets.
+   */
+  public boolean regression() {
+    return regression;
   }
 
   public double valSplit() {
@@ -79,8 +90,14 @@ public final class DataOptions {
     private String preprocess = "auto";
     private String resize = "auto";
     private String labelColumn;
+    private boolean regression;
 
     private Builder() {}
+
+    public Builder regression(boolean targets) {
+      this.regression = targets;
+      return this;
+    }
 
     public Builder valSplit(double share) {
       this.valSplit = share;

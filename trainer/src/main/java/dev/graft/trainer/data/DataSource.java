@@ -8,6 +8,7 @@ import dev.graft.data.ArrayScaling;
 import dev.graft.data.ImageFolder;
 import dev.graft.data.LabelledArrays;
 import dev.graft.data.Preprocessing;
+import dev.graft.data.RegressionArrays;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -159,7 +160,49 @@ public final class DataSource {
             pre));
   }
 
+  /** Regression targets: a linear head, MSE loss; no class names. */
+  private LabelledData targets(ArrayData.Pair[] pairs, long[] inputShape, String recorded) {
+    RegressionArrays train = RegressionArrays.of(pairs[0]);
+    RegressionArrays test = pairs[1] == null ? null : RegressionArrays.of(pairs[1]);
+    ArrayScaling scaling = ArrayScaling.of(train.integerFeatures(), recorded, options.preprocess());
+    TaskData data =
+        ArrayTask.loadRegression(
+            train, test, inputShape, scaling, options.valSplit(), options.seed(), name());
+    String testSize = test == null ? "the validation examples" : "" + data.test().size();
+    ObjectNode source = JSON.createObjectNode();
+    source.put("path", spec);
+    source.put("targets", train.width());
+    source.put("train", data.train().size());
+    source.put("validation", data.valid().size());
+    source.put("test", testSize);
+    source.put("scaling", scaling.toString());
+    return new LabelledData(
+        data,
+        List.of(),
+        null,
+        ARRAYS,
+        source,
+        String.format(
+            "arrays in %s: %d regression target%s; %d training, %d validation, %s test examples;"
+                + " values scaled %s",
+            spec,
+            train.width(),
+            train.width() == 1 ? "" : "s",
+            data.train().size(),
+            data.valid().size(),
+            test == null ? "the validation examples as" : testSize,
+            scaling));
+  }
+
   private LabelledData arrays(long[] inputShape, String recorded) {
+    if (!spec.toLowerCase(java.util.Locale.ROOT).endsWith(".csv")) {
+      ArrayData.Pair[] pairs = ArrayData.trainingPairs(spec);
+      if (options.regression()
+          || ArrayData.holdsTargets(pairs[0].y())
+          || (pairs[1] != null && ArrayData.holdsTargets(pairs[1].y()))) {
+        return targets(pairs, inputShape, recorded);
+      }
+    }
     ArrayData arrays = ArrayData.load(spec, options.labelColumn());
     ArrayScaling scaling =
         ArrayScaling.of(arrays.train().integerFeatures(), recorded, options.preprocess());

@@ -12,9 +12,16 @@ import java.util.TreeSet;
  * with {@code --positive} a two-class task becomes binary (label 1 for the positive class). {@code
  * trainLimit} keeps only the first N training images of the task (0: all). A task on the user's own
  * data has {@code ownNames}, its classes' names (any number of classes); Fashion-MNIST's have null.
+ * A {@code regression} task has no classes but targets: one "class" per output, named by its
+ * column.
  */
 public record Task(
-    String name, List<Integer> classes, Integer positive, int trainLimit, List<String> ownNames) {
+    String name,
+    List<Integer> classes,
+    Integer positive,
+    int trainLimit,
+    List<String> ownNames,
+    boolean regression) {
 
   /** The chapter's tasks, by name. */
   public static final Map<String, Task> PRESETS =
@@ -27,7 +34,24 @@ public record Task(
 
   /** A Fashion-MNIST task. */
   public Task(String name, List<Integer> classes, Integer positive, int trainLimit) {
-    this(name, classes, positive, trainLimit, null);
+    this(name, classes, positive, trainLimit, null, false);
+  }
+
+  /** A classification task. */
+  public Task(
+      String name, List<Integer> classes, Integer positive, int trainLimit, List<String> ownNames) {
+    this(name, classes, positive, trainLimit, ownNames, false);
+  }
+
+  /** Targets to regress, {@code outputs} values per example (MSE loss, a linear head). */
+  public static Task regression(String name, int outputs) {
+    List<Integer> columns = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    for (int c = 0; c < outputs; c++) {
+      columns.add(c);
+      names.add("target_" + c);
+    }
+    return new Task(name, columns, null, 0, names, true);
   }
 
   public Task {
@@ -104,7 +128,7 @@ public record Task(
   }
 
   public Task withTrainLimit(int limit) {
-    return new Task(name, classes, positive, limit, ownNames);
+    return new Task(name, classes, positive, limit, ownNames, regression);
   }
 
   public boolean binary() {
@@ -147,6 +171,13 @@ public record Task(
    * images)".
    */
   public String describe() {
+    if (regression) {
+      return name
+          + " (regression, "
+          + classes.size()
+          + " target"
+          + (classes.size() > 1 ? "s)" : ")");
+    }
     return name
         + " (classes "
         + classes
