@@ -166,6 +166,28 @@ class OnnxExportTest {
     assertTrue(output.contains("checked " + files.size() + " files, 0 failed"), output);
   }
 
+  /**
+   * ONNX's official checker (Debian's python3-onnx, scripts/check_onnx.py) accepts {@code file};
+   * where it is not installed only ONNX Runtime's run of the file checks it.
+   */
+  static void check(Path file) throws Exception {
+    Path python = Path.of("/usr/bin/python3");
+    if (!Files.exists(python) || checkerOpset(python) <= 0) {
+      return;
+    }
+    Process p =
+        new ProcessBuilder(
+                python.toString(),
+                Path.of("..", "scripts", "check_onnx.py").toString(),
+                file.toString())
+            .redirectErrorStream(true)
+            .start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(120, TimeUnit.SECONDS), "checker hung");
+    assertEquals(0, p.exitValue(), output);
+    assertTrue(output.contains("checked 1 files, 0 failed"), output);
+  }
+
   @Test
   void exportedModelAScoresLikeItsSourceThroughTheCli() {
     Path h5 = SharedModels.require("keras2/chapter11/my_model_A__keras-2.4.0.h5");
@@ -237,7 +259,7 @@ class OnnxExportTest {
   }
 
   /** The highest opset the installed onnx package knows, or -1 without one. */
-  private static int checkerOpset(Path python) {
+  static int checkerOpset(Path python) {
     try {
       Process p =
           new ProcessBuilder(

@@ -48,6 +48,7 @@ class RecurrentLayersTest {
         Dl4jZip.read(zip).output(x).dup('c').data().asFloat(),
         1e-5,
         name + " as DL4J zip");
+    RealKerasFilesTest.assertOnnxComputes(network, x, expected, name);
     if (name.startsWith("gru")) {
       MultiLayerNetwork net = (MultiLayerNetwork) network.model();
       long grus =
@@ -90,12 +91,28 @@ class RecurrentLayersTest {
         name + " as DL4J zip");
   }
 
+  private static Path fixture(String name) {
+    return Path.of("src", "test", "resources", "recurrent", name).toAbsolutePath();
+  }
+
+  /**
+   * ONNX's recurrent operators take sequence lengths, not a mask from the tokens: a masking model's
+   * export is refused in one line, and no file is written.
+   */
+  @Test
+  void exportingAMaskingModelToOnnxIsRefused() {
+    Path file = fixture("masked-embedding-gru-last.h5");
+    Path out = tmp.resolve("masked.onnx");
+    Cli r = Cli.run("convert", file.toString(), out.toString());
+    assertEquals(3, r.exitCode(), r.err());
+    assertTrue(r.err().contains("masks padding"), r.err());
+    assertFalse(java.nio.file.Files.exists(out));
+  }
+
   /** Training passes no masks yet: fine-tuning a masking model is refused, nothing written. */
   @Test
   void fineTuningAMaskingModelIsRefused() {
-    Path file =
-        Path.of("src", "test", "resources", "recurrent", "masked-embedding-gru-last.h5")
-            .toAbsolutePath();
+    Path file = fixture("masked-embedding-gru-last.h5");
     Path out = tmp.resolve("ft.zip");
     Cli r =
         Cli.run("finetune", file.toString(), "--task", "shirt-vs-sandal", "--out", out.toString());

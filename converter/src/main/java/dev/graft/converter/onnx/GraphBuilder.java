@@ -48,6 +48,37 @@ final class GraphBuilder {
     return output;
   }
 
+  /** A node with {@code outputs} outputs, named {@code nodeName}, {@code nodeName}/1, ... */
+  String[] nodeOutputs(
+      String op, String nodeName, String[] inputs, int outputs, AttributeProto... attributes) {
+    String first = name(nodeName);
+    NodeProto.Builder node = NodeProto.newBuilder().setOpType(op).setName(first);
+    for (String input : inputs) {
+      node.addInput(input);
+    }
+    String[] names = new String[outputs];
+    for (int i = 0; i < outputs; i++) {
+      names[i] = i == 0 ? first : name(nodeName + "/" + i);
+      node.addOutput(names[i]);
+    }
+    for (AttributeProto attribute : attributes) {
+      node.addAttribute(attribute);
+    }
+    graph.addNode(node);
+    return names;
+  }
+
+  /** An int64 scalar constant (rank 0: a Gather with it drops the axis). */
+  String scalarInt64(String base, long value) {
+    String name = name(base);
+    graph.addInitializer(
+        TensorProto.newBuilder()
+            .setName(name)
+            .setDataType(TensorProto.DataType.INT64_VALUE)
+            .addInt64Data(value));
+    return name;
+  }
+
   /** An Identity node writing {@code reserved}, a name taken earlier with {@link #name}. */
   void identityTo(String reserved, String input) {
     graph.addNode(
@@ -122,6 +153,15 @@ final class GraphBuilder {
         .setType(AttributeProto.AttributeType.STRING)
         .setS(ByteString.copyFromUtf8(value))
         .build();
+  }
+
+  static AttributeProto strings(String name, String... values) {
+    AttributeProto.Builder a =
+        AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.STRINGS);
+    for (String v : values) {
+      a.addStrings(ByteString.copyFromUtf8(v));
+    }
+    return a.build();
   }
 
   static AttributeProto ints(String name, long... values) {

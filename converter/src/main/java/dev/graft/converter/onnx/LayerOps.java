@@ -31,7 +31,8 @@ final class LayerOps {
   static final String SUPPORTED =
       "DenseLayer, OutputLayer, LossLayer, ActivationLayer, DropoutLayer, Deconvolution2D, "
           + "BatchNormalization, ConvolutionLayer (2D), DepthwiseConvolution2D, SubsamplingLayer (max/avg), GlobalPoolingLayer (max/avg), "
-          + "ZeroPaddingLayer, PReLULayer";
+          + "ZeroPaddingLayer, PReLULayer, LSTM, GRU, SimpleRnn, Bidirectional, LastTimeStep, "
+          + "EmbeddingSequenceLayer, Convolution1DLayer, GlobalPoolingLayer over time";
 
   private LayerOps() {}
 
@@ -98,6 +99,15 @@ final class LayerOps {
     if (layer.getClass() == SubsamplingLayer.class) {
       SubsamplingLayer s = (SubsamplingLayer) layer;
       return channelsFirst(g, s.getCnn2dDataFormat(), x, name, in -> pool(g, s, in, name));
+    }
+    if (RecurrentOps.handles(layer)) {
+      return RecurrentOps.apply(g, layer, params, x, name);
+    }
+    if (SequenceOps.handles(layer, inShape)) {
+      String y = SequenceOps.apply(g, layer, params, x, inShape, outShape, name);
+      return layer instanceof org.deeplearning4j.nn.conf.layers.Convolution1DLayer
+          ? activation(g, layer, y, outShape.length, name)
+          : y;
     }
     if (layer instanceof GlobalPoolingLayer gp) {
       return globalPool(g, gp, x, inShape, outShape, name);
@@ -290,6 +300,21 @@ final class LayerOps {
         "layer '" + name + "': " + type + " pooling cannot be exported (supported: MAX, AVG)");
   }
 
+  /** ONNX's global pooling operator for a max or average pooling layer. */
+  static String globalPoolOp(GlobalPoolingLayer gp, String name) {
+    return switch (gp.getPoolingType()) {
+      case MAX -> "GlobalMaxPool";
+      case AVG -> "GlobalAveragePool";
+      default ->
+          throw GraftException.unsupported(
+              "layer '"
+                  + name
+                  + "': "
+                  + gp.getPoolingType()
+                  + " global pooling cannot be exported");
+    };
+  }
+
   private static String globalPool(
       GraphBuilder g,
       GlobalPoolingLayer gp,
@@ -305,18 +330,7 @@ final class LayerOps {
               + inShape.length
               + " input cannot be exported");
     }
-    String op =
-        switch (gp.getPoolingType()) {
-          case MAX -> "GlobalMaxPool";
-          case AVG -> "GlobalAveragePool";
-          default ->
-              throw GraftException.unsupported(
-                  "layer '"
-                      + name
-                      + "': "
-                      + gp.getPoolingType()
-                      + " global pooling cannot be exported");
-        };
+    String op = globalPoolOp(gp, name);
     // DL4J pools over its poolingDimensions: {2, 3} for NCHW (its default), {1, 2} for NHWC.
     int[] dims = gp.getPoolingDimensions();
     boolean nhwc = dims != null && java.util.Arrays.equals(dims, new int[] {1, 2});

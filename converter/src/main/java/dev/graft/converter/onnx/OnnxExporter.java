@@ -46,6 +46,13 @@ public final class OnnxExporter {
   private OnnxExporter() {}
 
   public static ModelProto export(Network network, ExportOptions options) {
+    if (network.masksZeroInput()) {
+      throw GraftException.unsupported(
+          network.label()
+              + ": its input masks padding (Embedding mask_zero=True), which ONNX's recurrent"
+              + " operators cannot express from the tokens alone; graft runs it in DL4J (predict),"
+              + " not as ONNX");
+    }
     GraphBuilder g = new GraphBuilder();
     // One input and one output keep the names "input" and "output"; several take the model's own
     // names (a Keras Functional model's input and output layers).
@@ -135,7 +142,9 @@ public final class OnnxExporter {
     var conf = mln.getLayerWiseConfigurations();
     for (int i = 0; i < mln.getnLayers(); i++) {
       var layer = mln.getLayer(i);
-      String name = layer.conf().getLayer().getLayerName();
+      // the configuration's layer: a wrapper's instance (LastTimeStep) reports its inner layer's
+      var layerConf = conf.getConf(i).getLayer();
+      String name = layerConf.getLayerName();
       name = name == null ? "layer_" + i : name;
       INDArray in = acts.get(i);
       InputPreProcessor pp = conf.getInputPreProcess(i);
@@ -145,13 +154,7 @@ public final class OnnxExporter {
       }
       x =
           LayerOps.apply(
-              g,
-              layer.conf().getLayer(),
-              layer.paramTable(),
-              x,
-              in.shape(),
-              acts.get(i + 1).shape(),
-              name);
+              g, layerConf, layer.paramTable(), x, in.shape(), acts.get(i + 1).shape(), name);
     }
     return x;
   }
