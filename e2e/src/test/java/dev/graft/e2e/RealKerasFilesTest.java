@@ -122,7 +122,26 @@ class RealKerasFilesTest {
       assertTrue(e.getMessage().contains("masks padding"), e.getMessage());
     } else {
       assertOnnxComputes(network, x, expected, file);
+      assertKerasComputes(network, x, expected, file, tmp);
     }
+  }
+
+  /**
+   * The network written as a Keras 3 archive computes {@code expected} within 1e-4 when the NumPy
+   * forward pass reads the written file (as Keras would), and when graft reads it back.
+   */
+  static void assertKerasComputes(
+      Network network, INDArray x, float[] expected, String what, Path tmp) throws Exception {
+    Path keras = Files.createTempFile(tmp, "written", ".keras");
+    Files.delete(keras);
+    dev.graft.converter.ModelWriter.write(network, keras, ExportOptions.defaults(), null);
+    KerasWriterTest.assertClose(
+        expected, KerasWriterTest.pythonForward(keras, x, tmp), 1e-4, what + " as .keras, NumPy");
+    KerasWriterTest.assertClose(
+        expected,
+        ModelLoader.load(keras).output(x).dup('c').data().asFloat(),
+        1e-4,
+        what + " as .keras, read back");
   }
 
   /**
@@ -177,6 +196,7 @@ class RealKerasFilesTest {
     float[] expected = KerasWriterTest.pythonForward(model, x, tmp);
     KerasWriterTest.assertClose(expected, network.output(x).dup('c').data().asFloat(), 1e-4, edits);
     assertOnnxComputes(network, x, expected, edits);
+    assertKerasComputes(network, x, expected, edits, tmp);
   }
 
   /**

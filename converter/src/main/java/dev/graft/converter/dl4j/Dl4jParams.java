@@ -43,4 +43,36 @@ public final class Dl4jParams {
   public static Double reluOption(ActivationReLU relu, String name) {
     return (Double) Dl4jInternals.field(relu, ActivationReLU.class, name);
   }
+
+  /**
+   * Gate blocks of {@code units} columns each, taken from {@code a} in the order of {@code blocks}
+   * (indices of a's blocks): DL4J keeps an LSTM's gates as (c, f, o, i), Keras as (i, f, c, o),
+   * ONNX as (i, o, f, c).
+   */
+  public static INDArray gateBlocks(INDArray a, long units, int... blocks) {
+    INDArray[] parts = new INDArray[blocks.length];
+    for (int j = 0; j < blocks.length; j++) {
+      parts[j] =
+          a.get(
+              org.nd4j.linalg.indexing.NDArrayIndex.all(),
+              org.nd4j.linalg.indexing.NDArrayIndex.interval(
+                  blocks[j] * units, (blocks[j] + 1) * units));
+    }
+    return Nd4j.hstack(parts);
+  }
+
+  /**
+   * One direction's parameters of a DL4J Bidirectional layer ({@code "f"} forward, {@code "b"}
+   * backward) under the wrapped layer's own names.
+   */
+  public static Map<String, INDArray> direction(Map<String, INDArray> params, String prefix) {
+    Map<String, INDArray> out = new java.util.HashMap<>();
+    params.forEach(
+        (k, v) -> {
+          if (k.startsWith(prefix)) {
+            out.put(k.substring(prefix.length()), v);
+          }
+        });
+    return out;
+  }
 }

@@ -1,10 +1,13 @@
 package dev.graft.converter.keras3;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Map;
+import org.deeplearning4j.nn.conf.layers.BaseRecurrentLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.recurrent.Bidirectional;
+import org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -17,6 +20,61 @@ final class BidirectionalCodec implements LayerCodec {
   @Override
   public List<String> kerasClasses() {
     return List.of("Bidirectional");
+  }
+
+  @Override
+  public List<Class<? extends org.deeplearning4j.nn.conf.layers.Layer>> dl4jLayers() {
+    return List.of(Bidirectional.class);
+  }
+
+  @Override
+  public void write(
+      Dl4jToKeras out,
+      org.deeplearning4j.nn.conf.layers.Layer layer,
+      Map<String, INDArray> params,
+      String name) {
+    out.requireRank(2, name, "Bidirectional");
+    Bidirectional b = (Bidirectional) layer;
+    org.deeplearning4j.nn.conf.layers.Layer f = b.getFwd();
+    boolean sequences = !(f instanceof LastTimeStep);
+    org.deeplearning4j.nn.conf.layers.Layer inner =
+        sequences ? f : ((LastTimeStep) f).getUnderlying();
+    if (!(inner instanceof BaseRecurrentLayer cell)) {
+      throw dev.graft.GraftException.unsupported(
+          "layer '"
+              + name
+              + "': Bidirectional("
+              + inner.getClass().getSimpleName()
+              + ") has no Keras layer");
+    }
+    String innerClass = RecurrentCodec.kerasClass(cell, name);
+    ObjectNode c = out.config(name);
+    c.put(
+        "merge_mode",
+        switch (b.getMode()) {
+          case CONCAT -> "concat";
+          case ADD -> "sum";
+          case MUL -> "mul";
+          case AVERAGE -> "ave";
+        });
+    ObjectNode forward = KerasConfigs.layerConfig(name + "_forward");
+    RecurrentCodec.config(forward, cell, sequences, false, name);
+    ObjectNode backward = KerasConfigs.layerConfig(name + "_backward");
+    RecurrentCodec.config(backward, cell, sequences, true, name);
+    c.set("layer", KerasConfigs.object("keras.layers", innerClass, forward));
+    c.set("backward_layer", KerasConfigs.object("keras.layers", innerClass, backward));
+    Map<String, List<Object>> vars = new java.util.LinkedHashMap<>();
+    vars.put(
+        "forward_layer/cell",
+        RecurrentCodec.vars(cell, dev.graft.converter.dl4j.Dl4jParams.direction(params, "f")));
+    vars.put(
+        "backward_layer/cell",
+        RecurrentCodec.vars(cell, dev.graft.converter.dl4j.Dl4jParams.direction(params, "b")));
+    out.addNested("Bidirectional", c, vars);
+    long units = cell.getNOut();
+    long width = b.getMode() == Bidirectional.Mode.CONCAT ? 2 * units : units;
+    long[] shape = out.shape();
+    out.shape(sequences ? new long[] {shape[0], width} : new long[] {width});
   }
 
   @Override

@@ -18,6 +18,81 @@ final class Conv1DCodec implements LayerCodec {
   }
 
   @Override
+  public List<Class<? extends org.deeplearning4j.nn.conf.layers.Layer>> dl4jLayers() {
+    return List.of(Convolution1DLayer.class);
+  }
+
+  @Override
+  public void write(
+      Dl4jToKeras out,
+      org.deeplearning4j.nn.conf.layers.Layer layer,
+      java.util.Map<String, INDArray> params,
+      String name) {
+    out.requireRank(2, name, "Conv1D");
+    Convolution1DLayer conv = (Convolution1DLayer) layer;
+    if (conv.getRnnDataFormat() != RNNFormat.NWC) {
+      throw dev.graft.GraftException.unsupported(
+          "layer '" + name + "': Conv1D over channels-first sequences has no Keras layer here");
+    }
+    int k = conv.getKernelSize()[0];
+    int s = conv.getStride()[0];
+    int d = conv.getDilation()[0];
+    String padding =
+        switch (conv.getConvolutionMode()) {
+          case Same -> "same";
+          case Causal -> "causal";
+          default -> {
+            if (conv.getPadding()[0] != 0) {
+              throw dev.graft.GraftException.unsupported(
+                  "layer '" + name + "': Conv1D with explicit padding has no Keras layer");
+            }
+            yield "valid";
+          }
+        };
+    long in = conv.getNIn();
+    long filters = conv.getNOut();
+    String keras = ActivationCodec.kerasName(conv.getActivationFn());
+    com.fasterxml.jackson.databind.node.ObjectNode c = out.config(name);
+    c.put("filters", filters);
+    c.set("kernel_size", KerasConfigs.JSON.createArrayNode().add(k));
+    c.set("strides", KerasConfigs.JSON.createArrayNode().add(s));
+    c.put("padding", padding);
+    c.put("data_format", "channels_last");
+    c.set("dilation_rate", KerasConfigs.JSON.createArrayNode().add(d));
+    c.put("groups", 1);
+    c.put("activation", keras == null ? "linear" : keras);
+    c.put("use_bias", params.containsKey("b"));
+    c.set("kernel_initializer", KerasConfigs.initializer("GlorotUniform"));
+    c.set("bias_initializer", KerasConfigs.initializer("Zeros"));
+    for (String key :
+        new String[] {
+          "kernel_regularizer",
+          "bias_regularizer",
+          "activity_regularizer",
+          "kernel_constraint",
+          "bias_constraint"
+        }) {
+      c.putNull(key);
+    }
+    // the buffer DL4J reads as Keras's [k, in, out] (see read)
+    INDArray kernel =
+        org.nd4j.linalg.factory.Nd4j.create(
+            params.get("W").dup('c').data().asFloat(), new long[] {k, in, filters}, 'c');
+    List<Object> vars = new java.util.ArrayList<>();
+    vars.add(Dl4jToKeras.kernel3d(kernel));
+    if (params.containsKey("b")) {
+      vars.add(Dl4jToKeras.vector(params.get("b")));
+    }
+    out.add("Conv1D", c, vars);
+    long[] shape = out.shape();
+    out.shape(
+        new long[] {KerasToDl4j.outSize(shape[0], k, s, d, !padding.equals("valid")), filters});
+    if (keras == null) {
+      out.activation(conv.getActivationFn(), name + "_activation");
+    }
+  }
+
+  @Override
   public void read(KerasToDl4j in, String kerasClass, JsonNode c, String name) {
     in.requireRank(2, name, "Conv1D");
     in.channelsLast(c, name);

@@ -60,7 +60,8 @@ final class Dl4jToKeras {
     long[] inputShape = t.shape.clone();
     var conf = net.getLayerWiseConfigurations();
     for (int i = 0; i < net.getnLayers(); i++) {
-      Layer layer = net.getLayer(i).conf().getLayer();
+      // the configuration's layer: a wrapper's instance (LastTimeStep) reports its inner layer's
+      Layer layer = conf.getConf(i).getLayer();
       String name = layer.getLayerName() == null ? "layer_" + i : layer.getLayerName();
       InputPreProcessor pp = conf.getInputPreProcess(i);
       if (pp != null) {
@@ -162,6 +163,11 @@ final class Dl4jToKeras {
   /** Appends a Keras layer on the current shape (which the caller then updates). */
   void add(String className, ObjectNode config, List<Object> vars) {
     layers.add(new KerasLayer(className, config, shape.clone(), vars));
+  }
+
+  /** Appends a Keras layer whose variables live in the layers it holds ({@link KerasLayer}). */
+  void addNested(String className, ObjectNode config, Map<String, List<Object>> nestedVars) {
+    layers.add(new KerasLayer(className, config, shape.clone(), List.of(), nestedVars));
   }
 
   /** A fresh layer config under a name unique in the model (Keras requires that). */

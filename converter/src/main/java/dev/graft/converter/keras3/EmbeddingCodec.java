@@ -19,6 +19,39 @@ final class EmbeddingCodec implements LayerCodec {
   }
 
   @Override
+  public List<Class<? extends org.deeplearning4j.nn.conf.layers.Layer>> dl4jLayers() {
+    return List.of(EmbeddingSequenceLayer.class);
+  }
+
+  @Override
+  public void write(
+      Dl4jToKeras out,
+      org.deeplearning4j.nn.conf.layers.Layer layer,
+      java.util.Map<String, INDArray> params,
+      String name) {
+    out.requireRank(1, name, "Embedding");
+    EmbeddingSequenceLayer e = (EmbeddingSequenceLayer) layer;
+    if (params.containsKey("b") || e.getOutputFormat() != RNNFormat.NWC) {
+      throw dev.graft.GraftException.unsupported(
+          "layer '"
+              + name
+              + "': an embedding with a bias or channels-first output has no Keras layer");
+    }
+    INDArray w = params.get("W");
+    com.fasterxml.jackson.databind.node.ObjectNode c = out.config(name);
+    c.put("input_dim", w.size(0));
+    c.put("output_dim", w.size(1));
+    c.set("embeddings_initializer", KerasConfigs.initializer("RandomUniform"));
+    c.putNull("embeddings_regularizer");
+    c.putNull("activity_regularizer");
+    c.putNull("embeddings_constraint");
+    c.put("mask_zero", false);
+    Object embeddings = w.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).toFloatMatrix();
+    out.add("Embedding", c, List.of(embeddings)); // one variable, not one per row
+    out.shape(new long[] {out.shape()[0], w.size(1)});
+  }
+
+  @Override
   public void read(KerasToDl4j in, String kerasClass, JsonNode c, String name) {
     in.requireRank(1, name, "Embedding");
     if (c.path("mask_zero").asBoolean(false)) {

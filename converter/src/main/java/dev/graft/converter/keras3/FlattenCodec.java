@@ -25,7 +25,8 @@ final class FlattenCodec implements LayerCodec {
     return List.of(
         CnnToFeedForwardPreProcessor.class,
         TensorFlowCnnToFeedForwardPreProcessor.class,
-        KerasFlattenRnnPreprocessor.class);
+        KerasFlattenRnnPreprocessor.class,
+        org.deeplearning4j.nn.conf.preprocessor.RnnToFeedForwardPreProcessor.class);
   }
 
   @Override
@@ -51,6 +52,13 @@ final class FlattenCodec implements LayerCodec {
     long[] shape = out.shape();
     if (shape.length == 1) {
       return;
+    }
+    if (pp instanceof org.deeplearning4j.nn.conf.preprocessor.RnnToFeedForwardPreProcessor) {
+      // DL4J's per-step rows: a dense layer applied at every time step, not a flatten
+      throw dev.graft.GraftException.unsupported(
+          "layer '"
+              + layer
+              + "': a layer applied at every step of a sequence cannot be written as .keras");
     }
     ObjectNode c = out.config(layer + "_flatten");
     c.put("data_format", "channels_last");

@@ -58,7 +58,10 @@ final class GlobalPoolingCodec implements LayerCodec {
   @Override
   public void write(Dl4jToKeras out, Layer layer, Map<String, INDArray> params, String name) {
     GlobalPoolingLayer g = (GlobalPoolingLayer) layer;
-    out.requireRank(3, name, "global pooling");
+    boolean overTime = out.shape().length == 2; // a time-major sequence [time, features]
+    if (!overTime) {
+      out.requireRank(3, name, "global pooling");
+    }
     boolean max = g.getPoolingType() == PoolingType.MAX;
     if (!max && g.getPoolingType() != PoolingType.AVG) {
       throw dev.graft.GraftException.unsupported(
@@ -67,7 +70,9 @@ final class GlobalPoolingCodec implements LayerCodec {
     ObjectNode c = out.config(name);
     c.put("data_format", "channels_last");
     c.put("keepdims", false);
-    out.add(max ? "GlobalMaxPooling2D" : "GlobalAveragePooling2D", c, List.of());
-    out.shape(new long[] {out.shape()[2]});
+    String dims = overTime ? "1D" : "2D";
+    out.add(max ? "GlobalMaxPooling" + dims : "GlobalAveragePooling" + dims, c, List.of());
+    long[] shape = out.shape();
+    out.shape(new long[] {shape[shape.length - 1]});
   }
 }

@@ -105,10 +105,25 @@ public final class KerasV3Writer {
       WritableGroup root = hdf.putGroup("layers");
       Map<String, Integer> counts = new HashMap<>();
       for (KerasLayer layer : layers) {
-        WritableGroup vars = root.putGroup(groupName(layer.className(), counts)).putGroup("vars");
+        WritableGroup group = root.putGroup(groupName(layer.className(), counts));
+        WritableGroup vars = group.putGroup("vars");
         vars.putAttribute("name", layer.config().path("name").asText());
         for (int i = 0; i < layer.vars().size(); i++) {
           vars.putDataset(String.valueOf(i), layer.vars().get(i));
+        }
+        Map<String, WritableGroup> made = new HashMap<>();
+        for (Map.Entry<String, List<Object>> nested : layer.nestedVars().entrySet()) {
+          WritableGroup at = group;
+          String path = "";
+          for (String part : nested.getKey().split("/")) {
+            path = path + "/" + part;
+            WritableGroup parent = at;
+            at = made.computeIfAbsent(path, k -> parent.putGroup(part));
+          }
+          WritableGroup inner = at.putGroup("vars");
+          for (int i = 0; i < nested.getValue().size(); i++) {
+            inner.putDataset(String.valueOf(i), nested.getValue().get(i));
+          }
         }
       }
       hdf.putGroup("vars").putAttribute("name", modelName);
@@ -130,11 +145,11 @@ public final class KerasV3Writer {
         if (!layer.config().path("name").asText().equals(vars.getAttribute("name").getData())) {
           throw new IllegalStateException(path + " has the wrong name");
         }
-        for (int i = 0; i < layer.vars().size(); i++) {
-          Dataset d = (Dataset) vars.getChild(String.valueOf(i));
-          if (!java.util.Arrays.equals(d.getDimensions(), dimensions(layer.vars().get(i)))) {
-            throw new IllegalStateException(path + "/" + i + " has the wrong shape");
-          }
+        checkShapes(vars, path, layer.vars());
+        String group = path.substring(0, path.length() - "/vars".length());
+        for (Map.Entry<String, List<Object>> nested : layer.nestedVars().entrySet()) {
+          String inner = group + "/" + nested.getKey() + "/vars";
+          checkShapes((Group) hdf.getByPath(inner), inner, nested.getValue());
         }
       }
       if (!modelName.equals(((Group) hdf.getByPath("vars")).getAttribute("name").getData())) {
@@ -148,6 +163,15 @@ public final class KerasV3Writer {
               + e.getMessage()
               + "); nothing was written",
           e);
+    }
+  }
+
+  private static void checkShapes(Group vars, String path, List<Object> expected) {
+    for (int i = 0; i < expected.size(); i++) {
+      Dataset d = (Dataset) vars.getChild(String.valueOf(i));
+      if (!java.util.Arrays.equals(d.getDimensions(), dimensions(expected.get(i)))) {
+        throw new IllegalStateException(path + "/" + i + " has the wrong shape");
+      }
     }
   }
 

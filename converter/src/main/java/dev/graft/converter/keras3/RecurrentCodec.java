@@ -1,6 +1,9 @@
 package dev.graft.converter.keras3;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.graft.GraftException;
+import dev.graft.converter.dl4j.Dl4jParams;
 import dev.graft.converter.layers.Gru;
 import java.util.HashMap;
 import java.util.List;
@@ -29,6 +32,11 @@ final class RecurrentCodec implements LayerCodec {
   }
 
   @Override
+  public List<Class<? extends Layer>> dl4jLayers() {
+    return List.of(LSTM.class, Gru.class, SimpleRnn.class, LastTimeStep.class);
+  }
+
+  @Override
   public void read(KerasToDl4j in, String kerasClass, JsonNode c, String name) {
     in.requireRank(2, name, kerasClass);
     long[] shape = in.shape();
@@ -42,6 +50,139 @@ final class RecurrentCodec implements LayerCodec {
         c.path("return_sequences").asBoolean(false)
             ? new long[] {shape[0], units}
             : new long[] {units});
+  }
+
+  @Override
+  public void write(Dl4jToKeras out, Layer layer, Map<String, INDArray> params, String name) {
+    out.requireRank(2, name, "a recurrent layer");
+    boolean sequences = !(layer instanceof LastTimeStep);
+    Layer inner = sequences ? layer : ((LastTimeStep) layer).getUnderlying();
+    if (!(inner instanceof BaseRecurrentLayer cell)) {
+      throw GraftException.unsupported(
+          "layer '"
+              + name
+              + "': the last step of "
+              + inner.getClass().getSimpleName()
+              + " has no Keras layer");
+    }
+    String kerasClass = kerasClass(cell, name);
+    ObjectNode c = out.config(name);
+    config(c, cell, sequences, false, name);
+    out.addNested(kerasClass, c, Map.of("cell", vars(cell, params)));
+    long units = cell.getNOut();
+    long[] shape = out.shape();
+    out.shape(sequences ? new long[] {shape[0], units} : new long[] {units});
+  }
+
+  /** Keras's class for a DL4J recurrent layer graft writes. */
+  static String kerasClass(BaseRecurrentLayer cell, String name) {
+    if (cell.getRnnDataFormat() != RNNFormat.NWC) {
+      throw GraftException.unsupported(
+          "layer '"
+              + name
+              + "': a recurrent layer over channels-first sequences has no Keras layer");
+    }
+    if (cell.getClass() == LSTM.class) {
+      return "LSTM";
+    }
+    if (cell instanceof Gru) {
+      return "GRU";
+    }
+    if (cell instanceof SimpleRnn) {
+      return "SimpleRNN";
+    }
+    throw GraftException.unsupported(
+        "layer '" + name + "' (" + cell.getClass().getSimpleName() + ") has no Keras layer");
+  }
+
+  /** Keras's get_config keys for the layer (Keras's defaults where DL4J has no such setting). */
+  static void config(
+      ObjectNode c, BaseRecurrentLayer cell, boolean sequences, boolean backwards, String name) {
+    String activation = ActivationCodec.kerasName(cell.getActivationFn());
+    if (activation == null) {
+      throw GraftException.unsupported(
+          "layer '"
+              + name
+              + "': recurrent activation "
+              + cell.getActivationFn()
+              + " has no Keras name");
+    }
+    c.put("units", cell.getNOut());
+    c.put("activation", activation);
+    if (!(cell instanceof SimpleRnn)) {
+      var gate =
+          cell instanceof Gru g ? g.getGateActivationFn() : ((LSTM) cell).getGateActivationFn();
+      if (!(gate instanceof org.nd4j.linalg.activations.impl.ActivationSigmoid)) {
+        throw GraftException.unsupported(
+            "layer '"
+                + name
+                + "': gate activation "
+                + gate
+                + " (Keras's recurrent_activation is sigmoid)");
+      }
+      c.put("recurrent_activation", "sigmoid");
+    }
+    c.put("use_bias", true);
+    c.set("kernel_initializer", KerasConfigs.initializer("GlorotUniform"));
+    c.set("recurrent_initializer", KerasConfigs.initializer("Orthogonal"));
+    c.set("bias_initializer", KerasConfigs.initializer("Zeros"));
+    if (cell.getClass() == LSTM.class) {
+      c.put("unit_forget_bias", true);
+    }
+    for (String k :
+        new String[] {
+          "kernel_regularizer",
+          "recurrent_regularizer",
+          "bias_regularizer",
+          "activity_regularizer",
+          "kernel_constraint",
+          "recurrent_constraint",
+          "bias_constraint"
+        }) {
+      c.putNull(k);
+    }
+    c.put("dropout", 0.0);
+    c.put("recurrent_dropout", 0.0);
+    c.put("return_sequences", sequences);
+    c.put("return_state", false);
+    c.put("go_backwards", backwards);
+    c.put("stateful", false);
+    c.put("unroll", false);
+    if (cell instanceof Gru g) {
+      c.put("reset_after", g.isResetAfter());
+    }
+  }
+
+  /** Keras's variables of the cell (kernel, recurrent kernel, bias) from DL4J's parameters. */
+  static List<Object> vars(BaseRecurrentLayer cell, Map<String, INDArray> params) {
+    long units = cell.getNOut();
+    int gates = cell.getClass() == LSTM.class ? 4 : cell instanceof Gru ? 3 : 1;
+    INDArray w = params.get("W");
+    INDArray rw = params.get("RW");
+    INDArray b =
+        params.containsKey("b")
+            ? params.get("b").reshape(1, gates * units)
+            : Nd4j.zeros(1, gates * units);
+    if (gates == 4) {
+      // DL4J's (c, f, o, i) as Keras's (i, f, c, o)
+      w = Dl4jParams.gateBlocks(w, units, 3, 1, 0, 2);
+      rw = Dl4jParams.gateBlocks(rw, units, 3, 1, 0, 2);
+      b = Dl4jParams.gateBlocks(b, units, 3, 1, 0, 2);
+    }
+    List<Object> vars = new java.util.ArrayList<>();
+    vars.add(w.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).toFloatMatrix());
+    vars.add(rw.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).toFloatMatrix());
+    if (cell instanceof Gru g && g.isResetAfter()) {
+      INDArray rb =
+          params.containsKey("rb")
+              ? params.get("rb").reshape(1, 3 * units)
+              : Nd4j.zeros(1, 3 * units);
+      vars.add(
+          Nd4j.vstack(b, rb).castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).toFloatMatrix());
+    } else {
+      vars.add(Dl4jToKeras.vector(b));
+    }
+    return vars;
   }
 
   /** A recurrent DL4J layer and its parameters, by DL4J's names, from Keras's variables. */
@@ -91,9 +232,10 @@ final class RecurrentCodec implements LayerCodec {
     Layer layer;
     if (gates == 4) {
       layer = sequence(new LSTM.Builder(), name, features, units, activation).build();
-      params.put("W", cfoi(vars.get(0), units));
-      params.put("RW", cfoi(vars.get(1), units));
-      params.put("b", cfoi(b.reshape(1, 4 * units), units));
+      // Keras's (i, f, c, o) as DL4J's (c, f, o, i)
+      params.put("W", Dl4jParams.gateBlocks(vars.get(0), units, 2, 1, 3, 0));
+      params.put("RW", Dl4jParams.gateBlocks(vars.get(1), units, 2, 1, 3, 0));
+      params.put("b", Dl4jParams.gateBlocks(b.reshape(1, 4 * units), units, 2, 1, 3, 0));
     } else {
       layer = sequence(new SimpleRnn.Builder(), name, features, units, activation).build();
       params.put("W", vars.get(0));
@@ -159,18 +301,5 @@ final class RecurrentCodec implements LayerCodec {
     LastTimeStep last = new LastTimeStep(layer);
     last.setLayerName(name);
     return last;
-  }
-
-  /** Keras's LSTM gate blocks (i, f, c, o) along the last axis, in DL4J's order (c, f, o, i). */
-  private static INDArray cfoi(INDArray ifco, long units) {
-    INDArray i = block(ifco, 0, units);
-    INDArray f = block(ifco, 1, units);
-    INDArray c = block(ifco, 2, units);
-    INDArray o = block(ifco, 3, units);
-    return Nd4j.hstack(c, f, o, i);
-  }
-
-  private static INDArray block(INDArray a, int k, long units) {
-    return a.get(NDArrayIndex.all(), NDArrayIndex.interval(k * units, (k + 1) * units));
   }
 }

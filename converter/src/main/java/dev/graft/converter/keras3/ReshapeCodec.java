@@ -10,8 +10,8 @@ import org.deeplearning4j.nn.conf.InputPreProcessor;
 import org.deeplearning4j.nn.conf.preprocessor.FeedForwardToCnnPreProcessor;
 
 /**
- * Reshape to a vector or to (height, width, channels), with at most one -1 inferred: a DL4J
- * preprocessor of the next layer.
+ * Reshape to a vector, a sequence (time, features) or (height, width, channels), with at most one
+ * -1 inferred: a DL4J preprocessor of the next layer.
  */
 final class ReshapeCodec implements LayerCodec {
   @Override
@@ -49,9 +49,13 @@ final class ReshapeCodec implements LayerCodec {
     if (!t.isArray() || known != size) {
       throw in.badInput(name, "cannot reshape " + Arrays.toString(shape) + " to " + t);
     }
-    if (target.length != 1 && target.length != 3) {
+    // a sequence [time, features] is time-major (NWC) in graft's mapping: a row-major reshape
+    if (target.length < 1 || target.length > 3) {
       throw in.unsupported(
-          name, "Reshape to " + t + " (only to a vector or to height, width, channels)");
+          name,
+          "Reshape to "
+              + t
+              + " (only to a vector, a sequence of time and features, or height, width, channels)");
     }
     if (!Arrays.equals(target, shape)) {
       in.preprocess(new KerasReshapePreProcessor(shape, target));

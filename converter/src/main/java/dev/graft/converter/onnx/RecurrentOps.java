@@ -5,6 +5,7 @@ import static dev.graft.converter.onnx.GraphBuilder.ints;
 import static dev.graft.converter.onnx.GraphBuilder.strings;
 
 import dev.graft.GraftException;
+import dev.graft.converter.dl4j.Dl4jParams;
 import dev.graft.converter.layers.Gru;
 import dev.graft.onnx.AttributeProto;
 import java.util.ArrayList;
@@ -24,7 +25,6 @@ import org.nd4j.linalg.activations.impl.ActivationSigmoid;
 import org.nd4j.linalg.activations.impl.ActivationTanH;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * DL4J's recurrent layers as ONNX's LSTM, GRU and RNN operators: LSTM, graft's {@link Gru} (both
@@ -61,7 +61,12 @@ final class RecurrentOps {
       BaseRecurrentLayer cell =
           (BaseRecurrentLayer) (finalStates ? ((LastTimeStep) f).getUnderlying() : f);
       String[] out =
-          operator(g, cell, List.of(prefixed(params, "f"), prefixed(params, "b")), sequence, name);
+          operator(
+              g,
+              cell,
+              List.of(Dl4jParams.direction(params, "f"), Dl4jParams.direction(params, "b")),
+              sequence,
+              name);
       // each direction's sequence [time, batch, hidden], or final state [batch, hidden]
       String fwd = direction(g, out, finalStates, 0, name + "/Forward");
       String bwd = direction(g, out, finalStates, 1, name + "/Backward");
@@ -179,9 +184,10 @@ final class RecurrentOps {
               ? p.get("rb").reshape(1, gates * hidden)
               : Nd4j.zeros(1, gates * hidden);
       if (gates == 4) {
-        kernel = iofc(kernel, hidden);
-        recurrent = iofc(recurrent, hidden);
-        bias = iofc(bias, hidden);
+        // DL4J's (c, f, o, i) as ONNX's (i, o, f, c)
+        kernel = Dl4jParams.gateBlocks(kernel, hidden, 3, 2, 1, 0);
+        recurrent = Dl4jParams.gateBlocks(recurrent, hidden, 3, 2, 1, 0);
+        bias = Dl4jParams.gateBlocks(bias, hidden, 3, 2, 1, 0);
       }
       w.add(kernel.transpose().dup('c'));
       r.add(recurrent.transpose().dup('c'));
@@ -196,30 +202,6 @@ final class RecurrentOps {
       g.floats(name + "/B", Nd4j.vstack(b.toArray(INDArray[]::new)), d, 2 * gates * hidden)
     };
     return g.nodeOutputs(op, name, in, 2, attributes.toArray(AttributeProto[]::new));
-  }
-
-  /** DL4J's LSTM gate blocks (c, f, o, i) along the last axis, in ONNX's order (i, o, f, c). */
-  private static INDArray iofc(INDArray cfoi, long hidden) {
-    return Nd4j.hstack(
-        block(cfoi, 3, hidden),
-        block(cfoi, 2, hidden),
-        block(cfoi, 1, hidden),
-        block(cfoi, 0, hidden));
-  }
-
-  private static INDArray block(INDArray a, int k, long hidden) {
-    return a.get(NDArrayIndex.all(), NDArrayIndex.interval(k * hidden, (k + 1) * hidden));
-  }
-
-  private static Map<String, INDArray> prefixed(Map<String, INDArray> params, String prefix) {
-    Map<String, INDArray> out = new java.util.HashMap<>();
-    params.forEach(
-        (k, v) -> {
-          if (k.startsWith(prefix)) {
-            out.put(k.substring(prefix.length()), v);
-          }
-        });
-    return out;
   }
 
   private static String[] repeat(int times, String... each) {
