@@ -6,7 +6,6 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.inverse.InvertMatrix;
 
 /**
  * A single linear output layer trained with MSE on fixed features is linear regression: it starts
@@ -44,11 +43,55 @@ final class LeastSquaresHead {
     }
     double ridge = RIDGE * Math.max(trace / d, 1e-12);
     gram.addi(Nd4j.eye(d).castTo(DataType.DOUBLE).muli(ridge));
-    INDArray w = InvertMatrix.invert(gram, false).mmul(xc.transpose().mmul(yc)); // d x outputs
+    double[][] solved = solveSpd(gram.toDoubleMatrix(), xc.transpose().mmul(yc).toDoubleMatrix());
+    INDArray w = Nd4j.create(solved); // d x outputs
     INDArray b = yMean.sub(xMean.mmul(w));
     Layer out = head.getOutputLayer();
     out.setParam("W", w.castTo(DataType.FLOAT));
     out.setParam("b", b.castTo(DataType.FLOAT));
     Fitter.free(x, y, xc, yc, gram);
+  }
+
+  /**
+   * X with A X = B, for A symmetric positive definite (d x d) and B (d x k), by Cholesky. Written
+   * here because ND4J 1.0.0-M2.1's matrix_inverse fails on well-conditioned Gram matrices whose
+   * determinant is tiny (a Bidirectional LSTM's 32 features of about 0.05 each).
+   */
+  static double[][] solveSpd(double[][] a, double[][] b) {
+    int d = a.length;
+    double[][] l = new double[d][d];
+    for (int i = 0; i < d; i++) {
+      for (int j = 0; j <= i; j++) {
+        double sum = a[i][j];
+        for (int k = 0; k < j; k++) {
+          sum -= l[i][k] * l[j][k];
+        }
+        if (i == j) {
+          l[i][i] = Math.sqrt(Math.max(sum, Double.MIN_NORMAL));
+        } else {
+          l[i][j] = sum / l[j][j];
+        }
+      }
+    }
+    int k = b[0].length;
+    double[][] x = new double[d][k];
+    for (int c = 0; c < k; c++) {
+      double[] z = new double[d];
+      for (int i = 0; i < d; i++) { // L z = b
+        double sum = b[i][c];
+        for (int j = 0; j < i; j++) {
+          sum -= l[i][j] * z[j];
+        }
+        z[i] = sum / l[i][i];
+      }
+      for (int i = d - 1; i >= 0; i--) { // L^T x = z
+        double sum = z[i];
+        for (int j = i + 1; j < d; j++) {
+          sum -= l[j][i] * x[j][c];
+        }
+        x[i][c] = sum / l[i][i];
+      }
+    }
+    return x;
   }
 }

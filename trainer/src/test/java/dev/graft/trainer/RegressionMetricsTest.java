@@ -40,4 +40,13 @@ class RegressionMetricsTest {
     assertEquals(2, m.n());
     assertTrue(m.regression() && Double.isNaN(m.accuracy()));
   }
+
+  @Test
+  void choleskySolvesASymmetricPositiveDefiniteSystem() {
+    // [[4, 2], [2, 3]] x = [[2], [1]]: x = [0.5, 0] (by hand: 4 * 0.5 + 2 * 0 = 2, 2 * 0.5 = 1)
+    double[][] x =
+        LeastSquaresHead.solveSpd(new double[][] {{4, 2}, {2, 3}}, new double[][] {{2}, {1}});
+    assertEquals(0.5, x[0][0], 1e-12);
+    assertEquals(0.0, x[1][0], 1e-12);
+  }
 }
