@@ -1,13 +1,11 @@
 package dev.graft.cli;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.graft.AtomicWrite;
-import dev.graft.GraftException;
-import dev.graft.data.ArrayData;
-import dev.graft.data.RegressionArrays;
-import dev.graft.trainer.Evaluator;
-import dev.graft.trainer.Metrics;
-import dev.graft.trainer.data.Task;
+import dev.graft.runtime.ModelOptions;
+import dev.graft.trainer.Evaluated;
+import dev.graft.trainer.Evaluation;
+import dev.graft.trainer.data.DataOptions;
+import dev.graft.trainer.data.DataSource;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -67,39 +65,15 @@ final class EvalCommand implements Callable<Integer> {
     if (plot != null) {
       AtomicWrite.checkWritable(plot);
     }
-    try (LoadedModel loaded = LoadedModel.open(model, device)) {
-      Path images = taskOptions.imageFolder();
-      if (images != null) {
-        return ImageEval.run(loaded, model, images, json, plot, skipBad, spec);
-      }
-      if (taskOptions.data != null
-          && ArrayData.looksLikeOne(taskOptions.data.toString())
-          && !taskOptions.data.toString().toLowerCase(java.util.Locale.ROOT).endsWith(".csv")) {
-        ArrayData.Pair pair = ArrayData.evaluationPair(taskOptions.data.toString());
-        if (regression || ArrayData.holdsTargets(pair.y())) {
-          return RegressionEval.run(loaded, model, RegressionArrays.of(pair), 256, json, spec);
-        }
-      } else if (regression) {
-        throw GraftException.usage("--regression goes with --data X.npz or X.npy,Y.npy");
-      }
-      ArrayData arrays = taskOptions.arrays();
-      if (arrays != null) {
-        return ArrayEval.run(loaded, model, arrays, json, plot, spec);
-      }
-      Task task = taskOptions.resolve(taskOptions.given() || loaded.outputs() != 10 ? null : "all");
-      Metrics m = Evaluator.evaluate(loaded.classifier(), taskOptions.load(task).test());
-      ObjectNode fields = Json.object();
-      fields.put("model", model.toString());
-      fields.put("title", model.getFileName() + " on " + task.name());
-      fields.put("task", task.describe());
-      EvalReport.print(
-          spec.commandLine().getOut(),
-          json,
-          fields,
-          model + " on " + task.describe() + " (test images)",
-          m,
-          task.labelNames(),
-          plot);
+    DataSource data =
+        taskOptions.source(
+            DataOptions.builder().skipBad(skipBad).regression(regression).build(), "all");
+    Evaluated e = Evaluation.run(model, data, ModelOptions.builder().device(device).build());
+    var out = spec.commandLine().getOut();
+    if (e.regression()) {
+      EvalReport.printRegression(out, json, e);
+    } else {
+      EvalReport.print(out, json, e.about(), e.headline(), e.metrics(), e.classNames(), plot);
     }
     return 0;
   }

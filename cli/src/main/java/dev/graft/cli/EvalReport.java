@@ -81,4 +81,26 @@ final class EvalReport {
     }
     out.flush();
   }
+
+  /** Regression targets: MSE and MAE overall and per output. */
+  static void printRegression(PrintWriter out, boolean json, dev.graft.trainer.Evaluated e) {
+    ObjectNode about = e.about();
+    if (json) {
+      ObjectNode j = about.deepCopy();
+      j.remove("title");
+      j.put("n", e.metrics().n());
+      j.put("mse", e.metrics().loss());
+      j.put("mae", e.metrics().mae());
+      ArrayNode per = j.putArray("per_output");
+      for (int c = 0; c < e.outputMse().length; c++) {
+        per.addObject().put("mse", e.outputMse()[c]).put("mae", e.outputMae()[c]);
+      }
+      Json.print(out, j);
+      return;
+    }
+    out.printf(
+        "%s: %d examples, %d output(s)%nMSE %.6g  MAE %.6g%n",
+        e.headline(), e.metrics().n(), e.outputMse().length, e.metrics().loss(), e.metrics().mae());
+    out.flush();
+  }
 }

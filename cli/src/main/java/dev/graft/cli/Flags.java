@@ -28,7 +28,9 @@ final class Flags {
           Map.entry("cacheDir", "--cache-dir"),
           Map.entry("opset", "--opset"),
           Map.entry("positive", "--positive"),
-          Map.entry("trainLimit", "--train-limit"));
+          Map.entry("trainLimit", "--train-limit"),
+          Map.entry("regression", "--regression"),
+          Map.entry("device", "--device"));
 
   private Flags() {}
 }

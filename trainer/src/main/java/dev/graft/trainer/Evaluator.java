@@ -60,31 +60,44 @@ public final class Evaluator {
 
   /** Mean squared and absolute errors over every output of every example. */
   private static Metrics errors(Classifier model, Examples examples) {
+    double[][] perOutput = outputErrors(model, examples);
+    int k = examples.outputs();
+    return Metrics.regression(
+        java.util.Arrays.stream(perOutput[0]).sum() / k,
+        java.util.Arrays.stream(perOutput[1]).sum() / k,
+        examples.size());
+  }
+
+  /**
+   * Each output's mean squared error ({@code [0]}) and mean absolute error ({@code [1]}) over
+   * regression examples.
+   */
+  public static double[][] outputErrors(Classifier model, Examples examples) {
     int n = examples.size();
     int d = examples.featureCount();
     int k = examples.outputs();
-    double se = 0;
-    double ae = 0;
+    double[] se = new double[k];
+    double[] ae = new double[k];
     for (int start = 0; start < n; start += BATCH) {
       int end = Math.min(n, start + BATCH);
       float[] rows = java.util.Arrays.copyOfRange(examples.features(), start * d, end * d);
       float[] p = model.predict(rows, end - start);
       if (p.length != (end - start) * k) {
-        throw GraftException.usage(
+        throw GraftException.badInput(
             model.label()
-                + ": the model has "
+                + " has "
                 + p.length / (end - start)
-                + " outputs but the data has "
+                + " output(s) but the data has "
                 + k
-                + " targets per example");
+                + " target(s) per example");
       }
       for (int j = 0; j < p.length; j++) {
         double e = p[j] - examples.targets()[start * k + j];
-        se += e * e;
-        ae += Math.abs(e);
+        se[j % k] += e * e / n;
+        ae[j % k] += Math.abs(e) / n;
       }
     }
-    return Metrics.regression(se / ((double) n * k), ae / ((double) n * k), n);
+    return new double[][] {se, ae};
   }
 
   /**

@@ -59,13 +59,15 @@ public final class ArrayTask {
     }
     // one stratum: a plain seeded shuffle, as Keras's validation_split would draw it at random
     int[][] parts = StratifiedSplit.indices(new int[train.size()], valSplit, seed);
-    Examples trainPart = examples(train.pick(parts[0]), modelInput, scale);
-    Examples valid = examples(train.pick(parts[1]), modelInput, scale);
+    Examples trainPart = regressionExamples(train.pick(parts[0]), modelInput, scale);
+    Examples valid = regressionExamples(train.pick(parts[1]), modelInput, scale);
     return TaskData.ofOwn(
-        task, trainPart, valid, test == null ? valid : examples(test, modelInput, scale));
+        task, trainPart, valid, test == null ? valid : regressionExamples(test, modelInput, scale));
   }
 
-  private static Examples examples(RegressionArrays a, long[] modelInput, ArrayScaling scale) {
+  /** Regression targets as examples for a model taking {@code modelInput}. */
+  public static Examples regressionExamples(
+      RegressionArrays a, long[] modelInput, ArrayScaling scale) {
     float[] x = fitted(a.features(), a.size(), a.exampleShape(), modelInput, a.source(), scale);
     return Examples.regression(x, a.targets().clone(), x.length / Math.max(1, a.size()), a.width());
   }

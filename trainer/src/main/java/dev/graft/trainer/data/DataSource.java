@@ -77,6 +77,36 @@ public final class DataSource {
     return new DataSource(FASHION_MNIST, dir, task.name(), task, DataOptions.defaults());
   }
 
+  /** What the source holds. */
+  public enum Kind {
+    IMAGE_FOLDER,
+    ARRAYS,
+    FASHION_MNIST
+  }
+
+  public Kind kind() {
+    return switch (kind) {
+      case IMAGE_FOLDER -> Kind.IMAGE_FOLDER;
+      case ARRAYS -> Kind.ARRAYS;
+      default -> Kind.FASHION_MNIST;
+    };
+  }
+
+  /** The folder or first file (arrays), or Fashion-MNIST's folder (null: the usual places). */
+  public Path path() {
+    return path;
+  }
+
+  /** Arrays as given ({@code X.npy,Y.npy} names two files). */
+  public String spec() {
+    return spec;
+  }
+
+  /** The Fashion-MNIST task; null for the user's own data. */
+  public Task task() {
+    return task;
+  }
+
   /** The same data read with {@code options}. */
   public DataSource with(DataOptions options) {
     return new DataSource(kind, path, spec, task, options);

@@ -1,4 +1,4 @@
-package dev.graft.cli;
+package dev.graft.trainer;
 
 import dev.graft.GraftException;
 import java.nio.file.Path;
