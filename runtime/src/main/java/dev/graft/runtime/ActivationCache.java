@@ -13,7 +13,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
@@ -101,27 +100,23 @@ public final class ActivationCache {
    * The key of an entry: SHA-256 over the trunk's bytes, the cut, and the input examples' bytes.
    */
   public static String key(byte[] trunk, String cut, float[] inputs, String preprocessing) {
-    try {
-      MessageDigest d = MessageDigest.getInstance("SHA-256");
-      d.update(trunk);
-      d.update((byte) 0);
-      d.update(cut.getBytes(StandardCharsets.UTF_8));
-      d.update((byte) 0);
-      d.update(preprocessing.getBytes(StandardCharsets.UTF_8));
-      d.update((byte) 0);
-      ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
-      for (float v : inputs) {
-        if (!buf.hasRemaining()) {
-          d.update(buf.array(), 0, buf.position());
-          buf.clear();
-        }
-        buf.putFloat(v);
+    MessageDigest d = dev.graft.Sha256.digest();
+    d.update(trunk);
+    d.update((byte) 0);
+    d.update(cut.getBytes(StandardCharsets.UTF_8));
+    d.update((byte) 0);
+    d.update(preprocessing.getBytes(StandardCharsets.UTF_8));
+    d.update((byte) 0);
+    ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+    for (float v : inputs) {
+      if (!buf.hasRemaining()) {
+        d.update(buf.array(), 0, buf.position());
+        buf.clear();
       }
-      d.update(buf.array(), 0, buf.position());
-      return HexFormat.of().formatHex(d.digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+      buf.putFloat(v);
     }
+    d.update(buf.array(), 0, buf.position());
+    return HexFormat.of().formatHex(d.digest());
   }
 
   public Path path(String key) {
@@ -211,14 +206,15 @@ public final class ActivationCache {
           || headerLength + rows * columns * 4 != size) {
         return damaged(file, "truncated or malformed");
       }
-      if (!Arrays.equals(keyHash, sha256(key.getBytes(StandardCharsets.UTF_8)))) {
+      if (!Arrays.equals(
+          keyHash, dev.graft.Sha256.digest().digest(key.getBytes(StandardCharsets.UTF_8)))) {
         return damaged(file, "it holds another key's activations");
       }
       byte[] desc = new byte[headerLength - FIXED];
       map.get(desc);
       ByteBuffer data =
           map.slice(headerLength, (int) (rows * columns * 4)).order(ByteOrder.LITTLE_ENDIAN);
-      MessageDigest d = MessageDigest.getInstance("SHA-256");
+      MessageDigest d = dev.graft.Sha256.digest();
       d.update(data.duplicate());
       if (!Arrays.equals(sha, d.digest())) {
         return damaged(file, "checksum mismatch");
@@ -229,16 +225,6 @@ public final class ActivationCache {
           key, rows, columns, values, new String(desc, StandardCharsets.UTF_8).strip());
     } catch (IOException | RuntimeException e) {
       return damaged(file, String.valueOf(e.getMessage()));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static byte[] sha256(byte[] bytes) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(bytes);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
     }
   }
 
@@ -257,12 +243,7 @@ public final class ActivationCache {
     int headerLength = (FIXED + desc.length + 63) / 64 * 64;
     ByteBuffer body = ByteBuffer.allocate(data.length * 4).order(ByteOrder.LITTLE_ENDIAN);
     body.asFloatBuffer().put(data);
-    byte[] sha;
-    try {
-      sha = MessageDigest.getInstance("SHA-256").digest(body.array());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    byte[] sha = dev.graft.Sha256.digest().digest(body.array());
     ByteBuffer header = ByteBuffer.allocate(headerLength).order(ByteOrder.LITTLE_ENDIAN);
     header
         .put(MAGIC)
@@ -271,7 +252,7 @@ public final class ActivationCache {
         .putLong(rows)
         .putLong(columns)
         .put(sha)
-        .put(sha256(key.getBytes(StandardCharsets.UTF_8)))
+        .put(dev.graft.Sha256.digest().digest(key.getBytes(StandardCharsets.UTF_8)))
         .put(desc);
     while (header.hasRemaining()) {
       header.put((byte) ' ');

@@ -3,9 +3,6 @@ package dev.graft.spark;
 import dev.graft.runtime.ModelOptions;
 import dev.graft.runtime.OnnxModel;
 import java.io.Serializable;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -37,7 +34,7 @@ public final class ShippedModel implements Serializable {
 
   /** {@code device}: cpu, cuda[:ID] or auto, as each executor's session is to use. */
   public static ShippedModel ship(JavaSparkContext sc, byte[] model, String device) {
-    return new ShippedModel(sha256(model), sc.broadcast(model), device);
+    return new ShippedModel(dev.graft.Sha256.hex(model), sc.broadcast(model), device);
   }
 
   /** This JVM's session for the model, opened on first use. */
@@ -64,13 +61,5 @@ public final class ShippedModel implements Serializable {
   public static void closeAll() {
     OPEN.values().forEach(OnnxModel::close);
     OPEN.clear();
-  }
-
-  public static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -11,7 +11,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
@@ -66,7 +65,7 @@ public final class SparkFeaturize {
     String key = key(trunkBytes, halves.tensor(), preprocessing, examples);
     Metadata meta =
         new MetadataBuilder()
-            .putString("graft.trunk_sha256", ShippedModel.sha256(trunkBytes))
+            .putString("graft.trunk_sha256", dev.graft.Sha256.hex(trunkBytes))
             .putString("graft.cut", halves.tensor())
             .putString("graft.preprocessing", preprocessing)
             .putString(MetadataKeys.CLASS_NAMES, String.join("\n", sources.classNames()))
@@ -114,7 +113,7 @@ public final class SparkFeaturize {
   static List<Example> withContentShas(SparkSession spark, List<Example> examples) {
     if (examples.isEmpty() || examples.get(0).uri() == null) {
       return examples.stream()
-          .map(e -> e.withContentSha256(ShippedModel.sha256(ModelOutputs.floatBytes(e.values()))))
+          .map(e -> e.withContentSha256(dev.graft.Sha256.hex(ModelOutputs.floatBytes(e.values()))))
           .toList();
     }
     JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -123,35 +122,26 @@ public final class SparkFeaturize {
         () -> sc.parallelize(examples, slices).map(e -> e.withContentSha256(fileSha(e))).collect());
   }
 
-  private static String fileSha(Example e) throws IOException, NoSuchAlgorithmException {
+  private static String fileSha(Example e) throws IOException {
     org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(URI.create(e.uri()));
     FileSystem fs = p.getFileSystem(new Configuration());
-    MessageDigest d = MessageDigest.getInstance("SHA-256");
-    byte[] buf = new byte[1 << 16];
     try (InputStream in = fs.open(p)) {
-      for (int r = in.read(buf); r > 0; r = in.read(buf)) {
-        d.update(buf, 0, r);
-      }
+      return dev.graft.Sha256.hex(in);
     }
-    return HexFormat.of().formatHex(d.digest());
   }
 
   static String key(byte[] trunk, String cut, String preprocessing, List<Example> examples) {
-    try {
-      MessageDigest d = MessageDigest.getInstance("SHA-256");
-      d.update(trunk);
-      for (String s : List.of(cut, preprocessing)) {
-        d.update((byte) 0);
-        d.update(s.getBytes(StandardCharsets.UTF_8));
-      }
-      for (Example e : examples) {
-        String line = "\n" + e.split() + " " + e.label() + " " + e.contentSha256();
-        d.update(line.getBytes(StandardCharsets.UTF_8));
-      }
-      return HexFormat.of().formatHex(d.digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+    MessageDigest d = dev.graft.Sha256.digest();
+    d.update(trunk);
+    for (String s : List.of(cut, preprocessing)) {
+      d.update((byte) 0);
+      d.update(s.getBytes(StandardCharsets.UTF_8));
     }
+    for (Example e : examples) {
+      String line = "\n" + e.split() + " " + e.label() + " " + e.contentSha256();
+      d.update(line.getBytes(StandardCharsets.UTF_8));
+    }
+    return HexFormat.of().formatHex(d.digest());
   }
 
   private static boolean complete(String entry) {

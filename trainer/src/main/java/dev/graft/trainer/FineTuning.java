@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.graft.ExternalData;
 import dev.graft.GraftException;
 import dev.graft.MetadataKeys;
-import dev.graft.converter.ModelFiles;
 import dev.graft.converter.ModelFormat;
 import dev.graft.converter.ModelLoader;
 import dev.graft.converter.Network;
@@ -171,7 +170,7 @@ public final class FineTuning {
     ObjectNode record =
         FineTuneRecord.describe(
             b.base.toString(),
-            ModelFiles.sha256(b.base),
+            dev.graft.Sha256.hex(b.base),
             (base.getProducerName() + " " + base.getProducerVersion()).trim(),
             data,
             options,

@@ -125,7 +125,7 @@ public final class Dl4jZip {
    */
   public static Network read(Path file) {
     ModelFiles.requireReadable(file);
-    String sha = ModelFiles.sha256(file);
+    String sha = dev.graft.Sha256.hex(file);
     Map<String, byte[]> entries = checkedEntries(file);
     String config = new String(required(file, entries, CONFIGURATION), StandardCharsets.UTF_8);
     byte[] coefficients = required(file, entries, Dl4jCoefficients.ENTRY);

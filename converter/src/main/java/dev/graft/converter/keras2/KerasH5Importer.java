@@ -85,7 +85,7 @@ public final class KerasH5Importer {
     if (ModelFormat.detect(file) != ModelFormat.KERAS_H5) {
       throw GraftException.badInput(file + ": not an HDF5 file, so not a Keras .h5 model");
     }
-    String sha = ModelFiles.sha256(file);
+    String sha = dev.graft.Sha256.hex(file);
     Model model;
     KerasConfig config;
     try (KerasH5File h5 = new KerasH5File(file)) {

@@ -50,7 +50,7 @@ public final class KerasV3Importer {
   /** Imports a {@code .keras} archive. */
   public static Network importFile(Path file) {
     ModelFiles.requireReadable(file);
-    String sha = ModelFiles.sha256(file);
+    String sha = dev.graft.Sha256.hex(file);
     KerasArchive.Contents contents = KerasArchive.read(file);
     JsonNode root = parse(file, contents.config(), "config.json");
     String version =
@@ -68,7 +68,7 @@ public final class KerasV3Importer {
    * caller has read the file's config and version.
    */
   public static Network importH5(Path file, KerasH5File h5, String modelConfig, String producer) {
-    String sha = ModelFiles.sha256(file);
+    String sha = dev.graft.Sha256.hex(file);
     JsonNode root = parse(file, modelConfig, "model_config");
     ConfigSafety.checkLegacy(file, root);
     return build(file, root, new H5Weights(h5), sha, ModelFormat.KERAS_H5, producer);

@@ -126,13 +126,7 @@ final class FinetuneCommand implements Callable<Integer> {
   private ObjectNode provenance(SparkFinetune.Result r) {
     ObjectNode j = SparkOptions.object();
     j.put("base", base.toString());
-    try {
-      j.put(
-          "base_sha256",
-          dev.graft.spark.ShippedModel.sha256(java.nio.file.Files.readAllBytes(base)));
-    } catch (java.io.IOException e) {
-      throw GraftException.badInput(base + ": cannot read: " + e.getMessage(), e);
-    }
+    j.put("base_sha256", dev.graft.Sha256.hex(base));
     j.put("cut", r.cutTensor());
     j.put("data", data.data);
     j.putPOJO("classes", r.classes());

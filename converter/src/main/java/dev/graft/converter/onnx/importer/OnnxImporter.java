@@ -28,7 +28,7 @@ public final class OnnxImporter {
   public static Network importFile(Path file) {
     ModelFiles.requireReadable(file);
     ModelProto model = ExternalData.parseChecked(file);
-    return importModel(model, file, file.toString(), Map.of(), ModelFiles.sha256(file));
+    return importModel(model, file, file.toString(), Map.of(), dev.graft.Sha256.hex(file));
   }
 
   /**
