@@ -9,7 +9,19 @@ import java.io.PrintWriter;
  * when asked.
  */
 public final class ErrorReport {
+  /** The exit codes both commands document (their --help lists them). */
+  public static final java.util.Map<String, String> EXIT_CODES = exitCodes();
+
   private ErrorReport() {}
+
+  private static java.util.Map<String, String> exitCodes() {
+    java.util.Map<String, String> codes = new java.util.LinkedHashMap<>();
+    codes.put("0", "success");
+    codes.put("1", "failure (I/O, internal error)");
+    codes.put("2", "usage error");
+    codes.put("3", "bad or unsupported input (model file, data)");
+    return java.util.Collections.unmodifiableMap(codes);
+  }
 
   /** Prints the report and returns the exit code. */
   public static int print(Throwable e, PrintWriter err, boolean verbose) {

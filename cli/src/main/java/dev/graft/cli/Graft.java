@@ -29,13 +29,7 @@ import picocli.CommandLine.Option;
       DemoCommand.class,
       CommandLine.HelpCommand.class
     },
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {
-      "0:success",
-      "1:failure (I/O, internal error)",
-      "2:usage error",
-      "3:bad or unsupported input (model file, data)"
-    })
+    exitCodeListHeading = "%nExit codes:%n")
 public final class Graft implements Runnable {
   @Option(
       names = "--verbose",
@@ -65,7 +59,9 @@ public final class Graft implements Runnable {
   public static int run(PrintWriter out, PrintWriter err, String... args) {
     boolean verbose = java.util.Arrays.asList(args).contains("--verbose");
     Logging.configure(verbose);
-    return execute(new CommandLine(new Graft()).setOut(out).setErr(err), verbose, args);
+    CommandLine cli = new CommandLine(new Graft()).setOut(out).setErr(err);
+    cli.getCommandSpec().usageMessage().exitCodeList(dev.graft.ErrorReport.EXIT_CODES);
+    return execute(cli, verbose, args);
   }
 
   /**

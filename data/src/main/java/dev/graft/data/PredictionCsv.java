@@ -59,4 +59,18 @@ public final class PredictionCsv {
         ? "\"" + s.replace("\"", "\"\"") + "\""
         : s;
   }
+
+  /**
+   * How many of n examples (outputs {@code y}, row-major, one per class) have each class as their
+   * highest output, the first of equal ones winning as in {@link #top}; in class order.
+   */
+  public static java.util.Map<String, Long> topClassCounts(float[] y, int n, List<String> classes) {
+    int k = classes.size();
+    java.util.Map<String, Long> counts = new java.util.LinkedHashMap<>();
+    classes.forEach(c -> counts.put(c, 0L));
+    for (int i = 0; i < n; i++) {
+      counts.merge(classes.get(top(y, i * k, k, 1)[0]), 1L, Long::sum);
+    }
+    return counts;
+  }
 }

@@ -22,6 +22,23 @@ public final class ExampleLayout {
    * {@code shape}: the array's shape, examples first; {@code model}: one example's shape as the
    * model takes it; {@code name}: the array's name, for messages.
    */
+  /**
+   * {@code n} examples of {@code example} shape (no batch dimension), laid out as a model taking
+   * {@code model} per example takes them, and scaled: arrays the user brings, ready to run.
+   */
+  public static float[] fitRows(
+      float[] data,
+      int n,
+      long[] example,
+      long[] model,
+      String name,
+      dev.graft.data.ArrayScaling scaling) {
+    long[] shape = new long[example.length + 1];
+    shape[0] = n;
+    System.arraycopy(example, 0, shape, 1, example.length);
+    return scaling.apply(fit(data, shape, model, name).data());
+  }
+
   public static Fitted fit(float[] data, long[] shape, long[] model, String name) {
     if (shape.length < 2 || shape[0] < 1) {
       throw GraftException.badInput(

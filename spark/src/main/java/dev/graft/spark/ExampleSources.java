@@ -208,11 +208,9 @@ public record ExampleSources(
 
   private static void addArrays(
       List<Example> out, LabelledArrays a, long[] exampleShape, ArrayScaling scaling, String name) {
-    long[] shape = new long[a.exampleShape().length + 1];
-    shape[0] = a.size();
-    System.arraycopy(a.exampleShape(), 0, shape, 1, a.exampleShape().length);
     float[] x =
-        scaling.apply(ExampleLayout.fit(a.features(), shape, exampleShape, a.source()).data());
+        ExampleLayout.fitRows(
+            a.features(), a.size(), a.exampleShape(), exampleShape, a.source(), scaling);
     rows(out, x, a.size(), a.labels(), name);
   }
 

@@ -125,7 +125,7 @@ public final class SparkPredict {
         }
       }
       List<String> classes = PredictionCsv.classNames(model.classNames(), k);
-      counts = topCounts(y, k, classes);
+      counts = PredictionCsv.topClassCounts(y, (int) n, classes);
       if (ext.equals("npy")) {
         Npy.write(Path.of(output), y, new long[] {n, k});
       } else {
@@ -139,15 +139,5 @@ public final class SparkPredict {
     }
     // left out with skipBad: counted from the rows written, which a re-run task cannot double
     return new Result(n, skippedFiles, total - n, described, output, counts);
-  }
-
-  /** Examples per top class (the first of equal outputs), as graft predict counts them. */
-  static Map<String, Long> topCounts(float[] y, int k, List<String> classes) {
-    Map<String, Long> counts = new LinkedHashMap<>();
-    classes.forEach(c -> counts.put(c, 0L));
-    for (int i = 0; i < y.length / k; i++) {
-      counts.merge(classes.get(PredictionCsv.top(y, i * k, k, 1)[0]), 1L, Long::sum);
-    }
-    return counts;
   }
 }

@@ -23,13 +23,7 @@ import picocli.CommandLine.Command;
       FinetuneCommand.class,
       CommandLine.HelpCommand.class
     },
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {
-      "0:success",
-      "1:failure (I/O, internal error)",
-      "2:usage error",
-      "3:bad or unsupported input (model file, data)"
-    })
+    exitCodeListHeading = "%nExit codes:%n")
 public final class SparkMain implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -47,6 +41,7 @@ public final class SparkMain implements Runnable {
   public static int run(PrintWriter out, PrintWriter err, String... args) {
     boolean verbose = java.util.Arrays.asList(args).contains("--verbose");
     CommandLine cli = new CommandLine(new SparkMain()).setOut(out).setErr(err);
+    cli.getCommandSpec().usageMessage().exitCodeList(dev.graft.ErrorReport.EXIT_CODES);
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> ErrorReport.print(e, commandLine.getErr(), verbose));
     return cli.execute(args);

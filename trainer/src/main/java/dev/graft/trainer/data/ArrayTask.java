@@ -68,29 +68,19 @@ public final class ArrayTask {
   /** Regression targets as examples for a model taking {@code modelInput}. */
   public static Examples regressionExamples(
       RegressionArrays a, long[] modelInput, ArrayScaling scale) {
-    float[] x = fitted(a.features(), a.size(), a.exampleShape(), modelInput, a.source(), scale);
+    float[] x =
+        ExampleLayout.fitRows(
+            a.features(), a.size(), a.exampleShape(), modelInput, a.source(), scale);
     return Examples.regression(x, a.targets().clone(), x.length / Math.max(1, a.size()), a.width());
   }
 
   /** The arrays as examples for a model taking {@code modelInput}, labelled for {@code outputs}. */
   public static Examples examples(
       LabelledArrays a, long[] modelInput, ArrayScaling scale, int outputs) {
-    float[] x = fitted(a.features(), a.size(), a.exampleShape(), modelInput, a.source(), scale);
+    float[] x =
+        ExampleLayout.fitRows(
+            a.features(), a.size(), a.exampleShape(), modelInput, a.source(), scale);
     int d = x.length / Math.max(1, a.size());
     return new Examples(x, a.labels().clone(), d, outputs);
-  }
-
-  /** n examples of {@code example} shape laid out as the model takes them, then scaled. */
-  private static float[] fitted(
-      float[] features,
-      int n,
-      long[] example,
-      long[] modelInput,
-      String source,
-      ArrayScaling scale) {
-    long[] shape = new long[example.length + 1];
-    shape[0] = n;
-    System.arraycopy(example, 0, shape, 1, example.length);
-    return scale.apply(ExampleLayout.fit(features, shape, modelInput, source).data());
   }
 }
