@@ -30,7 +30,13 @@ final class Flags {
           Map.entry("positive", "--positive"),
           Map.entry("trainLimit", "--train-limit"),
           Map.entry("regression", "--regression"),
-          Map.entry("device", "--device"));
+          Map.entry("device", "--device"),
+          Map.entry("patience", "--patience"),
+          Map.entry("checkpointEvery", "--checkpoint-every"),
+          Map.entry("resume", "--resume"),
+          Map.entry("reuse", "--reuse"),
+          Map.entry("setWeights", "--set-weights"),
+          Map.entry("passes", "--mc-dropout"));
 
   private Flags() {}
 }

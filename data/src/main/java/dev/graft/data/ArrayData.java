@@ -31,8 +31,8 @@ public record ArrayData(LabelledArrays train, LabelledArrays test) {
   public static Pair evaluationPair(String spec) {
     String lower = spec.toLowerCase(Locale.ROOT);
     if (lower.endsWith(".csv")) {
-      throw GraftException.usage(
-          "--data " + spec + ": regression targets are read from .npz or X.npy,Y.npy");
+      throw GraftException.parameter(
+          "data", spec + ": regression targets are read from .npz or X.npy,Y.npy");
     }
     if (lower.endsWith(".npz")) {
       Path file = existing(spec);
@@ -57,8 +57,8 @@ public record ArrayData(LabelledArrays train, LabelledArrays test) {
   private static Pair npyPair(String spec) {
     String[] pair = spec.split(",");
     if (pair.length != 2) {
-      throw GraftException.usage(
-          "--data " + spec + ": give .npy arrays as a pair, X.npy,Y.npy (examples, then labels)");
+      throw GraftException.parameter(
+          "data", spec + ": give .npy arrays as a pair, X.npy,Y.npy (examples, then labels)");
     }
     Path x = existing(pair[0]);
     Path y = existing(pair[1]);
@@ -85,7 +85,8 @@ public record ArrayData(LabelledArrays train, LabelledArrays test) {
       return new ArrayData(CsvTable.read(existing(spec), labelColumn), null);
     }
     if (labelColumn != null) {
-      throw GraftException.usage("--label names a CSV column; " + spec + " is not a CSV file");
+      throw GraftException.parameter(
+          "labelColumn", "names a CSV column; " + spec + " is not a CSV file");
     }
     Pair[] pairs = trainingPairs(spec);
     LabelledArrays train = LabelledArrays.of(pairs[0].x(), pairs[0].y(), pairs[0].label());
@@ -101,8 +102,8 @@ public record ArrayData(LabelledArrays train, LabelledArrays test) {
    */
   public static Pair[] trainingPairs(String spec) {
     if (spec.toLowerCase(Locale.ROOT).endsWith(".csv")) {
-      throw GraftException.usage(
-          "--data " + spec + ": regression targets are read from .npz or X.npy,Y.npy");
+      throw GraftException.parameter(
+          "data", spec + ": regression targets are read from .npz or X.npy,Y.npy");
     }
     if (!spec.toLowerCase(Locale.ROOT).endsWith(".npz")) {
       return new Pair[] {npyPair(spec), null};
@@ -142,7 +143,7 @@ public record ArrayData(LabelledArrays train, LabelledArrays test) {
   private static Path existing(String name) {
     Path p = Path.of(name.strip());
     if (!Files.isRegularFile(p)) {
-      throw GraftException.usage("--data " + name + ": no such file");
+      throw GraftException.parameter("data", name + ": no such file");
     }
     return p;
   }

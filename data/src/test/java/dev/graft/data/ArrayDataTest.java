@@ -98,7 +98,7 @@ class ArrayDataTest {
     Npy.write(y2, new float[] {0, 1}, new long[] {2});
     refused(inf + "," + y2, null, "example 0 holds Infinity");
     refused(fixture("f32_3x4.npy"), null, "as a pair");
-    refused(fixture("xy.npz"), "species", "--label names a CSV column");
+    refused(fixture("xy.npz"), "species", "labelColumn names a CSV column");
   }
 
   private String csv(String text) throws IOException {

@@ -40,7 +40,10 @@ class FinetuneChecksOutFirstTest {
             "--out",
             tmp.resolve("b.zip").toString());
     assertEquals(2, wrongKind.exitCode(), wrongKind.err());
-    assertTrue(wrongKind.err().contains("--out must end in .onnx"), wrongKind.err());
+    assertTrue(
+        wrongKind.err().startsWith("graft: --out ")
+            && wrongKind.err().contains("name a .onnx file"),
+        wrongKind.err());
     Path blocked = tmp.resolve("file-not-folder");
     Files.writeString(blocked, "x");
     Cli unwritable =

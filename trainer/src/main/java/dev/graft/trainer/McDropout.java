@@ -21,7 +21,7 @@ public final class McDropout {
 
   public static Result predict(Network network, float[] x, int n, int passes, long seed) {
     if (passes < 2) {
-      throw GraftException.usage("--mc-dropout needs at least 2 passes, not " + passes);
+      throw GraftException.parameter("passes", "must be at least 2, not " + passes);
     }
     if (!hasDropout(network)) {
       throw GraftException.usage(

@@ -20,17 +20,21 @@ public record TrainOptions(
     boolean resume) {
   public TrainOptions {
     if (epochs < 1) {
-      throw dev.graft.GraftException.usage("--epochs must be at least 1, not " + epochs);
+      throw dev.graft.GraftException.parameter("epochs", "must be at least 1, not " + epochs);
     }
     if (batchSize < 1) {
-      throw dev.graft.GraftException.usage("--batch-size must be at least 1, not " + batchSize);
+      throw dev.graft.GraftException.parameter("batchSize", "must be at least 1, not " + batchSize);
     }
-    if (patience < 0 || checkpointEvery < 0) {
-      throw dev.graft.GraftException.usage("--patience and --checkpoint-every cannot be negative");
+    if (patience < 0) {
+      throw dev.graft.GraftException.parameter("patience", "cannot be negative, not " + patience);
+    }
+    if (checkpointEvery < 0) {
+      throw dev.graft.GraftException.parameter(
+          "checkpointEvery", "cannot be negative, not " + checkpointEvery);
     }
     if (resume && checkpointDir == null) {
-      throw dev.graft.GraftException.usage(
-          "--resume needs --checkpoint-dir (where the checkpoints are)");
+      throw dev.graft.GraftException.parameter(
+          "resume", "needs the folder where the checkpoints are (checkpointDir)");
     }
   }
 }

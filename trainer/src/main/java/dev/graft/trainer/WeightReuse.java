@@ -28,8 +28,8 @@ public final class WeightReuse {
     try {
       p = Pattern.compile(pattern);
     } catch (PatternSyntaxException e) {
-      throw GraftException.usage(
-          "--reuse '" + pattern + "' is not a valid pattern: " + e.getDescription());
+      throw GraftException.parameter(
+          "reuse", "'" + pattern + "' is not a valid pattern: " + e.getDescription());
     }
     List<Layer> from = new ArrayList<>();
     for (Layer l : source.layers()) {
@@ -39,8 +39,9 @@ public final class WeightReuse {
       }
     }
     if (from.isEmpty()) {
-      throw GraftException.usage(
-          "--reuse '"
+      throw GraftException.parameter(
+          "reuse",
+          "'"
               + pattern
               + "' matches no layer with weights of "
               + source.label()
@@ -50,8 +51,9 @@ public final class WeightReuse {
     }
     List<Layer> dense = dense(target);
     if (from.size() > dense.size()) {
-      throw GraftException.usage(
-          "--reuse '"
+      throw GraftException.parameter(
+          "reuse",
+          "'"
               + pattern
               + "' picks "
               + from.size()
@@ -86,8 +88,8 @@ public final class WeightReuse {
         return;
       }
     }
-    throw GraftException.usage(
-        "--set-weights: no layer named '" + layer + "' (layers: " + target.layerNames() + ")");
+    throw GraftException.parameter(
+        "setWeights", "names no layer '" + layer + "' (layers: " + target.layerNames() + ")");
   }
 
   private static void set(Layer t, INDArray kernel, INDArray bias, String what) {
