@@ -63,7 +63,7 @@ final class ImagePredict {
     ImageFiles images = ImageFiles.collect(input);
     long[] ex = loaded.classifier().exampleShape();
     Preprocessing pre =
-        ImagePreprocessing.forModel(model, ex, loaded.preprocessing(), preprocess, resize);
+        Preprocessing.forModel(model.toString(), ex, loaded.preprocessing(), preprocess, resize);
     int size = pre.width() * pre.height() * pre.channels();
     List<Path> kept = new ArrayList<>();
     List<float[]> parts = new ArrayList<>();
