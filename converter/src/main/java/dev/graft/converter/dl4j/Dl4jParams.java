@@ -75,4 +75,10 @@ public final class Dl4jParams {
         });
     return out;
   }
+
+  /** A bias parameter as one row of {@code width}, or zeros when the layer has none. */
+  public static INDArray biasRow(Map<String, INDArray> params, String key, long width) {
+    INDArray b = params.get(key);
+    return b != null ? b.reshape(1, width) : Nd4j.zeros(1, width);
+  }
 }

@@ -94,12 +94,8 @@ final class BatchNormalizationCodec implements LayerCodec {
     c.set("gamma_initializer", KerasConfigs.initializer("Ones"));
     c.set("moving_mean_initializer", KerasConfigs.initializer("Zeros"));
     c.set("moving_variance_initializer", KerasConfigs.initializer("Ones"));
-    for (String k :
-        new String[] {
-          "beta_regularizer", "gamma_regularizer", "beta_constraint", "gamma_constraint"
-        }) {
-      c.putNull(k);
-    }
+    KerasConfigs.putNulls(
+        c, "beta_regularizer", "gamma_regularizer", "beta_constraint", "gamma_constraint");
     c.put("synchronized", false);
     List<Object> vars = new ArrayList<>();
     vars.add(Dl4jToKeras.vector(Dl4jParams.batchNormAffine(bn, params, "gamma", channels)));

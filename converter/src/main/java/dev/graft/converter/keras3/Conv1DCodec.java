@@ -62,18 +62,7 @@ final class Conv1DCodec implements LayerCodec {
     c.put("groups", 1);
     c.put("activation", keras == null ? "linear" : keras);
     c.put("use_bias", params.containsKey("b"));
-    c.set("kernel_initializer", KerasConfigs.initializer("GlorotUniform"));
-    c.set("bias_initializer", KerasConfigs.initializer("Zeros"));
-    for (String key :
-        new String[] {
-          "kernel_regularizer",
-          "bias_regularizer",
-          "activity_regularizer",
-          "kernel_constraint",
-          "bias_constraint"
-        }) {
-      c.putNull(key);
-    }
+    KerasConfigs.convolutionDefaults(c);
     // the buffer DL4J reads as Keras's [k, in, out] (see read)
     INDArray kernel =
         org.nd4j.linalg.factory.Nd4j.create(

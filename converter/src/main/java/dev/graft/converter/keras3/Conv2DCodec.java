@@ -98,18 +98,7 @@ final class Conv2DCodec implements LayerCodec {
     c.put("groups", 1);
     c.put("activation", keras == null ? "linear" : keras);
     c.put("use_bias", bias);
-    c.set("kernel_initializer", KerasConfigs.initializer("GlorotUniform"));
-    c.set("bias_initializer", KerasConfigs.initializer("Zeros"));
-    for (String key :
-        new String[] {
-          "kernel_regularizer",
-          "bias_regularizer",
-          "activity_regularizer",
-          "kernel_constraint",
-          "bias_constraint"
-        }) {
-      c.putNull(key);
-    }
+    KerasConfigs.convolutionDefaults(c);
     List<Object> vars = new ArrayList<>();
     vars.add(Dl4jToKeras.kernel4d(w.permute(2, 3, 1, 0).dup('c')));
     if (bias) {

@@ -67,12 +67,8 @@ final class DenseCodec implements LayerCodec {
     c.put("use_bias", bias);
     c.set("kernel_initializer", KerasConfigs.initializer("GlorotUniform"));
     c.set("bias_initializer", KerasConfigs.initializer("Zeros"));
-    for (String k :
-        new String[] {
-          "kernel_regularizer", "bias_regularizer", "kernel_constraint", "bias_constraint"
-        }) {
-      c.putNull(k);
-    }
+    KerasConfigs.putNulls(
+        c, "kernel_regularizer", "bias_regularizer", "kernel_constraint", "bias_constraint");
     List<Object> vars = new ArrayList<>();
     vars.add(w.castTo(DataType.FLOAT).toFloatMatrix());
     if (bias) {

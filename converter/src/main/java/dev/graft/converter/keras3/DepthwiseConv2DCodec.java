@@ -91,16 +91,13 @@ final class DepthwiseConv2DCodec implements LayerCodec {
     c.put("use_bias", bias);
     c.set("depthwise_initializer", KerasConfigs.initializer("GlorotUniform"));
     c.set("bias_initializer", KerasConfigs.initializer("Zeros"));
-    for (String key :
-        new String[] {
-          "depthwise_regularizer",
-          "bias_regularizer",
-          "activity_regularizer",
-          "depthwise_constraint",
-          "bias_constraint"
-        }) {
-      c.putNull(key);
-    }
+    KerasConfigs.putNulls(
+        c,
+        "depthwise_regularizer",
+        "bias_regularizer",
+        "activity_regularizer",
+        "depthwise_constraint",
+        "bias_constraint");
     List<Object> vars = new ArrayList<>();
     vars.add(Dl4jToKeras.kernel4d(w.dup('c')));
     if (bias) {

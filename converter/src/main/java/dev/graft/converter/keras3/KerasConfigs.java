@@ -27,6 +27,29 @@ final class KerasConfigs {
     return object("keras", "DTypePolicy", c);
   }
 
+  /** Sets each of {@code keys} to null (the regularizers and constraints graft never writes). */
+  static void putNulls(ObjectNode c, String... keys) {
+    for (String k : keys) {
+      c.putNull(k);
+    }
+  }
+
+  /**
+   * A convolution's initializer, regularizer and constraint keys, as Keras writes them for a layer
+   * with none of its own.
+   */
+  static void convolutionDefaults(ObjectNode c) {
+    c.set("kernel_initializer", initializer("GlorotUniform"));
+    c.set("bias_initializer", initializer("Zeros"));
+    putNulls(
+        c,
+        "kernel_regularizer",
+        "bias_regularizer",
+        "activity_regularizer",
+        "kernel_constraint",
+        "bias_constraint");
+  }
+
   /** A layer config starting with the keys every Keras layer writes. */
   static ObjectNode layerConfig(String name) {
     ObjectNode c = JSON.createObjectNode();

@@ -129,18 +129,15 @@ final class RecurrentCodec implements LayerCodec {
     if (cell.getClass() == LSTM.class) {
       c.put("unit_forget_bias", true);
     }
-    for (String k :
-        new String[] {
-          "kernel_regularizer",
-          "recurrent_regularizer",
-          "bias_regularizer",
-          "activity_regularizer",
-          "kernel_constraint",
-          "recurrent_constraint",
-          "bias_constraint"
-        }) {
-      c.putNull(k);
-    }
+    KerasConfigs.putNulls(
+        c,
+        "kernel_regularizer",
+        "recurrent_regularizer",
+        "bias_regularizer",
+        "activity_regularizer",
+        "kernel_constraint",
+        "recurrent_constraint",
+        "bias_constraint");
     c.put("dropout", 0.0);
     c.put("recurrent_dropout", 0.0);
     c.put("return_sequences", sequences);
@@ -159,10 +156,7 @@ final class RecurrentCodec implements LayerCodec {
     int gates = cell.getClass() == LSTM.class ? 4 : cell instanceof Gru ? 3 : 1;
     INDArray w = params.get("W");
     INDArray rw = params.get("RW");
-    INDArray b =
-        params.containsKey("b")
-            ? params.get("b").reshape(1, gates * units)
-            : Nd4j.zeros(1, gates * units);
+    INDArray b = Dl4jParams.biasRow(params, "b", gates * units);
     if (gates == 4) {
       // DL4J's (c, f, o, i) as Keras's (i, f, c, o)
       w = Dl4jParams.gateBlocks(w, units, 3, 1, 0, 2);
@@ -173,10 +167,7 @@ final class RecurrentCodec implements LayerCodec {
     vars.add(w.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).toFloatMatrix());
     vars.add(rw.castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).toFloatMatrix());
     if (cell instanceof Gru g && g.isResetAfter()) {
-      INDArray rb =
-          params.containsKey("rb")
-              ? params.get("rb").reshape(1, 3 * units)
-              : Nd4j.zeros(1, 3 * units);
+      INDArray rb = Dl4jParams.biasRow(params, "rb", 3 * units);
       vars.add(
           Nd4j.vstack(b, rb).castTo(org.nd4j.linalg.api.buffer.DataType.FLOAT).toFloatMatrix());
     } else {

@@ -175,14 +175,8 @@ final class RecurrentOps {
     for (Map<String, INDArray> p : directions) {
       INDArray kernel = p.get("W");
       INDArray recurrent = p.get("RW");
-      INDArray bias =
-          p.containsKey("b")
-              ? p.get("b").reshape(1, gates * hidden)
-              : Nd4j.zeros(1, gates * hidden);
-      INDArray recurrentBias =
-          p.containsKey("rb")
-              ? p.get("rb").reshape(1, gates * hidden)
-              : Nd4j.zeros(1, gates * hidden);
+      INDArray bias = Dl4jParams.biasRow(p, "b", gates * hidden);
+      INDArray recurrentBias = Dl4jParams.biasRow(p, "rb", gates * hidden);
       if (gates == 4) {
         // DL4J's (c, f, o, i) as ONNX's (i, o, f, c)
         kernel = Dl4jParams.gateBlocks(kernel, hidden, 3, 2, 1, 0);
