@@ -84,11 +84,20 @@ public record ArrayData(LabelledArrays train, LabelledArrays test) {
     if (lower.endsWith(".csv")) {
       return new ArrayData(CsvTable.read(existing(spec), labelColumn), null);
     }
-    if (labelColumn != null) {
+    refuseLabelColumn(spec, labelColumn);
+    return ofClasses(trainingPairs(spec));
+  }
+
+  /** A label column names a CSV file's column: refused for any other file. */
+  public static void refuseLabelColumn(String spec, String labelColumn) {
+    if (labelColumn != null && !spec.toLowerCase(Locale.ROOT).endsWith(".csv")) {
       throw GraftException.parameter(
           "labelColumn", "names a CSV column; " + spec + " is not a CSV file");
     }
-    Pair[] pairs = trainingPairs(spec);
+  }
+
+  /** {@link #trainingPairs}, already read, with y read as classes. */
+  public static ArrayData ofClasses(Pair[] pairs) {
     LabelledArrays train = LabelledArrays.of(pairs[0].x(), pairs[0].y(), pairs[0].label());
     LabelledArrays test =
         pairs[1] == null ? null : LabelledArrays.of(pairs[1].x(), pairs[1].y(), pairs[1].label());

@@ -87,8 +87,12 @@ public final class CachedFineTuner {
             head.get(head.size() - 1),
             options.freezeOptimizer(),
             options.seed());
-    TargetMeanBias.apply(headNet.sequential(), c.train());
-    LeastSquaresHead.fit(headNet.sequential(), head.get(head.size() - 1), hidden.size(), c.train());
+    // a single linear head starts from the least-squares fit, any other regression head from the
+    // targets' mean
+    if (!LeastSquaresHead.fit(
+        headNet.sequential(), head.get(head.size() - 1), hidden.size(), c.train())) {
+      TargetMeanBias.apply(headNet.sequential(), c.train());
+    }
     Nd4j.getRandom().setSeed(options.seed());
     List<EpochStats> history =
         Fitter.fit(

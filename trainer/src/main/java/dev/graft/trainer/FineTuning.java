@@ -133,8 +133,13 @@ public final class FineTuning {
           "does not apply to an ONNX trunk: name the tensor the new head goes on with cut");
     }
     LabelledData labelled;
-    try (OnnxModel m = OnnxModel.load(b.base, b.runtime)) {
-      labelled = b.data.prepare(b.base.toString(), m.exampleShape(), m.preprocessing());
+    if (b.data.own()) {
+      // the user's images and arrays are fitted to the model's input: a session tells its shape
+      try (OnnxModel m = OnnxModel.load(b.base, b.runtime)) {
+        labelled = b.data.prepare(b.base.toString(), m.exampleShape(), m.preprocessing());
+      }
+    } else {
+      labelled = b.data.prepare(b.base.toString(), null, null); // a task's pixels as they are
     }
     TaskData data = labelled.data();
     HeadDefaults.Chosen chosen = HeadDefaults.apply(b.options, !b.keepUpper, labelled.own());

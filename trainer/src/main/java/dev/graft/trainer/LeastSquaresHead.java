@@ -23,11 +23,11 @@ final class LeastSquaresHead {
 
   /**
    * Sets {@code head}'s weights when it is one linear layer and {@code train} holds regression
-   * targets; otherwise leaves it.
+   * targets, and says whether it did; otherwise leaves it.
    */
-  static void fit(MultiLayerNetwork head, DenseSpec output, int hiddenLayers, Examples train) {
+  static boolean fit(MultiLayerNetwork head, DenseSpec output, int hiddenLayers, Examples train) {
     if (!train.regression() || hiddenLayers > 0 || !output.activation().equals("linear")) {
-      return;
+      return false;
     }
     int d = train.featureCount();
     INDArray x = train.featureMatrix().castTo(DataType.DOUBLE);
@@ -50,6 +50,7 @@ final class LeastSquaresHead {
     out.setParam("W", w.castTo(DataType.FLOAT));
     out.setParam("b", b.castTo(DataType.FLOAT));
     Fitter.free(x, y, xc, yc, gram);
+    return true;
   }
 
   /**

@@ -133,7 +133,8 @@ public final class DataSource {
 
   /**
    * Reads the examples for a model named {@code model} (in messages) that takes examples of {@code
-   * inputShape} and records {@code recorded} preprocessing (null: none).
+   * inputShape} and records {@code recorded} preprocessing (null: none). A Fashion-MNIST task's
+   * images are used as they are, so it needs neither (both may be null).
    */
   public LabelledData prepare(String model, long[] inputShape, String recorded) {
     return switch (kind) {
@@ -198,42 +199,31 @@ public final class DataSource {
     TaskData data =
         ArrayTask.loadRegression(
             train, test, inputShape, scaling, options.valSplit(), options.seed(), name());
-    String testSize = test == null ? "the validation examples" : "" + data.test().size();
-    ObjectNode source = JSON.createObjectNode();
-    source.put("path", spec);
-    source.put("targets", train.width());
-    source.put("train", data.train().size());
-    source.put("validation", data.valid().size());
-    source.put("test", testSize);
-    source.put("scaling", scaling.toString());
-    return new LabelledData(
+    return arraysData(
         data,
         List.of(),
-        null,
-        ARRAYS,
-        source,
-        String.format(
-            "arrays in %s: %d regression target%s; %d training, %d validation, %s test examples;"
-                + " values scaled %s",
-            spec,
-            train.width(),
-            train.width() == 1 ? "" : "s",
-            data.train().size(),
-            data.valid().size(),
-            test == null ? "the validation examples as" : testSize,
-            scaling));
+        test != null,
+        scaling,
+        "targets",
+        train.width(),
+        train.width() + " regression target" + (train.width() == 1 ? "" : "s"));
   }
 
   private LabelledData arrays(long[] inputShape, String recorded) {
-    if (!spec.toLowerCase(java.util.Locale.ROOT).endsWith(".csv")) {
+    ArrayData arrays;
+    if (spec.toLowerCase(java.util.Locale.ROOT).endsWith(".csv")) {
+      arrays = ArrayData.load(spec, options.labelColumn());
+    } else {
+      // read once, then y as targets or as classes
       ArrayData.Pair[] pairs = ArrayData.trainingPairs(spec);
       if (options.regression()
           || ArrayData.holdsTargets(pairs[0].y())
           || (pairs[1] != null && ArrayData.holdsTargets(pairs[1].y()))) {
         return targets(pairs, inputShape, recorded);
       }
+      ArrayData.refuseLabelColumn(spec, options.labelColumn());
+      arrays = ArrayData.ofClasses(pairs);
     }
-    ArrayData arrays = ArrayData.load(spec, options.labelColumn());
     ArrayScaling scaling =
         ArrayScaling.of(arrays.train().integerFeatures(), recorded, options.preprocess());
     TaskData data =
@@ -243,10 +233,26 @@ public final class DataSource {
         arrays.train().classNames().size() == k
             ? arrays.train().classNames()
             : LabelledArrays.numbered(k);
-    String test = arrays.test() == null ? "the validation examples" : "" + data.test().size();
+    return arraysData(
+        data, classes, arrays.test() != null, scaling, "classes", classes, "classes " + classes);
+  }
+
+  /**
+   * Arrays as labelled data: the source record (path, what the labels are under {@code key}, split
+   * sizes, scaling) and the summary line ("arrays in x.npz: classes [a, b]; 200 training, ...").
+   */
+  private LabelledData arraysData(
+      TaskData data,
+      List<String> classes,
+      boolean hasTest,
+      ArrayScaling scaling,
+      String key,
+      Object labels,
+      String what) {
+    String test = hasTest ? "" + data.test().size() : "the validation examples";
     ObjectNode source = JSON.createObjectNode();
     source.put("path", spec);
-    source.putPOJO("classes", classes);
+    source.set(key, JSON.valueToTree(labels));
     source.put("train", data.train().size());
     source.put("validation", data.valid().size());
     source.put("test", test);
@@ -258,13 +264,12 @@ public final class DataSource {
         ARRAYS,
         source,
         String.format(
-            "arrays in %s: classes %s; %d training, %d validation, %s test examples;"
-                + " values scaled %s",
+            "arrays in %s: %s; %d training, %d validation, %s test examples; values scaled %s",
             spec,
-            classes,
+            what,
             data.train().size(),
             data.valid().size(),
-            arrays.test() == null ? "the validation examples as" : test,
+            hasTest ? test : "the validation examples as",
             scaling));
   }
 }
