@@ -24,21 +24,12 @@ class RegressionEvalTest {
 
   @TempDir Path tmp;
 
-  /** Inputs as the housing model's standardized features look: N(0, 1). */
-  private static float[] gaussian(Random r, int count) {
-    float[] x = new float[count];
-    for (int i = 0; i < count; i++) {
-      x[i] = (float) r.nextGaussian();
-    }
-    return x;
-  }
-
   @Test
   void mseAndMaeAreThoseOfNumpysPredictions() throws Exception {
     Path model = SharedModels.require(HOUSING);
     int n = 300;
     Random r = new Random(8);
-    float[] x = gaussian(r, n * 8);
+    float[] x = NewTargets.gaussian(r, n * 8);
     float[] y = new float[n];
     for (int i = 0; i < n; i++) {
       y[i] = (float) (0.5 + 4.5 * r.nextDouble()); // house values in 100,000s of dollars
@@ -93,18 +84,11 @@ class RegressionEvalTest {
   void finetuneFitsALinearHeadToNewTargets() throws Exception {
     Path model = SharedModels.require(HOUSING);
     int n = 1000;
-    float[] x = gaussian(new Random(3), n * 8);
+    float[] x = NewTargets.gaussian(new Random(3), n * 8);
     float[] p = KerasWriterTest.pythonForward(model, Nd4j.create(x, new long[] {n, 8}), tmp);
-    float[] y = new float[n];
-    double mean = 0;
-    for (int i = 0; i < n; i++) {
-      y[i] = 2 * p[i] + 1;
-      mean += y[i] / n;
-    }
-    double variance = 0;
-    for (int i = 0; i < n; i++) {
-      variance += (y[i] - mean) * (y[i] - mean) / n;
-    }
+    NewTargets targets = NewTargets.twicePlusOne(p);
+    float[] y = targets.y();
+    double variance = targets.variance();
     Path xs = tmp.resolve("x.npy");
     Path ys = tmp.resolve("y.npy");
     Npy.write(xs, x, new long[] {n, 8});

@@ -50,18 +50,7 @@ class SequenceFineTuneTest {
     Path ys = tmp.resolve("labels.npy");
     Npy.write(xs, x, new long[] {n, steps});
     Npy.write(ys, y, new long[] {n});
-    Cli tune =
-        Cli.run(
-            "finetune",
-            model.toString(),
-            "--data",
-            xs + "," + ys,
-            "--out",
-            tmp.resolve("tuned.zip").toString(),
-            "--cache-dir",
-            tmp.resolve("cache").toString(),
-            "--json");
-    assertEquals(0, tune.exitCode(), tune.err());
+    Cli tune = finetune(model, xs, ys, "tuned.zip");
     JsonNode j = tune.json();
     System.out.printf(
         "IMDB LSTM, new head on frozen LSTM: test accuracy %.4f after %d epochs%n",
@@ -83,26 +72,24 @@ class SequenceFineTuneTest {
     Path model =
         SharedModels.require("keras3-h5/dogecoin-conv1d-bidirectional-lstm__keras-3.8.0.h5");
     int n = 300;
-    Random r = new Random(6);
-    float[] x = new float[n * 60 * 9];
-    for (int i = 0; i < x.length; i++) {
-      x[i] = (float) r.nextGaussian();
-    }
+    float[] x = NewTargets.gaussian(new Random(6), n * 60 * 9);
     float[] p = KerasWriterTest.pythonForward(model, Nd4j.create(x, new long[] {n, 60, 9}), tmp);
-    float[] y = new float[n];
-    double mean = 0;
-    for (int i = 0; i < n; i++) {
-      y[i] = 2 * p[i] + 1;
-      mean += y[i] / n;
-    }
-    double variance = 0;
-    for (float v : y) {
-      variance += (v - mean) * (v - mean) / n;
-    }
+    NewTargets targets = NewTargets.twicePlusOne(p);
+    float[] y = targets.y();
+    double variance = targets.variance();
     Path xs = tmp.resolve("windows.npy");
     Path ys = tmp.resolve("prices.npy");
     Npy.write(xs, x, new long[] {n, 60, 9});
     Npy.write(ys, y, new long[] {n});
+    Cli tune = finetune(model, xs, ys, "tuned.onnx");
+    double mse = tune.json().get("test_mse").asDouble();
+    System.out.printf(
+        "dogecoin BiLSTM, regression head: test MSE %.3g, variance %.3g%n", mse, variance);
+    assertTrue(mse < 1e-4 * variance, "MSE " + mse + ", variance " + variance);
+  }
+
+  /** graft finetune with default flags on the arrays, saving to {@code out}; it must succeed. */
+  private Cli finetune(Path model, Path xs, Path ys, String out) {
     Cli tune =
         Cli.run(
             "finetune",
@@ -110,15 +97,12 @@ class SequenceFineTuneTest {
             "--data",
             xs + "," + ys,
             "--out",
-            tmp.resolve("tuned.onnx").toString(),
+            tmp.resolve(out).toString(),
             "--cache-dir",
             tmp.resolve("cache").toString(),
             "--json");
     assertEquals(0, tune.exitCode(), tune.err());
-    double mse = tune.json().get("test_mse").asDouble();
-    System.out.printf(
-        "dogecoin BiLSTM, regression head: test MSE %.3g, variance %.3g%n", mse, variance);
-    assertTrue(mse < 1e-4 * variance, "MSE " + mse + ", variance " + variance);
+    return tune;
   }
 
   private static List<String> strings(JsonNode array) {
