@@ -4,19 +4,19 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.graft.AtomicWrite;
 import dev.graft.GraftException;
-import dev.graft.data.ImageDecoder;
 import dev.graft.data.ImageFiles;
 import dev.graft.data.Npy;
 import dev.graft.data.PredictionCsv;
 import dev.graft.data.Preprocessing;
-import dev.graft.runtime.ExampleLayout;
+import dev.graft.trainer.data.ExampleStream;
+import dev.graft.trainer.data.Examples;
+import dev.graft.trainer.data.ImageExamples;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.IntStream;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
@@ -64,58 +64,16 @@ final class ImagePredict {
     long[] ex = loaded.classifier().exampleShape();
     Preprocessing pre =
         Preprocessing.forModel(model.toString(), ex, loaded.preprocessing(), preprocess, resize);
-    int size = pre.width() * pre.height() * pre.channels();
-    List<Path> kept = new ArrayList<>();
-    List<float[]> parts = new ArrayList<>();
-    int outputs = 0;
-    for (int start = 0; start < images.files().size(); start += batchSize) {
-      List<Path> files =
-          images.files().subList(start, Math.min(start + batchSize, images.files().size()));
-      float[][] decoded = new float[files.size()][];
-      // decoding and resizing dominate: one image per core
-      IntStream.range(0, files.size())
-          .parallel()
-          .forEach(
-              i -> {
-                try {
-                  decoded[i] = pre.apply(ImageDecoder.read(files.get(i)));
-                } catch (GraftException bad) {
-                  if (!skipBad) {
-                    throw bad;
-                  }
-                }
-              });
-      float[] batch = new float[files.size() * size];
-      int m = 0;
-      for (int i = 0; i < files.size(); i++) {
-        if (decoded[i] != null) {
-          System.arraycopy(decoded[i], 0, batch, m++ * size, size);
-          kept.add(files.get(i));
-        }
-      }
-      if (m == 0) {
-        continue;
-      }
-      ExampleLayout.Fitted fitted =
-          ExampleLayout.fit(
-              java.util.Arrays.copyOf(batch, m * size),
-              new long[] {m, pre.height(), pre.width(), pre.channels()},
-              ex,
-              input.toString());
-      float[] part = loaded.classifier().predict(fitted.data(), m);
-      outputs = part.length / m;
-      parts.add(part);
-    }
-    if (kept.isEmpty()) {
-      throw GraftException.badInput(input + ": no image could be decoded");
-    }
+    // decoded on a bounded pool a few batches ahead of the model, never all at once
+    ImageExamples examples =
+        ImageExamples.unlabelled(images.files(), pre, ex, skipBad, input.toString());
+    Examples predicted =
+        examples.through(loaded.classifier()::predict, batchSize, ExampleStream.Progress.NONE);
+    List<Path> kept = new ArrayList<>(images.files());
+    kept.removeAll(new java.util.HashSet<>(examples.leftOutFiles()));
     int n = kept.size();
-    float[] y = new float[n * outputs];
-    int at = 0;
-    for (float[] part : parts) {
-      System.arraycopy(part, 0, y, at, part.length);
-      at += part.length;
-    }
+    int outputs = predicted.featureCount();
+    float[] y = predicted.features();
     List<String> classes = PredictionCsv.classNames(loaded.classNames(), outputs);
     write(output, ext, kept, y, outputs, classes, topK);
     int unreadable = images.files().size() - n;

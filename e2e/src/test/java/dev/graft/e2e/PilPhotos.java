@@ -19,6 +19,15 @@ record PilPhotos(Path pixels, Path classes) {
 
   /** Runs the script on {@code images} (one folder per class); skips without python3-pil. */
   static PilPhotos prepare(Path images, Path tmp) throws Exception {
+    return prepare(images, tmp, "224", "tf", "nhwc");
+  }
+
+  /**
+   * As above at another square {@code size}, with {@code scale} (tf or unit) and {@code layout}
+   * (nhwc or nchw).
+   */
+  static PilPhotos prepare(Path images, Path tmp, String size, String scale, String layout)
+      throws Exception {
     Path python = Path.of("/usr/bin/python3");
     Assumptions.assumeTrue(
         Files.exists(python) && KerasWriterTest.run(python, "-c", "import PIL") == 0,
@@ -31,7 +40,10 @@ record PilPhotos(Path pixels, Path classes) {
             SCRIPT.toString(),
             images.toString(),
             out.pixels().toString(),
-            out.classes().toString()),
+            out.classes().toString(),
+            size,
+            scale,
+            layout),
         "tm_images.py failed");
     return out;
   }

@@ -84,38 +84,17 @@ public final class ActivationCache {
   /** A cached matrix of activations. */
   public record Entry(String key, long rows, long columns, float[] data, String description) {}
 
-  /** Computes the activations of one example batch; the cache calls it batch after batch. */
-  @FunctionalInterface
-  public interface Producer {
-    float[] compute(int fromRow, int toRow);
-  }
-
-  /** Progress of a fill, for progress bars. */
-  @FunctionalInterface
-  public interface Progress {
-    void rowsDone(long done, long total);
-  }
-
   /**
-   * The key of an entry: SHA-256 over the trunk's bytes, the cut, and the input examples' bytes.
+   * The key of an entry: SHA-256 over the trunk's bytes, the cut, and the content key of the input
+   * examples (what they are made from and how, never where they are).
    */
-  public static String key(byte[] trunk, String cut, float[] inputs, String preprocessing) {
+  public static String key(byte[] trunk, String cut, String inputs) {
     MessageDigest d = dev.graft.Sha256.digest();
     d.update(trunk);
     d.update((byte) 0);
     d.update(cut.getBytes(StandardCharsets.UTF_8));
     d.update((byte) 0);
-    d.update(preprocessing.getBytes(StandardCharsets.UTF_8));
-    d.update((byte) 0);
-    ByteBuffer buf = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
-    for (float v : inputs) {
-      if (!buf.hasRemaining()) {
-        d.update(buf.array(), 0, buf.position());
-        buf.clear();
-      }
-      buf.putFloat(v);
-    }
-    d.update(buf.array(), 0, buf.position());
+    d.update(inputs.getBytes(StandardCharsets.UTF_8));
     return HexFormat.of().formatHex(d.digest());
   }
 
@@ -124,49 +103,28 @@ public final class ActivationCache {
   }
 
   /**
-   * The entry for {@code key}: read if present and intact, else computed in batches, stored and
-   * returned.
+   * Stores an entry computed by the caller (a cache that cannot be written costs speed, not the
+   * run: a warning) and returns it.
    */
-  public Entry getOrCompute(
-      String key,
-      long rows,
-      long columns,
-      int batch,
-      String description,
-      Producer producer,
-      Progress progress) {
-    Entry cached = read(key);
-    if (cached != null) {
-      if (cached.rows() == rows && cached.columns() == columns) {
-        touch(path(key));
-        return cached;
-      }
-      LOG.warn(
-          "cache entry {} has shape {}x{}, expected {}x{}: recomputing",
-          key,
-          cached.rows(),
-          cached.columns(),
-          rows,
-          columns);
-    }
-    float[] data = new float[Math.toIntExact(rows * columns)];
-    for (int from = 0; from < rows; from += batch) {
-      int to = (int) Math.min(rows, from + batch);
-      float[] part = producer.compute(from, to);
-      if (part.length != (long) (to - from) * columns) {
-        throw new IllegalStateException(
-            "the trunk gave " + part.length + " values for " + (to - from) + " rows");
-      }
-      System.arraycopy(part, 0, data, (int) (from * columns), part.length);
-      progress.rowsDone(to, rows);
+  public Entry put(String key, long rows, long columns, float[] data, String description) {
+    if (data.length != rows * columns) {
+      throw new IllegalArgumentException(data.length + " values for " + rows + "x" + columns);
     }
     try {
       write(key, rows, columns, data, description);
     } catch (GraftException e) {
-      // A cache that cannot be written (a read-only folder, a full disk) costs speed, not the run.
       LOG.warn("activation cache not written, continuing without it: {}", e.getMessage());
     }
     return new Entry(key, rows, columns, data, description);
+  }
+
+  /** The entry if present and intact, its use recorded (for gc); else null. */
+  public Entry get(String key) {
+    Entry cached = read(key);
+    if (cached != null) {
+      touch(path(key));
+    }
+    return cached;
   }
 
   /** The entry, or null when absent; a damaged entry is reported, deleted and treated as absent. */

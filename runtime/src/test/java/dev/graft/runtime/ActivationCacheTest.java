@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,29 +31,23 @@ class ActivationCacheTest {
   }
 
   @Test
-  void computesOnceThenReuses() {
+  void storedEntriesReadBackInAnotherCache() {
     ActivationCache cache = new ActivationCache(dir);
-    AtomicInteger calls = new AtomicInteger();
-    ActivationCache.Producer producer =
-        (a, b) -> {
-          calls.incrementAndGet();
-          return rows(a, b);
-        };
-    var first = cache.getOrCompute("k1", 10, 3, 4, "{}", producer, (d, t) -> {});
-    assertEquals(3, calls.get(), "10 rows in batches of 4");
-    var second =
-        new ActivationCache(dir).getOrCompute("k1", 10, 3, 4, "{}", producer, (d, t) -> {});
-    assertEquals(3, calls.get(), "read back, not recomputed");
+    assertNull(cache.get("k1"), "nothing stored yet");
+    var first = cache.put("k1", 10, 3, rows(0, 10), "{\"left_out\": []}");
+    var second = new ActivationCache(dir).get("k1");
     assertArrayEquals(first.data(), second.data());
     assertArrayEquals(rows(0, 10), second.data());
+    assertEquals("{\"left_out\": []}", second.description());
     assertEquals(1, cache.list().size());
     assertEquals(10, cache.list().get(0).rows());
+    assertEquals(3, cache.list().get(0).columns());
   }
 
   @Test
   void corruptAndTruncatedEntriesAreDetectedAndRebuilt() throws Exception {
     ActivationCache cache = new ActivationCache(dir);
-    cache.getOrCompute("k", 10, 3, 5, "{}", ActivationCacheTest::rows, (d, t) -> {});
+    cache.put("k", 10, 3, rows(0, 10), "{}");
     Path file = cache.path("k");
     try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
       f.seek(f.length() - 7);
@@ -62,21 +55,8 @@ class ActivationCacheTest {
     }
     assertNull(cache.read("k"), "a flipped byte is caught by the checksum");
     assertTrue(Files.notExists(file), "and the damaged entry is removed");
-    AtomicInteger calls = new AtomicInteger();
-    var rebuilt =
-        cache.getOrCompute(
-            "k",
-            10,
-            3,
-            5,
-            "{}",
-            (a, b) -> {
-              calls.incrementAndGet();
-              return rows(a, b);
-            },
-            (d, t) -> {});
-    assertEquals(2, calls.get());
-    assertArrayEquals(rows(0, 10), rebuilt.data());
+    cache.put("k", 10, 3, rows(0, 10), "{}");
+    assertArrayEquals(rows(0, 10), cache.get("k").data(), "stored again");
     byte[] bytes = Files.readAllBytes(file);
     Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length - 12));
     assertNull(cache.read("k"), "a truncated entry is caught");
@@ -85,20 +65,20 @@ class ActivationCacheTest {
   @Test
   void keyChangesWithEveryInput() {
     byte[] trunk = {1, 2, 3};
-    String k = ActivationCache.key(trunk, "t", new float[] {1, 2}, "p");
+    String k = ActivationCache.key(trunk, "t", "inputs");
     assertEquals(64, k.length());
-    assertEquals(k, ActivationCache.key(trunk.clone(), "t", new float[] {1, 2}, "p"));
-    assertNotEquals(k, ActivationCache.key(new byte[] {1, 2, 4}, "t", new float[] {1, 2}, "p"));
-    assertNotEquals(k, ActivationCache.key(trunk, "u", new float[] {1, 2}, "p"));
-    assertNotEquals(k, ActivationCache.key(trunk, "t", new float[] {1, 2.5f}, "p"));
-    assertNotEquals(k, ActivationCache.key(trunk, "t", new float[] {1, 2}, "q"));
+    assertEquals(k, ActivationCache.key(trunk.clone(), "t", "inputs"));
+    assertNotEquals(k, ActivationCache.key(new byte[] {1, 2, 4}, "t", "inputs"));
+    assertNotEquals(k, ActivationCache.key(trunk, "u", "inputs"));
+    assertNotEquals(k, ActivationCache.key(trunk, "t", "inputz"));
+    assertNotEquals(k, ActivationCache.key(trunk, "ti", "nputs"), "parts are delimited");
   }
 
   @Test
   void gcRemovesLeastRecentlyUsedFirst() throws Exception {
     ActivationCache cache = new ActivationCache(dir);
     for (String k : List.of("old", "mid", "new")) {
-      cache.getOrCompute(k, 100, 3, 50, "{}", ActivationCacheTest::rows, (d, t) -> {});
+      cache.put(k, 100, 3, rows(0, 100), "{}");
     }
     Files.setLastModifiedTime(
         cache.path("old"), java.nio.file.attribute.FileTime.fromMillis(1_000));
@@ -111,24 +91,11 @@ class ActivationCacheTest {
     assertEquals(List.of("new"), cache.list().stream().map(ActivationCache.Listing::key).toList());
   }
 
-  /** Entry point for the concurrent-writers test: fills one entry slowly, in its own JVM. */
+  /** Entry point for the concurrent-writers test: stores one large entry, in its own JVM. */
   public static void main(String[] args) {
+    int n = 400_000; // 4.8 MB: long enough to write for the two writers to overlap
     new ActivationCache(Path.of(args[0]))
-        .getOrCompute(
-            "shared",
-            2000,
-            3,
-            10,
-            "{\"writer\": \"" + args[1] + "\"}",
-            (a, b) -> {
-              try {
-                Thread.sleep(2); // 200 batches: long enough for the two writers to overlap
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
-              return rows(a, b);
-            },
-            (d, t) -> {});
+        .put("shared", n, 3, rows(0, n), "{\"writer\": \"" + args[1] + "\"}");
   }
 
   @Test
@@ -155,7 +122,7 @@ class ActivationCacheTest {
           "no temporary files left");
     }
     var entry = new ActivationCache(dir).read("shared");
-    assertArrayEquals(rows(0, 2000), entry.data());
+    assertArrayEquals(rows(0, 400_000), entry.data());
     assertTrue(entry.description().contains("writer"), entry.description());
     assertTrue(
         new String(Files.readAllBytes(dir.resolve("shared.gact")), 0, 8, StandardCharsets.US_ASCII)
@@ -171,7 +138,7 @@ class ActivationCacheTest {
   void whatTheCacheFindsIsNotTrusted() throws Exception {
     Path cacheDir = dir.resolve("cache");
     ActivationCache cache = new ActivationCache(cacheDir);
-    cache.getOrCompute("a", 10, 3, 5, "{}", ActivationCacheTest::rows, (d, t) -> {});
+    cache.put("a", 10, 3, rows(0, 10), "{}");
     Files.copy(cache.path("a"), cache.path("b"));
     assertNull(cache.read("b"), "another key's entry");
     assertTrue(Files.notExists(cache.path("b")), "and deleted");
@@ -199,7 +166,7 @@ class ActivationCacheTest {
   void anUnwritableCacheFallsBackToComputing() throws Exception {
     Path notAFolder = Files.writeString(dir.resolve("cache"), "a file where the folder should be");
     ActivationCache cache = new ActivationCache(notAFolder);
-    var entry = cache.getOrCompute("k", 10, 3, 5, "{}", ActivationCacheTest::rows, (d, t) -> {});
+    var entry = cache.put("k", 10, 3, rows(0, 10), "{}");
     assertArrayEquals(rows(0, 10), entry.data());
     assertNull(cache.read("k"));
   }

@@ -1,5 +1,7 @@
 package dev.graft.trainer;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.graft.GraftException;
 import dev.graft.converter.ExportOptions;
 import dev.graft.converter.Network;
@@ -11,9 +13,11 @@ import dev.graft.runtime.GraphCut;
 import dev.graft.runtime.GraphStitch;
 import dev.graft.runtime.ModelOptions;
 import dev.graft.runtime.OnnxModel;
+import dev.graft.trainer.data.ExampleStream;
 import dev.graft.trainer.data.Examples;
 import dev.graft.trainer.data.Task;
 import dev.graft.trainer.data.TaskData;
+import dev.graft.trainer.data.TaskStreams;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -31,10 +35,15 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class CachedFineTuner {
   static final int TRUNK_BATCH = 256;
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private CachedFineTuner() {}
 
-  /** The trained head, the trunk it sits on, and both joined into one ONNX model. */
+  /**
+   * The trained head, the trunk it sits on, and both joined into one ONNX model; the trunk's
+   * activations of each split (as many rows as examples were kept); the head's test metrics on the
+   * test activations.
+   */
   public record Result(
       Network head,
       ModelProto trunk,
@@ -42,7 +51,9 @@ public final class CachedFineTuner {
       String cutTensor,
       List<EpochStats> history,
       List<String> cacheKeys,
-      boolean[] cacheHits) {}
+      boolean[] cacheHits,
+      TaskData activations,
+      Metrics test) {}
 
   /**
    * Trains a new head for {@code options.freezeEpochs()} epochs on the trunk's activations.
@@ -52,7 +63,7 @@ public final class CachedFineTuner {
   public static Result train(
       ModelProto base,
       String cut,
-      TaskData data,
+      TaskStreams data,
       FineTuneOptions options,
       ActivationCache cache,
       ModelOptions runtime,
@@ -60,10 +71,22 @@ public final class CachedFineTuner {
     return train(base, cut, data, options, cache, runtime, listener, new Random(options.seed()));
   }
 
-  private static Result train(
+  /** As above, on examples in memory. */
+  public static Result train(
       ModelProto base,
       String cut,
       TaskData data,
+      FineTuneOptions options,
+      ActivationCache cache,
+      ModelOptions runtime,
+      TrainingListener listener) {
+    return train(base, cut, data.streams(), options, cache, runtime, listener);
+  }
+
+  private static Result train(
+      ModelProto base,
+      String cut,
+      TaskStreams data,
       FineTuneOptions options,
       ActivationCache cache,
       ModelOptions runtime,
@@ -77,7 +100,7 @@ public final class CachedFineTuner {
     GraphCut.Halves halves = GraphCut.cut(base, cut);
     Cached c = features(halves, data, cache, runtime, listener);
     int columns = c.train().featureCount();
-    List<DenseSpec> head = headOf(options, data);
+    List<DenseSpec> head = headOf(options, data.task());
     List<DenseSpec> hidden = head.subList(0, head.size() - 1);
     Network headNet =
         DenseStack.build(
@@ -114,7 +137,9 @@ public final class CachedFineTuner {
         halves.tensor(),
         history,
         c.keys(),
-        c.hits());
+        c.hits(),
+        c.data(),
+        Evaluator.evaluate(headNet, c.test()));
   }
 
   /**
@@ -131,14 +156,24 @@ public final class CachedFineTuner {
       ActivationCache cache,
       ModelOptions runtime,
       TrainingListener listener) {
+    return trainUpper(base, cut, data.streams(), options, cache, runtime, listener);
+  }
+
+  /** As above, on streamed examples (images decoded while the trunk goes over them once). */
+  public static Result trainUpper(
+      ModelProto base,
+      String cut,
+      TaskStreams data,
+      FineTuneOptions options,
+      ActivationCache cache,
+      ModelOptions runtime,
+      TrainingListener listener) {
     GraphCut.Halves halves = GraphCut.cut(base, cut);
     Cached c = features(halves, data, cache, runtime, listener);
     Network upper =
         OnnxImporter.importModel(
             halves.rest(), null, "the layers above " + halves.tensor(), Map.of(), "");
-    FineTuneResult tuned =
-        FineTuner.fineTune(
-            upper, new TaskData(data.task(), c.train(), c.valid(), c.test()), options, listener);
+    FineTuneResult tuned = FineTuner.fineTune(upper, c.data(), options, listener);
     return new Result(
         tuned.network(),
         halves.trunk(),
@@ -146,20 +181,34 @@ public final class CachedFineTuner {
         halves.tensor(),
         tuned.history(),
         c.keys(),
-        c.hits());
+        c.hits(),
+        c.data(),
+        tuned.test());
   }
 
   /** The trunk's activations of each split, their cache keys, and which came from the cache. */
-  private record Cached(
-      Examples train, Examples valid, Examples test, List<String> keys, boolean[] hits) {}
+  private record Cached(TaskData data, List<String> keys, boolean[] hits) {
+    Examples train() {
+      return data.train();
+    }
+
+    Examples valid() {
+      return data.valid();
+    }
+
+    Examples test() {
+      return data.test();
+    }
+  }
 
   /**
    * The trunk's activations for the train, validation and test splits, from the cache or computed
-   * (and cached).
+   * (and cached) in one pass over each split; a test split that is the validation split is not gone
+   * over twice.
    */
   private static Cached features(
       GraphCut.Halves halves,
-      TaskData data,
+      TaskStreams data,
       ActivationCache cache,
       ModelOptions runtime,
       TrainingListener listener) {
@@ -168,27 +217,26 @@ public final class CachedFineTuner {
     List<String> keys = new ArrayList<>();
     boolean[] hits = new boolean[3];
     try (OnnxModel trunk = OnnxModel.load(trunkBytes, runtime)) {
-      Examples[] splits = {data.train(), data.valid(), data.test()};
+      ExampleStream[] splits = {data.train(), data.valid(), data.test()};
       String[] names = {"train", "valid", "test"};
       for (int i = 0; i < 3; i++) {
-        String key =
-            ActivationCache.key(
-                trunkBytes, halves.tensor(), splits[i].features(), "float32 pixels/255");
+        if (i == 2 && splits[2] == splits[1]) {
+          features[2] = features[1];
+          keys.add(keys.get(1));
+          hits[2] = hits[1];
+          continue;
+        }
+        String key = ActivationCache.key(trunkBytes, halves.tensor(), splits[i].contentKey());
         keys.add(key);
-        String description =
-            "{\"data\": \""
-                + data.task().describe().replace("\"", "'")
-                + " "
-                + names[i]
-                + "\", \"cut\": \""
-                + halves.tensor().replace("\"", "'")
-                + "\"}";
+        ObjectNode description = JSON.createObjectNode();
+        description.put("data", data.task().describe() + " " + names[i]);
+        description.put("cut", halves.tensor());
         boolean[] computed = {false};
         features[i] = activations(trunk, splits[i], key, description, cache, listener, computed);
         hits[i] = cache != null && !computed[0]; // from the cache when the trunk never ran
       }
     }
-    return new Cached(features[0], features[1], features[2], keys, hits);
+    return new Cached(new TaskData(data.task(), features[0], features[1], features[2]), keys, hits);
   }
 
   /**
@@ -215,14 +263,17 @@ public final class CachedFineTuner {
       FineTuneOptions options,
       ActivationCache cache,
       TrainingListener listener) {
-    return fineTune(base, cutLayer, data, options, cache, listener, new boolean[1]);
+    return fineTune(base, cutLayer, data.streams(), options, cache, listener, new boolean[1]);
   }
 
-  /** As above; {@code allFromCache[0]} tells whether the trunk never ran. */
+  /**
+   * As above, on streamed examples: only an unfrozen phase ({@code options.epochs() > 0}) holds
+   * every example in memory. {@code allFromCache[0]} tells whether the trunk never ran.
+   */
   static FineTuneResult fineTune(
       Network base,
       String cutLayer,
-      TaskData data,
+      TaskStreams data,
       FineTuneOptions options,
       ActivationCache cache,
       TrainingListener listener,
@@ -264,7 +315,7 @@ public final class CachedFineTuner {
             listener,
             shuffler);
     allFromCache[0] = allHits(cached);
-    List<DenseSpec> head = headOf(options, data);
+    List<DenseSpec> head = headOf(options, data.task());
     var trained = cached.head().sequential();
     Model net;
     if (base.isSequential()) {
@@ -295,28 +346,28 @@ public final class CachedFineTuner {
       net = graph;
     }
     List<EpochStats> history = new ArrayList<>(cached.history());
+    Network tuned = base.withModel(net);
+    // without an unfrozen phase the network is the trunk under the head just tested on the test
+    // split's activations; with one, every layer trains on the examples themselves
+    Metrics test = cached.test();
     if (options.epochs() > 0) {
+      TaskData all = data.load();
       history.addAll(
           Fitter.fit(
               base,
               net,
-              data.train(),
-              data.valid(),
+              all.train(),
+              all.valid(),
               "unfrozen",
               options.epochs(),
               options.batchSize(),
               shuffler,
               listener,
               options.fastPath()));
+      test = Evaluator.evaluate(tuned, all.test());
     }
-    Network tuned = base.withModel(net);
     return new FineTuneResult(
-        tuned,
-        history,
-        names.subList(0, keep),
-        names.subList(0, keep),
-        head,
-        Evaluator.evaluate(tuned, data.test()));
+        tuned, history, names.subList(0, keep), names.subList(0, keep), head, test);
   }
 
   /**
@@ -343,64 +394,63 @@ public final class CachedFineTuner {
   }
 
   /** The head given, else one output layer fitted to the task: sigmoid, softmax or linear. */
-  static List<DenseSpec> headOf(FineTuneOptions options, TaskData data) {
+  static List<DenseSpec> headOf(FineTuneOptions options, Task task) {
     if (options.head() != null) {
       return options.head();
     }
-    Task task = data.task();
     String activation = task.regression() ? "linear" : task.binary() ? "sigmoid" : "softmax";
     return List.of(new DenseSpec(task.outputs(), activation));
   }
 
-  /** {@code computed[0]} is set when the trunk had to run (nothing usable in the cache). */
+  /**
+   * A split's activations: a cache entry whose rows match the examples it kept, else one pass of
+   * the trunk over the split (stored, with the indices of the examples it left out, in the entry's
+   * description). {@code computed[0]} is set when the trunk ran.
+   */
   private static Examples activations(
       OnnxModel trunk,
-      Examples split,
+      ExampleStream split,
       String key,
-      String description,
+      ObjectNode description,
       ActivationCache cache,
       TrainingListener listener,
       boolean[] computed) {
-    int rows = split.size();
-    int d = split.featureCount();
-    int columns = (int) (trunk.outputShape(1).length == 0 ? 0 : product(trunk.outputShape(1)));
-    ActivationCache.Producer producer =
-        (from, to) -> {
-          computed[0] = true;
-          return trunk.predict(
-              java.util.Arrays.copyOfRange(split.features(), from * d, to * d), to - from);
-        };
-    float[] values;
     if (cache != null) {
-      values =
-          cache
-              .getOrCompute(
-                  key,
-                  rows,
-                  columns,
-                  TRUNK_BATCH,
-                  description,
-                  producer,
-                  (done, total) -> listener.featuresComputed("activations", done, total))
-              .data();
-    } else {
-      values = new float[rows * columns];
-      for (int from = 0; from < rows; from += TRUNK_BATCH) {
-        int to = Math.min(rows, from + TRUNK_BATCH);
-        System.arraycopy(
-            producer.compute(from, to), 0, values, from * columns, (to - from) * columns);
-        listener.featuresComputed("activations", to, rows);
+      ActivationCache.Entry entry = cache.get(key);
+      int[] leftOut = entry == null ? null : leftOut(entry.description());
+      if (leftOut != null && entry.rows() == split.count() - leftOut.length) {
+        return split.withFeatures(entry.data(), (int) entry.columns(), leftOut);
       }
     }
-    return split.withFeatures(values, columns);
+    computed[0] = true;
+    Examples a =
+        split.through(
+            trunk::predict,
+            ExampleStream.batchFor(split.featureCount(), TRUNK_BATCH),
+            (done, total) -> listener.featuresComputed("activations", done, total));
+    if (cache != null) {
+      var left = description.putArray("left_out");
+      java.util.Arrays.stream(split.leftOut()).forEach(left::add);
+      cache.put(key, a.size(), a.featureCount(), a.features(), description.toString());
+    }
+    return a;
   }
 
-  private static long product(long[] shape) {
-    long p = 1;
-    for (int i = 1; i < shape.length; i++) {
-      p *= shape[i];
+  /** The examples an entry's pass left out, or null when its description does not say. */
+  private static int[] leftOut(String description) {
+    try {
+      var left = JSON.readTree(description).get("left_out");
+      if (left == null || !left.isArray()) {
+        return null;
+      }
+      int[] out = new int[left.size()];
+      for (int i = 0; i < out.length; i++) {
+        out[i] = left.get(i).asInt();
+      }
+      return out;
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      return null;
     }
-    return p;
   }
 
   private static long opset(ModelProto model) {

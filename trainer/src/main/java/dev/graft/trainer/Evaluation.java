@@ -19,7 +19,7 @@ import dev.graft.trainer.data.ArrayTask;
 import dev.graft.trainer.data.DataSource;
 import dev.graft.trainer.data.Examples;
 import dev.graft.trainer.data.FashionMnist;
-import dev.graft.trainer.data.ImageFolderTask;
+import dev.graft.trainer.data.ImageExamples;
 import dev.graft.trainer.data.Task;
 import dev.graft.trainer.data.TaskData;
 import java.nio.file.Path;
@@ -111,16 +111,24 @@ public final class Evaluation {
             recorded,
             data.options().preprocess(),
             data.options().resize());
-    List<Path> skipped = data.options().skipBad() ? new ArrayList<>() : null;
-    Examples examples = ImageFolderTask.examples(test, labels, pre, outputs, skipped);
+    ImageExamples examples =
+        new ImageExamples(
+            test.files(),
+            labels,
+            pre,
+            c.exampleShape(),
+            outputs,
+            data.options().skipBad(),
+            dir.toString());
+    Metrics metrics = Evaluator.evaluate(c, examples); // streamed: a few batches in memory
     ObjectNode about = about(model, model.getFileName() + " on " + dir.getFileName());
     about.put("data", dir.toString());
     about.putPOJO("classes", folder.classes());
     about.put("preprocessing", pre.toString());
     about.put("skipped", folder.skipped());
-    about.put("unreadable_images_skipped", skipped == null ? 0 : skipped.size());
+    about.put("unreadable_images_skipped", examples.leftOutFiles().size());
     return new Evaluated(
-        Evaluator.evaluate(c, examples),
+        metrics,
         reportNames(names, folder.classes(), outputs),
         new double[0],
         new double[0],

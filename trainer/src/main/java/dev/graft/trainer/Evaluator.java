@@ -2,6 +2,7 @@ package dev.graft.trainer;
 
 import dev.graft.GraftException;
 import dev.graft.converter.Network;
+import dev.graft.trainer.data.ExampleStream;
 import dev.graft.trainer.data.Examples;
 
 /**
@@ -18,6 +19,22 @@ public final class Evaluator {
     return evaluate(Classifier.of(network), examples);
   }
 
+  /**
+   * On streamed examples (images decoded batch by batch): the model's outputs are gathered, then
+   * scored as below.
+   */
+  public static Metrics evaluate(Classifier model, ExampleStream examples) {
+    if (examples instanceof Examples inMemory) {
+      return evaluate(model, inMemory);
+    }
+    Examples outputs =
+        examples.through(
+            model::predict,
+            ExampleStream.batchFor(examples.featureCount(), BATCH),
+            ExampleStream.Progress.NONE);
+    return evaluate(computed(model.label(), outputs.featureCount()), outputs);
+  }
+
   public static Metrics evaluate(Classifier model, Examples examples) {
     int n = examples.size();
     if (n == 0) {
@@ -32,8 +49,9 @@ public final class Evaluator {
     int correct = 0;
     double lossSum = 0;
     int[][] confusion = null;
-    for (int start = 0; start < n; start += BATCH) {
-      int end = Math.min(n, start + BATCH);
+    int batch = ExampleStream.batchFor(d, BATCH); // a bounded copy of the inputs at a time
+    for (int start = 0; start < n; start += batch) {
+      int end = Math.min(n, start + batch);
       float[] rows = java.util.Arrays.copyOfRange(examples.features(), start * d, end * d);
       float[] p = model.predict(rows, end - start);
       if (outputs < 0) {
@@ -78,8 +96,9 @@ public final class Evaluator {
     int k = examples.outputs();
     double[] se = new double[k];
     double[] ae = new double[k];
-    for (int start = 0; start < n; start += BATCH) {
-      int end = Math.min(n, start + BATCH);
+    int batch = ExampleStream.batchFor(d, BATCH); // a bounded copy of the inputs at a time
+    for (int start = 0; start < n; start += batch) {
+      int end = Math.min(n, start + batch);
       float[] rows = java.util.Arrays.copyOfRange(examples.features(), start * d, end * d);
       float[] p = model.predict(rows, end - start);
       if (p.length != (end - start) * k) {
@@ -140,6 +159,31 @@ public final class Evaluator {
                   : examples.outputs() + " classes")
               + "; choose a task with as many classes as the model has outputs");
     }
+  }
+
+  /** Outputs already computed, {@code columns} per example, passed through as the model's. */
+  private static Classifier computed(String label, int columns) {
+    return new Classifier() {
+      @Override
+      public String label() {
+        return label;
+      }
+
+      @Override
+      public long inputSize() {
+        return columns;
+      }
+
+      @Override
+      public long[] exampleShape() {
+        return new long[] {columns};
+      }
+
+      @Override
+      public float[] predict(float[] rows, int n) {
+        return rows;
+      }
+    };
   }
 
   private static double clip(double p) {

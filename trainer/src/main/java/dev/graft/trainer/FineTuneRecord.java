@@ -8,6 +8,7 @@ import dev.graft.converter.ExportOptions;
 import dev.graft.converter.ModelWriter;
 import dev.graft.converter.Network;
 import dev.graft.trainer.data.TaskData;
+import dev.graft.trainer.data.TaskStreams;
 import java.nio.file.Path;
 import java.time.Instant;
 
@@ -23,6 +24,12 @@ public final class FineTuneRecord {
 
   public static ObjectNode describe(
       Network base, TaskData data, FineTuneOptions options, FineTuneResult result) {
+    return describe(base, data.streams(), options, result);
+  }
+
+  /** As above; the split sizes are the examples the passes kept. */
+  static ObjectNode describe(
+      Network base, TaskStreams data, FineTuneOptions options, FineTuneResult result) {
     return describe(base.label(), base.sourceSha256(), base.producer(), data, options, result);
   }
 
@@ -31,7 +38,7 @@ public final class FineTuneRecord {
       String file,
       String sha256,
       String producer,
-      TaskData data,
+      TaskStreams data,
       FineTuneOptions options,
       FineTuneResult result) {
     ObjectNode r = JSON.createObjectNode();
@@ -46,9 +53,9 @@ public final class FineTuneRecord {
     result.head().forEach(h -> head.add(h.toString()));
     ObjectNode d = r.putObject("data");
     d.put("task", data.task().describe());
-    d.put("train", data.train().size());
-    d.put("valid", data.valid().size());
-    d.put("test", data.test().size());
+    d.put("train", data.train().kept());
+    d.put("valid", data.valid().kept());
+    d.put("test", data.test().kept());
     r.put("freeze_epochs", options.freezeEpochs());
     r.put("unfrozen_epochs", options.epochs());
     r.put("freeze_optimizer", options.freezeOptimizer().toString());

@@ -50,7 +50,7 @@ public final class FineTuner {
         options.freeze() == null
             ? allIndices(keep)
             : LayerSelector.of(options.freeze()).select(reused);
-    List<DenseSpec> head = CachedFineTuner.headOf(options, data);
+    List<DenseSpec> head = CachedFineTuner.headOf(options, data.task());
     int outputs = head.get(head.size() - 1).units();
     if (outputs != data.task().outputs()) {
       throw GraftException.parameter(

@@ -16,7 +16,7 @@ import dev.graft.runtime.ModelOptions;
 import dev.graft.runtime.OnnxModel;
 import dev.graft.trainer.data.DataSource;
 import dev.graft.trainer.data.LabelledData;
-import dev.graft.trainer.data.TaskData;
+import dev.graft.trainer.data.TaskStreams;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -80,7 +80,6 @@ public final class FineTuning {
       FineTuned.checkTarget(b.out, false);
     }
     LabelledData labelled = b.data.prepare(base.label(), base.inputShape(), base.preprocessing());
-    TaskData data = labelled.data();
     HeadDefaults.Chosen chosen =
         HeadDefaults.apply(b.options, !b.noCache && b.cut != null, labelled.own());
     FineTuneOptions options = chosen.options();
@@ -95,12 +94,18 @@ public final class FineTuning {
             : b.cut;
     boolean cached = cut != null && !b.noCache;
     boolean[] hit = {false};
+    // on cached activations the examples stream through the trunk once; otherwise every layer
+    // trains on them, all in memory
     FineTuneResult result =
         cached
-            ? CachedFineTuner.fineTune(base, cut, data, options, cache(), b.listener, hit)
+            ? CachedFineTuner.fineTune(
+                base, cut, labelled.streams(), options, cache(), b.listener, hit)
             : FineTuner.fineTune(
-                base, data, cut != null ? dropAbove(base, cut, options) : options, b.listener);
-    ObjectNode record = FineTuneRecord.describe(base, data, options, result);
+                base,
+                labelled.data(),
+                cut != null ? dropAbove(base, cut, options) : options,
+                b.listener);
+    ObjectNode record = FineTuneRecord.describe(base, labelled.streams(), options, result);
     addSource(record, labelled);
     record.put("cut", cached ? cut : null);
     Network tuned = result.network();
@@ -141,7 +146,7 @@ public final class FineTuning {
     } else {
       labelled = b.data.prepare(b.base.toString(), null, null); // a task's pixels as they are
     }
-    TaskData data = labelled.data();
+    TaskStreams data = labelled.streams();
     HeadDefaults.Chosen chosen = HeadDefaults.apply(b.options, !b.keepUpper, labelled.own());
     if (chosen.converges()) {
       b.listener.note(chosen.note());
@@ -164,14 +169,15 @@ public final class FineTuning {
             ModelMetadata.with(stitched, MetadataKeys.PREPROCESSING, labelled.preprocessing());
       }
     }
-    Metrics test;
-    try (OnnxModel m = OnnxModel.load(stitched.toByteArray(), b.runtime)) {
-      test = Evaluator.evaluate(Classifier.of(m), data.test());
-    }
     List<String> trunk = r.trunk().getGraph().getNodeList().stream().map(FineTuning::name).toList();
     FineTuneResult result =
         new FineTuneResult(
-            r.head(), r.history(), trunk, trunk, CachedFineTuner.headOf(options, data), test);
+            r.head(),
+            r.history(),
+            trunk,
+            trunk,
+            CachedFineTuner.headOf(options, data.task()),
+            r.test());
     ObjectNode record =
         FineTuneRecord.describe(
             b.base.toString(),
@@ -209,8 +215,9 @@ public final class FineTuning {
   }
 
   private static void addSource(ObjectNode record, LabelledData labelled) {
-    if (labelled.source() != null) {
-      record.set(labelled.sourceKind(), labelled.source());
+    ObjectNode source = labelled.source(); // after training: it counts what the passes kept
+    if (source != null) {
+      record.set(labelled.sourceKind(), source);
     }
   }
 

@@ -159,36 +159,69 @@ public final class DataSource {
     Preprocessing pre =
         Preprocessing.forModel(model, inputShape, recorded, options.preprocess(), options.resize());
     ImageFolder folder = ImageFolder.scan(path, options.valSplit(), options.seed());
-    List<Path> unreadable = options.skipBad() ? new ArrayList<>() : null;
-    TaskData data = ImageFolderTask.load(folder, pre, name(), unreadable);
-    String test = folder.test() == null ? "the validation images" : "" + folder.test().size();
-    int bad = unreadable == null ? 0 : unreadable.size();
-    ObjectNode source = JSON.createObjectNode();
-    source.put("path", path.toString());
-    source.putPOJO("classes", folder.classes());
-    source.put("train", data.train().size());
-    source.put("validation", data.valid().size());
-    source.put("test", test);
-    source.put("skipped_files", folder.skipped());
-    source.put("unreadable_images_skipped", bad);
-    source.put("preprocessing", pre.toString());
+    Task task = Task.ofOwnClasses(name(), folder.classes().size());
+    ImageExamples train = split(folder.train(), "train", pre, inputShape, task);
+    ImageExamples valid = split(folder.valid(), "validation", pre, inputShape, task);
+    ImageExamples test =
+        folder.test() == null ? valid : split(folder.test(), "test", pre, inputShape, task);
+    TaskStreams streams = new TaskStreams(task, train, valid, test);
+    String testCount = folder.test() == null ? "the validation images" : null;
     return new LabelledData(
-        data,
+        streams,
         folder.classes(),
         pre.resize() + "+" + pre.scale(),
         IMAGE_FOLDER,
-        source,
-        String.format(
-            "images in %s: classes %s; %d training, %d validation, %s test images"
-                + " (%d other files skipped%s); preprocessed %s",
-            path,
-            folder.classes(),
-            data.train().size(),
-            data.valid().size(),
-            folder.test() == null ? "the validation images as" : test,
-            folder.skipped(),
-            bad == 0 ? "" : ", " + bad + " unreadable images left out, e.g. " + unreadable.get(0),
-            pre));
+        () -> {
+          ObjectNode source = JSON.createObjectNode();
+          source.put("path", path.toString());
+          source.putPOJO("classes", folder.classes());
+          source.put("train", train.kept());
+          source.put("validation", valid.kept());
+          source.put("test", testCount != null ? testCount : "" + test.kept());
+          source.put("skipped_files", folder.skipped());
+          source.put("unreadable_images_skipped", unreadable(streams).size());
+          source.put("preprocessing", pre.toString());
+          return source;
+        },
+        () -> {
+          List<Path> bad = unreadable(streams);
+          return String.format(
+              "images in %s: classes %s; %d training, %d validation, %s test images"
+                  + " (%d other files skipped%s); preprocessed %s",
+              path,
+              folder.classes(),
+              train.kept(),
+              valid.kept(),
+              testCount != null ? testCount + " as" : "" + test.kept(),
+              folder.skipped(),
+              bad.isEmpty()
+                  ? ""
+                  : ", " + bad.size() + " unreadable images left out, e.g. " + bad.get(0),
+              pre);
+        });
+  }
+
+  private ImageExamples split(
+      ImageFolder.Split split, String which, Preprocessing pre, long[] inputShape, Task task) {
+    return new ImageExamples(
+        split.files(),
+        split.labels(),
+        pre,
+        inputShape,
+        task.outputs(),
+        options.skipBad(),
+        path + " (" + which + ")");
+  }
+
+  /** The images the passes so far left out, in every split. */
+  private static List<Path> unreadable(TaskStreams streams) {
+    List<Path> bad = new ArrayList<>();
+    bad.addAll(((ImageExamples) streams.train()).leftOutFiles());
+    bad.addAll(((ImageExamples) streams.valid()).leftOutFiles());
+    if (streams.test() != streams.valid()) { // else the validation images, counted once
+      bad.addAll(((ImageExamples) streams.test()).leftOutFiles());
+    }
+    return bad;
   }
 
   /** Regression targets: a linear head, MSE loss; no class names. */

@@ -54,6 +54,11 @@ public record TaskData(Task task, Examples train, Examples valid, Examples test)
     return new Examples(x, y, d, task.outputs());
   }
 
+  /** The same examples as streams. */
+  public TaskStreams streams() {
+    return new TaskStreams(task, train, valid, test);
+  }
+
   /** Counts per label in the training part, for reports. */
   public int[] trainCounts() {
     int[] counts = new int[task.numClasses()];
