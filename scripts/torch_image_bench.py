@@ -7,8 +7,8 @@ python3-torchvision, python3-pil; not needed by CI):
 Images per second through torchvision's ImageFolder and a DataLoader with T workers (PIL: decode,
 ImageOps.fit to 224x224 with Lanczos, x/127.5-1, as Teachable Machine's snippet prepares images),
 batches of 32, and through MobileNetV2's convolutional trunk and pooling (torchvision's, untrained
-weights: the time does not depend on them) with T threads. Medians of RUNS runs, each over the
-folder REPEAT times."""
+weights: the time does not depend on them) with T threads, and both together (the workers decode
+ahead while the trunk runs). Medians of RUNS runs, each over the folder REPEAT times."""
 import argparse
 import statistics
 import time
@@ -54,10 +54,20 @@ def main():
                 for x in batches:
                     trunk(x)
             forward.append(len(data) * a.repeat / (time.perf_counter() - start))
+        # both: the DataLoader's workers decode the next batches while the trunk runs this one
+        both = []
+        for _ in range(a.runs):
+            start = time.perf_counter()
+            for _ in range(a.repeat):
+                for x, _ in loader:
+                    trunk(x)
+            both.append(len(data) * a.repeat / (time.perf_counter() - start))
     print("pytorch, %d images x %d, %d threads: ImageFolder+DataLoader %.1f images/s (median of %d"
-          " runs: %s); MobileNetV2 trunk %.1f images/s (%s)"
+          " runs: %s); MobileNetV2 trunk %.1f images/s (%s); DataLoader feeding the trunk %.1f"
+          " images/s (%s)"
           % (len(data), a.repeat, a.threads, statistics.median(decode), a.runs,
-             ["%.1f" % v for v in decode], statistics.median(forward), ["%.1f" % v for v in forward]))
+             ["%.1f" % v for v in decode], statistics.median(forward), ["%.1f" % v for v in forward],
+             statistics.median(both), ["%.1f" % v for v in both]))
 
 
 if __name__ == "__main__":

@@ -12,6 +12,8 @@ import dev.graft.runtime.GraphCut;
 import dev.graft.runtime.ModelOptions;
 import dev.graft.runtime.OnnxModel;
 import dev.graft.trainer.CachedFineTuner;
+import dev.graft.trainer.data.ExampleStream;
+import dev.graft.trainer.data.ImageExamples;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,7 +31,9 @@ import java.util.stream.Stream;
  * Runtime with T threads), batches of 32: the two steps that fill the activation cache. The peer is
  * scripts/torch_image_bench.py (torchvision's ImageFolder and a DataLoader with T workers, PIL,
  * MobileNetV2 in PyTorch) on the same folder. Medians of several runs, each over the folder {@code
- * --repeat} times.
+ * --repeat} times. A third figure runs both as finetune does: decoding on a pool a few batches
+ * ahead while the trunk runs ({@code ImageExamples}; the peer: the DataLoader's workers feeding the
+ * model).
  *
  * <p>Run from the project root: {@code samples/run ImageThroughputBenchmark [--dir DIR] [--model
  * keras_model.h5] [--threads 2] [--runs 5] [--repeat 5]}
@@ -86,9 +90,26 @@ public final class ImageThroughputBenchmark {
         forward[r] = n / ((System.nanoTime() - start) / 1e9);
       }
     }
+    // both steps as finetune runs them: images decoded on a pool (one thread per core) a few
+    // batches
+    // ahead while the trunk runs the batch before
+    ImageExamples streamed =
+        ImageExamples.unlabelled(files, pre, new long[] {224, 224, 3}, false, dir.toString());
+    double[] pipeline = new double[runs];
+    try (OnnxModel m =
+        OnnxModel.load(trunk, ModelOptions.builder().intraOpThreads(threads).build())) {
+      for (int r = 0; r < runs; r++) {
+        long start = System.nanoTime();
+        for (int k = 0; k < repeat; k++) {
+          streamed.through(m::predict, BATCH, ExampleStream.Progress.NONE);
+        }
+        pipeline[r] = files.size() * repeat / ((System.nanoTime() - start) / 1e9);
+      }
+    }
     System.out.printf(
         "graft, %d images x %d, %d threads: decode+crop+resize+scale %.1f images/s (median of %d"
-            + " runs: %s); MobileNetV2 trunk in ONNX Runtime %.1f images/s (%s)%n",
+            + " runs: %s); MobileNetV2 trunk in ONNX Runtime %.1f images/s (%s); both, streamed as"
+            + " finetune fills the cache, %.1f images/s (%s)%n",
         files.size(),
         repeat,
         threads,
@@ -96,7 +117,9 @@ public final class ImageThroughputBenchmark {
         runs,
         format(decode),
         median(forward),
-        format(forward));
+        format(forward),
+        median(pipeline),
+        format(pipeline));
   }
 
   private static float[] prepare(List<Path> files, Preprocessing pre, int d, ExecutorService pool)
