@@ -81,7 +81,11 @@ public final class FineTuning {
     }
     LabelledData labelled = b.data.prepare(base.label(), base.inputShape(), base.preprocessing());
     HeadDefaults.Chosen chosen =
-        HeadDefaults.apply(b.options, !b.noCache && b.cut != null, labelled.own());
+        HeadDefaults.apply(
+            b.options,
+            !b.noCache && b.cut != null,
+            labelled.own(),
+            labelled.streams().train().count());
     FineTuneOptions options = chosen.options();
     if (chosen.converges()) {
       b.listener.note(chosen.note());
@@ -147,7 +151,8 @@ public final class FineTuning {
       labelled = b.data.prepare(b.base.toString(), null, null); // a task's pixels as they are
     }
     TaskStreams data = labelled.streams();
-    HeadDefaults.Chosen chosen = HeadDefaults.apply(b.options, !b.keepUpper, labelled.own());
+    HeadDefaults.Chosen chosen =
+        HeadDefaults.apply(b.options, !b.keepUpper, labelled.own(), data.train().count());
     if (chosen.converges()) {
       b.listener.note(chosen.note());
     }

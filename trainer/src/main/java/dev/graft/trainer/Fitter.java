@@ -42,8 +42,13 @@ final class Fitter {
    * As {@link #fit(Network, Model, Examples, Examples, String, int, int, Random, TrainingListener,
    * boolean)}; with {@code patience > 0}, {@code epochs} is a maximum: training stops once the
    * validation loss has not improved for {@code patience} epochs and the best epoch's weights are
-   * restored (Keras's EarlyStopping with restore_best_weights=True).
+   * restored (Keras's EarlyStopping with restore_best_weights=True). An improvement counts when it
+   * is more than {@value #MIN_DELTA} (Keras's min_delta; for regression, that fraction of the
+   * loss): on separable classes the cross-entropy falls forever, by ever less.
    */
+  /** The least improvement of the validation loss that early stopping counts. */
+  static final double MIN_DELTA = 1e-4;
+
   static List<EpochStats> fit(
       Network shape,
       Model net,
@@ -70,6 +75,7 @@ final class Fitter {
     List<EpochStats> history = new ArrayList<>();
     listener.phaseStarted(phase, epochs, batches);
     double bestLoss = Double.POSITIVE_INFINITY;
+    double counted = Double.POSITIVE_INFINITY; // the loss of the last improvement that counted
     INDArray best = null;
     int sinceBest = 0;
     try (ShuffledCopy shuffled = new ShuffledCopy(x, y)) {
@@ -79,9 +85,17 @@ final class Fitter {
                 shape, net, shuffled, valid, phase, epoch, batchSize, shuffler, listener, fastPath);
         history.add(stats);
         if (patience > 0) {
-          if (stats.validLoss() < bestLoss) {
-            bestLoss = stats.validLoss();
+          double loss = stats.validLoss();
+          if (loss < bestLoss) {
+            bestLoss = loss;
+            if (best != null) {
+              free(best);
+            }
             best = net.params().dup();
+          }
+          double delta = train.regression() ? MIN_DELTA * Math.abs(counted) : MIN_DELTA;
+          if (loss < counted - delta) {
+            counted = loss;
             sinceBest = 0;
           } else if (++sinceBest >= patience) {
             break;

@@ -11,6 +11,7 @@ package dev.graft.trainer;
  */
 final class HeadDefaults {
   static final int MAX_EPOCHS = 200;
+  static final int MIN_STEPS = 4_000;
   static final int PATIENCE = 10;
 
   private HeadDefaults() {}
@@ -23,12 +24,16 @@ final class HeadDefaults {
     }
   }
 
-  static Chosen apply(FineTuneOptions given, boolean cachedHead, boolean ownData) {
+  /** {@code trainExamples}: the training set's size, which sets the epochs a step budget takes. */
+  static Chosen apply(
+      FineTuneOptions given, boolean cachedHead, boolean ownData, int trainExamples) {
     if (!(cachedHead || ownData) || given.epochsChosen()) {
       return new Chosen(given, null);
     }
+    int stepsPerEpoch = Math.max(1, (trainExamples + given.batchSize() - 1) / given.batchSize());
+    int epochs = Math.max(MAX_EPOCHS, (MIN_STEPS + stepsPerEpoch - 1) / stepsPerEpoch);
     FineTuneOptions.Builder b =
-        given.toBuilder().freezeEpochs(MAX_EPOCHS).epochs(0).headPatience(PATIENCE);
+        given.toBuilder().freezeEpochs(epochs).epochs(0).headPatience(PATIENCE);
     String optimizer = given.freezeOptimizer().toString();
     if (!given.optimizerChosen()) {
       Optimizer adam = new Optimizer("adam", 1e-3, 0);
@@ -40,7 +45,7 @@ final class HeadDefaults {
         "the new head trains to convergence ("
             + optimizer
             + ", at most "
-            + MAX_EPOCHS
+            + epochs
             + " epochs, stopping after "
             + PATIENCE
             + " without a better validation loss, best weights kept; no unfrozen phase):"
