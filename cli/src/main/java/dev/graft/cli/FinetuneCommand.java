@@ -92,6 +92,14 @@ final class FinetuneCommand implements Callable<Integer> {
   String cut;
 
   @Option(
+      names = "--output",
+      paramLabel = "NAME",
+      description =
+          "A base with several outputs (a main and an auxiliary head): the output whose head is"
+              + " replaced; the others are dropped. The result is ONNX (trunk in ONNX Runtime).")
+  String output;
+
+  @Option(
       names = "--no-cache",
       description =
           "With --cut: recompute the frozen layers every epoch instead (for comparison). With an ONNX base: import it as trainable DL4J layers and fine-tune as Keras bases are (an unfreeze phase included).")
@@ -168,7 +176,8 @@ final class FinetuneCommand implements Callable<Integer> {
         taskOptions.source(
             DataOptions.builder().valSplit(valSplit).seed(training.seed).skipBad(skipBad).build(),
             null);
-    boolean onnxTrunk = ModelFormat.detect(base) == ModelFormat.ONNX && !noCache;
+    boolean onnxTrunk =
+        (ModelFormat.detect(base) == ModelFormat.ONNX || output != null) && !noCache;
     Path target =
         out != null
             ? out
@@ -180,6 +189,7 @@ final class FinetuneCommand implements Callable<Integer> {
             .options(options.build())
             .cut(cut)
             .keepUpper(keepUpper)
+            .output(output)
             .noCache(noCache)
             .cacheDir(cacheDir)
             .listener(Progress.forTraining("finetune", spec.commandLine().getErr()))

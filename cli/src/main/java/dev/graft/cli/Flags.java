@@ -20,6 +20,7 @@ final class Flags {
           Map.entry("keepUpper", "--keep-upper"),
           Map.entry("noCache", "--no-cache"),
           Map.entry("out", "--out"),
+          Map.entry("output", "--output"),
           Map.entry("batchSize", "--batch-size"),
           Map.entry("valSplit", "--val-split"),
           Map.entry("labelColumn", "--label"),

@@ -86,7 +86,9 @@ public final class GraphCut {
   /** The cut tensor's shape for one example, measured by running the trunk in ONNX Runtime. */
   private static long[] exampleShape(ModelProto trunk) {
     try (OnnxModel m = OnnxModel.load(trunk.toByteArray(), ModelOptions.defaults())) {
-      float[] y = m.predict(new float[(int) m.inputSize()], 1);
+      List<float[]> zeros = new ArrayList<>(); // one example of zeros per input
+      m.inputs().forEach(i -> zeros.add(new float[(int) i.exampleSize()]));
+      float[] y = m.run(zeros, 1).get(0);
       long[] shape = m.outputShape(1);
       long product = 1;
       for (int i = 1; i < shape.length; i++) {
@@ -156,7 +158,7 @@ public final class GraphCut {
   }
 
   /** Keys (node index-free identity) of the nodes needed to compute {@code tensor}. */
-  private static Set<String> ancestors(GraphProto g, String tensor) {
+  static Set<String> ancestors(GraphProto g, String tensor) {
     Map<String, NodeProto> producer = new HashMap<>();
     for (NodeProto node : g.getNodeList()) {
       node.getOutputList().forEach(o -> producer.put(o, node));
@@ -172,7 +174,7 @@ public final class GraphCut {
     return keys;
   }
 
-  private static String nodeKey(NodeProto node) {
+  static String nodeKey(NodeProto node) {
     return node.getName() + "|" + String.join(",", node.getOutputList());
   }
 
@@ -204,7 +206,7 @@ public final class GraphCut {
     return null;
   }
 
-  private static ModelProto subModel(
+  static ModelProto subModel(
       ModelProto model,
       List<NodeProto> nodes,
       List<ValueInfoProto> inputs,

@@ -280,6 +280,23 @@ public final class OnnxModel implements AutoCloseable {
    * #outputs}. For models with several inputs or outputs.
    */
   public List<float[]> run(List<float[]> batches, int n) {
+    return runAll(
+        batches,
+        n,
+        result -> {
+          List<float[]> out = new ArrayList<>();
+          for (int j = 0; j < outputs.size(); j++) {
+            FloatBuffer y = ((OnnxTensor) result.get(j)).getFloatBuffer();
+            float[] values = new float[y.remaining()];
+            y.get(values);
+            out.add(values);
+          }
+          return out;
+        });
+  }
+
+  /** What {@code read} takes from the session's result on one array per input. */
+  private <T> T runAll(List<float[]> batches, int n, OrtRead<T> read) {
     if (batches.size() != inputs.size()) {
       throw GraftException.usage(
           label + ": has " + inputsText() + ", " + batches.size() + " arrays were given");
@@ -310,14 +327,7 @@ public final class OnnxModel implements AutoCloseable {
             info.name(), OnnxTensor.createTensor(env, FloatBuffer.wrap(batches.get(i)), shape));
       }
       try (OrtSession.Result result = session.run(feed)) {
-        List<float[]> out = new ArrayList<>();
-        for (int j = 0; j < outputs.size(); j++) {
-          FloatBuffer y = ((OnnxTensor) result.get(j)).getFloatBuffer();
-          float[] values = new float[y.remaining()];
-          y.get(values);
-          out.add(values);
-        }
-        return out;
+        return read.apply(result);
       }
     } catch (OrtException e) {
       throw new GraftException(
@@ -330,8 +340,18 @@ public final class OnnxModel implements AutoCloseable {
     }
   }
 
+  @FunctionalInterface
+  private interface OrtRead<T> {
+    T apply(OrtSession.Result result) throws OrtException;
+  }
+
   /** The first output's shape for a batch of n zero examples, as ONNX Runtime computes it. */
   public long[] outputShape(int n) {
+    if (inputs.size() > 1) {
+      List<float[]> zeros = new ArrayList<>();
+      inputs.forEach(i -> zeros.add(new float[(int) (n * i.exampleSize())]));
+      return runAll(zeros, n, result -> ((OnnxTensor) result.get(0)).getInfo().getShape());
+    }
     checkSingleInput();
     long[] shape = input.shape().clone();
     shape[0] = n;

@@ -425,7 +425,7 @@ public final class CachedFineTuner {
     computed[0] = true;
     Examples a =
         split.through(
-            trunk::predict,
+            rowsThrough(trunk),
             ExampleStream.batchFor(split.featureCount(), TRUNK_BATCH),
             (done, total) -> listener.featuresComputed("activations", done, total));
     if (cache != null) {
@@ -434,6 +434,36 @@ public final class CachedFineTuner {
       cache.put(key, a.size(), a.featureCount(), a.features(), description.toString());
     }
     return a;
+  }
+
+  /**
+   * The trunk as a function of rows of examples; a trunk with several inputs takes each its columns
+   * of a row, in input order (how {@code DataSource.prepareInputs} joins them).
+   */
+  private static ExampleStream.Model rowsThrough(OnnxModel trunk) {
+    List<dev.graft.runtime.TensorInfo> inputs = trunk.inputs();
+    if (inputs.size() == 1) {
+      return trunk::predict;
+    }
+    int[] sizes = new int[inputs.size()];
+    for (int i = 0; i < sizes.length; i++) {
+      long[] shape = inputs.get(i).shape(); // the batch, then one example
+      sizes[i] = (int) java.util.Arrays.stream(shape, 1, shape.length).reduce(1, (a, c) -> a * c);
+    }
+    int width = java.util.Arrays.stream(sizes).sum();
+    return (rows, n) -> {
+      List<float[]> parts = new ArrayList<>();
+      int offset = 0;
+      for (int size : sizes) {
+        float[] part = new float[n * size];
+        for (int r = 0; r < n; r++) {
+          System.arraycopy(rows, r * width + offset, part, r * size, size);
+        }
+        parts.add(part);
+        offset += size;
+      }
+      return trunk.run(parts, n).get(0);
+    };
   }
 
   /** The examples an entry's pass left out, or null when its description does not say. */

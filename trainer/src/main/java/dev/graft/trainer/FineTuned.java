@@ -155,8 +155,8 @@ public final class FineTuned {
       throw GraftException.parameter(
           "out",
           out
-              + ": an ONNX trunk gives an ONNX model (trunk and new head stitched); name a .onnx"
-              + " file");
+              + ": the trunk stays ONNX (an ONNX base, or one with several inputs or outputs), so"
+              + " the result is an ONNX model (trunk and new head stitched); name a .onnx file");
     }
     FineTuneRecord.checkTargets(out);
   }

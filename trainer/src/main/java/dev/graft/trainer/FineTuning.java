@@ -4,16 +4,20 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.graft.ExternalData;
 import dev.graft.GraftException;
 import dev.graft.MetadataKeys;
+import dev.graft.converter.ExportOptions;
 import dev.graft.converter.ModelFormat;
 import dev.graft.converter.ModelLoader;
 import dev.graft.converter.Network;
+import dev.graft.converter.onnx.OnnxExporter;
 import dev.graft.onnx.ModelProto;
 import dev.graft.onnx.NodeProto;
 import dev.graft.runtime.ActivationCache;
 import dev.graft.runtime.GraphCut;
+import dev.graft.runtime.GraphPrune;
 import dev.graft.runtime.ModelMetadata;
 import dev.graft.runtime.ModelOptions;
 import dev.graft.runtime.OnnxModel;
+import dev.graft.runtime.TensorInfo;
 import dev.graft.trainer.data.DataSource;
 import dev.graft.trainer.data.LabelledData;
 import dev.graft.trainer.data.TaskStreams;
@@ -60,9 +64,37 @@ public final class FineTuning {
 
   /** Trains, saves to {@link Builder#out} when given, and returns the result. */
   public FineTuned run() {
-    boolean onnxTrunk =
-        b.network == null && ModelFormat.detect(b.base) == ModelFormat.ONNX && !b.noCache;
-    FineTuned tuned = onnxTrunk ? onOnnxTrunk() : onNetwork();
+    FineTuned tuned;
+    if (b.network == null && ModelFormat.detect(b.base) == ModelFormat.ONNX && !b.noCache) {
+      // the base is checked first (a hostile file is refused as such), then out, then the data
+      ModelProto base = ExternalData.parseChecked(b.base);
+      tuned =
+          onOnnxTrunk(
+              base,
+              b.base.toString(),
+              dev.graft.Sha256.hex(b.base),
+              (base.getProducerName() + " " + base.getProducerVersion()).trim());
+    } else {
+      Network base = b.network != null ? b.network : ModelLoader.load(b.base);
+      if (base.inputNames().size() > 1 || base.outputNames().size() > 1) {
+        // several inputs or outputs: the trunk runs in ONNX Runtime (DL4J trains one input)
+        if (b.noCache) {
+          throw GraftException.parameter(
+              "noCache",
+              base.label()
+                  + " has several inputs or outputs; such a base fine-tunes on the cached path"
+                  + " only (its trunk in ONNX Runtime, the result one stitched ONNX model)");
+        }
+        tuned =
+            onOnnxTrunk(
+                OnnxExporter.export(base, ExportOptions.defaults()),
+                base.label(),
+                base.sourceSha256(),
+                base.producer());
+      } else {
+        tuned = onNetwork(base);
+      }
+    }
     if (b.out != null) {
       tuned.save(b.out);
     }
@@ -70,12 +102,15 @@ public final class FineTuning {
   }
 
   /** Keras and DL4J bases (and ONNX ones with noCache, imported as DL4J layers). */
-  private FineTuned onNetwork() {
+  private FineTuned onNetwork(Network base) {
     if (b.keepUpper) {
       throw GraftException.parameter(
           "keepUpper", "is for an ONNX base with its trunk kept in ONNX Runtime");
     }
-    Network base = b.network != null ? b.network : ModelLoader.load(b.base);
+    if (b.output != null && !base.outputNames().contains(b.output)) {
+      throw GraftException.parameter(
+          "output", "'" + b.output + "' is not one of the model's outputs " + base.outputNames());
+    }
     if (b.out != null) {
       FineTuned.checkTarget(b.out, false);
     }
@@ -123,10 +158,13 @@ public final class FineTuning {
     return new FineTuned(tuned, null, result, cached ? cut : null, hit[0], record, labelled);
   }
 
-  /** An ONNX base: the trunk runs in ONNX Runtime, its activations cached; one stitched model. */
-  private FineTuned onOnnxTrunk() {
-    // the base is checked first (a hostile file is refused as such), then out, then the data
-    ModelProto base = ExternalData.parseChecked(b.base);
+  /**
+   * An ONNX base (or one with several inputs or outputs, exported to ONNX): the trunk runs in ONNX
+   * Runtime, its activations cached; one stitched model. {@code label}, {@code sha256} and {@code
+   * producer} describe the base in the record.
+   */
+  private FineTuned onOnnxTrunk(ModelProto whole, String label, String sha256, String producer) {
+    ModelProto base = oneOutput(whole, label);
     if (b.out != null) {
       FineTuned.checkTarget(b.out, true);
     }
@@ -144,11 +182,21 @@ public final class FineTuning {
     LabelledData labelled;
     if (b.data.own()) {
       // the user's images and arrays are fitted to the model's input: a session tells its shape
-      try (OnnxModel m = OnnxModel.load(b.base, b.runtime)) {
-        labelled = b.data.prepare(b.base.toString(), m.exampleShape(), m.preprocessing());
+      try (OnnxModel m = OnnxModel.load(base.toByteArray(), b.runtime)) {
+        // a base with several inputs takes arrays named as its inputs, even when the output kept
+        // reads only one of them
+        labelled =
+            GraphPrune.inputs(whole).size() > 1
+                ? b.data.prepareInputs(
+                    label,
+                    m.inputs().stream().map(TensorInfo::name).toList(),
+                    m.inputs().stream()
+                        .map(t -> java.util.Arrays.copyOfRange(t.shape(), 1, t.shape().length))
+                        .toList())
+                : b.data.prepare(label, m.exampleShape(), m.preprocessing());
       }
     } else {
-      labelled = b.data.prepare(b.base.toString(), null, null); // a task's pixels as they are
+      labelled = b.data.prepare(label, null, null); // a task's pixels as they are
     }
     TaskStreams data = labelled.streams();
     HeadDefaults.Chosen chosen =
@@ -183,21 +231,44 @@ public final class FineTuning {
             trunk,
             CachedFineTuner.headOf(options, data.task()),
             r.test());
-    ObjectNode record =
-        FineTuneRecord.describe(
-            b.base.toString(),
-            dev.graft.Sha256.hex(b.base),
-            (base.getProducerName() + " " + base.getProducerVersion()).trim(),
-            data,
-            options,
-            result);
+    ObjectNode record = FineTuneRecord.describe(label, sha256, producer, data, options, result);
     addSource(record, labelled);
     record.put("cut", r.cutTensor());
     record.put("kept_upper_layers", b.keepUpper);
+    record.put("output", GraphPrune.outputs(base).get(0));
+    if (GraphPrune.outputs(whole).size() > 1) {
+      var dropped = record.putArray("dropped_outputs");
+      GraphPrune.outputs(whole).stream()
+          .filter(o -> !o.equals(GraphPrune.outputs(base).get(0)))
+          .forEach(dropped::add);
+    }
     var keys = record.putArray("cache_keys");
     r.cacheKeys().forEach(keys::add);
     return new FineTuned(
         null, stitched, result, r.cutTensor(), CachedFineTuner.allHits(r), record, labelled);
+  }
+
+  /**
+   * The part of the base that computes the output whose head is replaced: {@link Builder#output},
+   * which a base with several outputs needs; the others are dropped.
+   */
+  private ModelProto oneOutput(ModelProto whole, String label) {
+    List<String> outputs = GraphPrune.outputs(whole);
+    if (b.output == null) {
+      if (outputs.size() > 1) {
+        throw GraftException.parameter(
+            "output",
+            "names the output whose head is replaced: "
+                + label
+                + " has "
+                + outputs.size()
+                + " "
+                + outputs
+                + " (the others are dropped)");
+      }
+      return whole;
+    }
+    return GraphPrune.toOutput(whole, b.output);
   }
 
   /** An ONNX trunk cannot be unfrozen: every epoch trains the head on the cached activations. */
@@ -243,6 +314,7 @@ public final class FineTuning {
     private ModelOptions runtime = ModelOptions.defaults();
     private TrainingListener listener = TrainingListener.NONE;
     private Path out;
+    private String output;
 
     private Builder() {}
 
@@ -326,6 +398,15 @@ public final class FineTuning {
       return this;
     }
 
+    /**
+     * For a base with several outputs (a main and an auxiliary head): the output whose head is
+     * replaced; the result computes that one only (the others are dropped).
+     */
+    public Builder output(String name) {
+      this.output = name;
+      return this;
+    }
+
     public FineTuning build() {
       if (base == null && network == null) {
         throw GraftException.parameter("base", "is required: a model file or a loaded Network");
@@ -352,6 +433,7 @@ public final class FineTuning {
       c.runtime = runtime;
       c.listener = listener;
       c.out = out;
+      c.output = output;
       return c;
     }
   }

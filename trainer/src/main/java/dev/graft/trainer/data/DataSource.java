@@ -7,8 +7,11 @@ import dev.graft.data.ArrayData;
 import dev.graft.data.ArrayScaling;
 import dev.graft.data.ImageFolder;
 import dev.graft.data.LabelledArrays;
+import dev.graft.data.Npy;
+import dev.graft.data.Npz;
 import dev.graft.data.Preprocessing;
 import dev.graft.data.RegressionArrays;
+import dev.graft.runtime.ExampleLayout;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -243,20 +246,102 @@ public final class DataSource {
   }
 
   private LabelledData arrays(long[] inputShape, String recorded) {
-    ArrayData arrays;
     if (spec.toLowerCase(java.util.Locale.ROOT).endsWith(".csv")) {
-      arrays = ArrayData.load(spec, options.labelColumn());
-    } else {
-      // read once, then y as targets or as classes
-      ArrayData.Pair[] pairs = ArrayData.trainingPairs(spec);
-      if (options.regression()
-          || ArrayData.holdsTargets(pairs[0].y())
-          || (pairs[1] != null && ArrayData.holdsTargets(pairs[1].y()))) {
-        return targets(pairs, inputShape, recorded);
-      }
-      ArrayData.refuseLabelColumn(spec, options.labelColumn());
-      arrays = ArrayData.ofClasses(pairs);
+      return classes(ArrayData.load(spec, options.labelColumn()), inputShape, recorded);
     }
+    return fromPairs(ArrayData.trainingPairs(spec), inputShape, recorded); // the file read once
+  }
+
+  /**
+   * Labelled arrays for a model with several inputs, named {@code names} (in its order) and taking
+   * examples of {@code shapes}: an .npz with one array per input, named as the input, and {@code y}
+   * (with NAME_test arrays and y_test as the test split when all are there). Each example's inputs
+   * are laid out as the model takes them and joined into one row, in input order; the values are
+   * used as they are.
+   */
+  public LabelledData prepareInputs(String model, List<String> names, List<long[]> shapes) {
+    if (!kind.equals(ARRAYS) || !spec.toLowerCase(java.util.Locale.ROOT).endsWith(".npz")) {
+      throw GraftException.parameter(
+          "data",
+          model
+              + " takes "
+              + names.size()
+              + " inputs "
+              + names
+              + ": give an .npz holding one array per input, named so, and y");
+    }
+    ArrayData.refuseLabelColumn(spec, options.labelColumn());
+    java.util.Map<String, Npy.Array> a = Npz.read(path);
+    List<String> needed = new ArrayList<>(names);
+    needed.add("y");
+    if (!a.keySet().containsAll(needed)) {
+      throw GraftException.badInput(
+          path + ": holds arrays " + List.copyOf(a.keySet()) + "; " + model + " needs " + needed);
+    }
+    boolean hasTest =
+        a.containsKey("y_test") && names.stream().allMatch(n -> a.containsKey(n + "_test"));
+    long width = shapes.stream().mapToLong(DataSource::size).sum();
+    ArrayData.Pair[] pairs = {
+      joined(a, names, shapes, "", width), hasTest ? joined(a, names, shapes, "_test", width) : null
+    };
+    return fromPairs(pairs, new long[] {width}, null);
+  }
+
+  /** The inputs' arrays {@code NAME + suffix}, fitted to the model and joined row by row. */
+  private ArrayData.Pair joined(
+      java.util.Map<String, Npy.Array> a,
+      List<String> names,
+      List<long[]> shapes,
+      String suffix,
+      long width) {
+    Npy.Array y = a.get("y" + suffix);
+    int n = (int) y.shape()[0];
+    float[] x = new float[Math.toIntExact(n * width)];
+    int offset = 0;
+    for (int i = 0; i < names.size(); i++) {
+      String name = names.get(i) + suffix;
+      Npy.Array input = a.get(name);
+      if (input.shape().length < 1 || input.shape()[0] != n) {
+        throw GraftException.badInput(
+            path
+                + ": '"
+                + name
+                + "' holds "
+                + (input.shape().length < 1 ? 0 : input.shape()[0])
+                + " examples and 'y"
+                + suffix
+                + "' "
+                + n);
+      }
+      float[] rows =
+          ExampleLayout.fit(input.data(), input.shape(), shapes.get(i), path + "[" + name + "]")
+              .data();
+      int d = (int) size(shapes.get(i));
+      for (int r = 0; r < n; r++) {
+        System.arraycopy(rows, r * d, x, (int) (r * width + offset), d);
+      }
+      offset += d;
+    }
+    String label = path + "[" + String.join(", ", names) + suffix + ", y" + suffix + "]";
+    return new ArrayData.Pair(new Npy.Array(x, new long[] {n, width}), y, label);
+  }
+
+  private static long size(long[] shape) {
+    return java.util.Arrays.stream(shape).reduce(1, (p, q) -> p * q);
+  }
+
+  /** Arrays already read, with y as regression targets or as classes. */
+  private LabelledData fromPairs(ArrayData.Pair[] pairs, long[] inputShape, String recorded) {
+    if (options.regression()
+        || ArrayData.holdsTargets(pairs[0].y())
+        || (pairs[1] != null && ArrayData.holdsTargets(pairs[1].y()))) {
+      return targets(pairs, inputShape, recorded);
+    }
+    ArrayData.refuseLabelColumn(spec, options.labelColumn());
+    return classes(ArrayData.ofClasses(pairs), inputShape, recorded);
+  }
+
+  private LabelledData classes(ArrayData arrays, long[] inputShape, String recorded) {
     ArrayScaling scaling =
         ArrayScaling.of(arrays.train().integerFeatures(), recorded, options.preprocess());
     TaskData data =
