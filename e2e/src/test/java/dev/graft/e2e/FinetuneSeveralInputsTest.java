@@ -72,9 +72,12 @@ class FinetuneSeveralInputsTest {
     Npy.write(wideTest, rows(wide, TRAIN, TRAIN + TEST).data().asFloat(), new long[] {TEST, 5});
     Npy.write(deepTest, rows(deep, TRAIN, TRAIN + TEST).data().asFloat(), new long[] {TEST, 6});
 
-    String[] outputs = {"main_output", "aux_output"};
-    for (int o = 0; o < 2; o++) {
-      NewTargets y = NewTargets.twicePlusOne(numpy.get(o));
+    Path onnx = tmp.resolve("wide_deep.onnx");
+    assertEquals(0, Cli.run("convert", h5.toString(), onnx.toString()).exitCode());
+    String[] outputs = {"main_output", "aux_output", "main_output"};
+    for (int o = 0; o < 3; o++) {
+      Path source = o < 2 ? h5 : onnx; // the Keras file, then its ONNX export
+      NewTargets y = NewTargets.twicePlusOne(numpy.get(o % 2));
       Map<String, INDArray> arrays = new LinkedHashMap<>();
       arrays.put("wide_input", rows(wide, 0, TRAIN));
       arrays.put("deep_input", rows(deep, 0, TRAIN));
@@ -83,11 +86,11 @@ class FinetuneSeveralInputsTest {
       arrays.put("deep_input_test", rows(deep, TRAIN, TRAIN + TEST));
       arrays.put("y_test", column(y.y(), TRAIN, TRAIN + TEST));
       Path data = npz(outputs[o] + ".npz", arrays);
-      Path tuned = tmp.resolve(outputs[o] + ".onnx");
+      Path tuned = tmp.resolve(o + outputs[o] + ".onnx");
       Cli r =
           Cli.run(
               "finetune",
-              h5.toString(),
+              source.toString(),
               "--data",
               data.toString(),
               "--output",
@@ -102,11 +105,12 @@ class FinetuneSeveralInputsTest {
           r.json().get("test_mse").asDouble() < 1e-6 * y.variance(), outputs[o] + ": " + r.out());
       assertEquals(TEST, r.json().get("n").asInt());
       assertEquals(outputs[o], r.json().get("record").get("output").asText());
-      assertEquals(outputs[1 - o], r.json().get("record").get("dropped_outputs").get(0).asText());
+      assertEquals(
+          outputs[1 - o % 2], r.json().get("record").get("dropped_outputs").get(0).asText());
 
       // the main output reads both inputs; the auxiliary one only the deep input
       List<String> args =
-          o == 0
+          o != 1
               ? List.of("--input", wideTest.toString(), "--input", deepTest.toString())
               : List.of("--input", deepTest.toString());
       Path p = tmp.resolve("p" + o + ".npy");
