@@ -40,8 +40,10 @@ public record ArrayData(LabelledArrays train, LabelledArrays test) {
       for (String[] keys :
           new String[][] {{"x_test", "y_test"}, {"x", "y"}, {"x_train", "y_train"}}) {
         if (a.containsKey(keys[0]) && a.containsKey(keys[1])) {
-          return new Pair(
-              a.get(keys[0]), a.get(keys[1]), file + "[" + keys[0] + ", " + keys[1] + "]");
+          // named as trainingPairs names them: the file for its x and y
+          String label =
+              keys[0].equals("x") ? file.toString() : file + "[" + keys[0] + ", " + keys[1] + "]";
+          return new Pair(a.get(keys[0]), a.get(keys[1]), label);
         }
       }
       throw GraftException.badInput(

@@ -73,14 +73,28 @@ public final class Evaluation {
       throw GraftException.parameter("regression", "goes with arrays: .npz or X.npy,Y.npy");
     }
     if (arrays && !csv) {
+      // read once, then y as targets or as classes
+      ArrayData.refuseLabelColumn(data.spec(), data.options().labelColumn());
       ArrayData.Pair pair = ArrayData.evaluationPair(data.spec());
       if (data.options().regression() || ArrayData.holdsTargets(pair.y())) {
         return targets(model, c, outputs, recorded, RegressionArrays.of(pair));
       }
+      LabelledArrays a = ArrayData.ofClasses(new ArrayData.Pair[] {pair, null}).train();
+      return classes(model, c, outputs, names, recorded, data, a);
     }
     return switch (data.kind()) {
       case IMAGE_FOLDER -> images(model, c, outputs, names, recorded, data);
-      case ARRAYS -> classes(model, c, outputs, names, recorded, data);
+      case ARRAYS -> {
+        ArrayData all = ArrayData.load(data.spec(), data.options().labelColumn());
+        yield classes(
+            model,
+            c,
+            outputs,
+            names,
+            recorded,
+            data,
+            all.test() != null ? all.test() : all.train());
+      }
       case FASHION_MNIST -> task(model, c, data);
     };
   }
@@ -136,10 +150,15 @@ public final class Evaluation {
         about);
   }
 
+  /** {@code a}: the labelled arrays to score on (a file's test split when it has one). */
   private static Evaluated classes(
-      Path model, Classifier c, int outputs, List<String> names, String recorded, DataSource data) {
-    ArrayData all = ArrayData.load(data.spec(), data.options().labelColumn());
-    LabelledArrays a = all.test() != null ? all.test() : all.train();
+      Path model,
+      Classifier c,
+      int outputs,
+      List<String> names,
+      String recorded,
+      DataSource data,
+      LabelledArrays a) {
     boolean numbered = a.classNames().equals(LabelledArrays.numbered(a.classNames().size()));
     // a single sigmoid output still says two classes
     int[] toModel =
